@@ -1,0 +1,104 @@
+//! Stage 4, emit: turns the IR into token streams, one emitter per generated crate.
+//!
+//! Emitters read only the [`ir`](crate::ir); every name they print was decided by
+//! [`crate::naming`] during lowering, so they only turn strings into identifiers. Generated code
+//! names everything by absolute path (`::std::`, `::serde::`, the models crate) so that no schema
+//! name can shadow what the code relies on.
+
+pub mod client;
+pub mod models;
+pub mod server;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Primitive, TypeRef};
+
+/// An identifier for a name `naming` already made valid.
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = "..."]` attributes, one per line, or nothing.
+pub(crate) fn doc(text: Option<&str>) -> TokenStream {
+    let Some(text) = text else {
+        return TokenStream::new();
+    };
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `#![doc = "..."]` attributes for a module or crate root.
+pub(crate) fn inner_doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Joins documentation paragraphs, skipping the missing ones.
+pub(crate) fn paragraphs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -> Option<String> {
+    let parts: Vec<&str> = parts.into_iter().flatten().collect();
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// The Rust type of `ty`, naming model types through `models` (`crate` inside the models crate).
+pub(crate) fn type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#models::#name)
+        }
+        TypeRef::Primitive(primitive) => primitive_tokens(*primitive),
+        TypeRef::Vec(item) => {
+            let item = type_tokens(item, models);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value, models);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, models);
+            quote!(::std::option::Option<#inner>)
+        }
+        TypeRef::Any => quote!(::serde_json::Value),
+    }
+}
+
+fn primitive_tokens(primitive: Primitive) -> TokenStream {
+    match primitive {
+        Primitive::String => quote!(::std::string::String),
+        Primitive::Bool => quote!(bool),
+        Primitive::I32 => quote!(i32),
+        Primitive::I64 => quote!(i64),
+        Primitive::F32 => quote!(f32),
+        Primitive::F64 => quote!(f64),
+        Primitive::Uuid => quote!(::uuid::Uuid),
+        Primitive::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        Primitive::Date => quote!(::chrono::NaiveDate),
+    }
+}
+
+/// An expression turning `value` (a reference to a parameter of type `ty`) into the text sent in
+/// a path, query or header: RFC 3339 for date-times, `Display` for everything else.
+pub(crate) fn param_to_string(value: &TokenStream, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(Primitive::DateTime) => {
+            quote!(#value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true))
+        }
+        _ => quote!(::std::string::ToString::to_string(&#value)),
+    }
+}

@@ -1,0 +1,341 @@
+//! The intermediate representation between the OpenAPI document and the emitters.
+//!
+//! Everything here is plain data with final Rust names already decided (by [`crate::naming`])
+//! next to the wire names they map to. Emitters read only this module, never `openapiv3`, so the
+//! same IR serves the models, client and server emitters, and a change in how a construct is
+//! read from the document happens in one place ([`crate::lower`]).
+
+/// The selected part of an API, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Every named type the selected operations reach, sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// The selected operations, in document order.
+    pub operations: Vec<Operation>,
+    /// Operation groups (one server trait each), sorted by Rust name.
+    pub groups: Vec<Group>,
+}
+
+/// A named Rust type: a component schema, or an inline schema that needed a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name.
+    pub name: String,
+    /// The schema name in the document (or the generated name of an inline schema).
+    pub wire_name: String,
+    /// JSON pointer of the schema.
+    pub pointer: String,
+    /// Documentation from the schema's title and description.
+    pub doc: Option<String>,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+}
+
+/// The shapes a named type can take.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enumeration.
+    Enum(Enum),
+    /// Another name for a type expression (an array or primitive schema given a name).
+    Alias(TypeRef),
+}
+
+/// An object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// The declared properties, in document order.
+    pub fields: Vec<Field>,
+    /// The type of undeclared properties, when the schema allows them (`additionalProperties`).
+    /// They are collected into a map so that no key is lost on a round trip.
+    pub additional: Option<Additional>,
+}
+
+/// Where undeclared properties of a struct go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Additional {
+    /// The Rust field that collects them.
+    pub name: String,
+    /// The type of each value.
+    pub ty: TypeRef,
+}
+
+/// One property of an object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name.
+    pub name: String,
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The value type, without the optionality `presence` adds.
+    pub ty: TypeRef,
+    /// Whether the property must be present and whether it may be null.
+    pub presence: Presence,
+    /// The value type refers back to the containing type without indirection, so it is boxed.
+    pub boxed: bool,
+    /// Documentation from the property's description.
+    pub doc: Option<String>,
+    /// `readOnly`: sent by the server only.
+    pub read_only: bool,
+    /// `writeOnly`: sent by the client only.
+    pub write_only: bool,
+}
+
+/// The four combinations of `required` and `nullable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, possibly null: `Option<T>`, written as `null` when `None`.
+    RequiredNullable,
+    /// Possibly absent, never null: `Option<T>`, left out when `None`.
+    Optional,
+    /// Possibly absent, possibly null: `Option<Option<T>>`; `None` is absent, `Some(None)` null.
+    OptionalNullable,
+}
+
+impl Presence {
+    /// The presence for a property's `required` and `nullable` flags.
+    pub fn new(required: bool, nullable: bool) -> Self {
+        match (required, nullable) {
+            (true, false) => Self::Required,
+            (true, true) => Self::RequiredNullable,
+            (false, false) => Self::Optional,
+            (false, true) => Self::OptionalNullable,
+        }
+    }
+}
+
+/// A string enumeration with a catch-all for values unknown when the code was generated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// The known values, in document order.
+    pub variants: Vec<Variant>,
+    /// The name of the catch-all variant that carries any other value unchanged.
+    pub other: String,
+}
+
+/// One known value of an enumeration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The value on the wire.
+    pub value: String,
+}
+
+/// A type expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    /// A named type of [`Api::types`], by Rust name.
+    Named(String),
+    /// A scalar.
+    Primitive(Primitive),
+    /// A JSON array.
+    Vec(Box<TypeRef>),
+    /// A JSON object used as a map from string keys.
+    Map(Box<TypeRef>),
+    /// A value that may be null where nullability is not a property's (array items, map values).
+    Nullable(Box<TypeRef>),
+    /// Any JSON value.
+    Any,
+}
+
+/// Scalars and the formats given real Rust types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Primitive {
+    /// `string` without a recognised format.
+    String,
+    /// `boolean`.
+    Bool,
+    /// `integer`, format `int32`.
+    I32,
+    /// `integer` without format, or format `int64`.
+    I64,
+    /// `number`, format `float`.
+    F32,
+    /// `number` without format, or format `double`.
+    F64,
+    /// `string`, format `uuid`.
+    Uuid,
+    /// `string`, format `date-time` (RFC 3339).
+    DateTime,
+    /// `string`, format `date`.
+    Date,
+}
+
+/// A set of operations served by one server trait: the operations sharing their first tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The tag.
+    pub tag: String,
+    /// The trait name, such as `ProvidersApi`.
+    pub trait_name: String,
+    /// The snake-case stem for functions and modules, such as `providers`.
+    pub module: String,
+    /// Indices into [`Api::operations`], in document order.
+    pub operations: Vec<usize>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: String,
+    /// The Rust method name.
+    pub name: String,
+    /// The UpperCamel stem for types named after the operation, such as inline schemas.
+    pub type_stem: String,
+    /// The client's enum of documented error responses, such as `<Stem>Error`.
+    pub error_type: String,
+    /// The server's enum of documented responses, such as `<Stem>Response`.
+    pub response_type: String,
+    /// The client's enum of successful responses when more than one is documented.
+    pub success_type: String,
+    /// The group (first tag) the operation belongs to.
+    pub tag: String,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, as in the document (`/providers/{id}/`).
+    pub path: String,
+    /// The path template split into literal text and parameters.
+    pub path_segments: Vec<PathSegment>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Parameters, path parameters first in template order, then the rest in document order.
+    pub params: Vec<Param>,
+    /// Responses, sorted by status.
+    pub responses: Vec<Response>,
+    /// Who may call it.
+    pub security: Security,
+}
+
+/// HTTP methods OpenAPI 3.0 knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[allow(missing_docs)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// The method's name as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Literal text, sent as written.
+    Literal(String),
+    /// A path parameter, by index into [`Operation::params`].
+    Param(usize),
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The Rust name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Where it travels.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Documentation from the parameter's description.
+    pub doc: Option<String>,
+}
+
+/// A documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The status it answers.
+    pub status: Status,
+    /// The Rust variant name, such as `Ok` or `BadRequest`.
+    pub variant: String,
+    /// The response's description.
+    pub description: Option<String>,
+    /// The body.
+    pub body: Body,
+}
+
+impl Response {
+    /// Whether the status is a success (2XX).
+    pub fn is_success(&self) -> bool {
+        match self.status {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(class) => class == 2,
+        }
+    }
+}
+
+/// The status a response is documented for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// A class, such as `4XX` (stored as 4).
+    Range(u16),
+}
+
+/// What a response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// Nothing (or nothing documented).
+    Empty,
+    /// JSON of the given type.
+    Json(TypeRef),
+}
+
+/// The authentication an operation accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Security {
+    /// Bearer-token schemes the operation accepts, by security scheme name.
+    pub bearer: Vec<String>,
+    /// Whether the operation may also be called without credentials.
+    pub optional: bool,
+}

@@ -1,0 +1,357 @@
+//! apigen: generates Rust models, an async client and an axum server from an OpenAPI 3.0 document.
+//!
+//! The pipeline runs in stages, one module each:
+//! [`load`] (YAML/JSON into `openapiv3`, with file, line and JSON pointer on errors) →
+//! [`resolve`] (select operations, follow `$ref`s, collect the schemas they reach) →
+//! [`lower`] (build the [`ir`], with every name decided by [`naming`]) →
+//! [`emit`] (IR to token streams: models, client, server) →
+//! [`render`] (prettyplease, headers, templates).
+//! Only [`load`] reads files and nothing here writes any: the caller (the xtask) decides what
+//! to do with the [`Generated`] files.
+
+pub mod config;
+pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod render;
+pub mod resolve;
+
+use std::fmt::Write as _;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub use config::Config;
+pub use diagnostics::{Diagnostic, Severity};
+pub use load::{Spec, load, parse};
+
+use crate::emit::ident;
+use crate::render::templates;
+
+/// Everything that can go wrong while generating.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read.
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The document is not valid YAML or JSON, or not an OpenAPI 3.0 document.
+    #[error("{}", fmt_parse(file, *line, *column, pointer, message))]
+    Parse {
+        /// The file.
+        file: String,
+        /// The line, where the parser knows it (1-based).
+        line: Option<usize>,
+        /// The column, where the parser knows it (1-based).
+        column: Option<usize>,
+        /// JSON pointer of the node that failed.
+        pointer: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The codegen config file is invalid.
+    #[error("{file}: {message}")]
+    Config {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The document parses but cannot be generated as it is.
+    #[error("{}", fmt_invalid(file, diagnostics))]
+    Invalid {
+        /// The file.
+        file: String,
+        /// Every problem found (errors, and degradations found along the way).
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// A bug in the generator: please report it with the document that triggers it.
+    #[error("internal error (a generator bug): {message}")]
+    Internal {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Whether the error is the generator's fault rather than the input's.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Self::Internal { .. })
+    }
+}
+
+fn fmt_parse(
+    file: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+    pointer: &str,
+    message: &str,
+) -> String {
+    let mut out = file.to_owned();
+    if let Some(line) = line {
+        let _ = write!(out, ":{line}");
+        if let Some(column) = column {
+            let _ = write!(out, ":{column}");
+        }
+    }
+    let _ = write!(out, ": ");
+    if !pointer.is_empty() {
+        let _ = write!(out, "at #{pointer}: ");
+    }
+    out.push_str(message);
+    out
+}
+
+fn fmt_invalid(file: &str, diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let mut out = format!(
+        "{file}: cannot generate ({errors} error{}):",
+        if errors == 1 { "" } else { "s" }
+    );
+    for diagnostic in diagnostics {
+        let _ = write!(out, "\n  {diagnostic}");
+    }
+    out
+}
+
+/// One generated file, with its path relative to the workspace root (`/`-separated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Where it goes.
+    pub path: String,
+    /// What it holds.
+    pub contents: String,
+}
+
+/// The result of a generation run.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every file, in a fixed order.
+    pub files: Vec<GeneratedFile>,
+    /// The directories the generator owns: any other file in them is stale.
+    pub owned_dirs: Vec<String>,
+    /// Degradations: constructs generated, but not exactly (never errors; those fail the run).
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many operations were generated.
+    pub operations: usize,
+    /// How many named types were generated.
+    pub types: usize,
+}
+
+/// Generates the three crates `config` describes from `spec`.
+pub fn generate(spec: &Spec, config: &Config) -> Result<Generated, Error> {
+    let mut diags = diagnostics::Diagnostics::default();
+    let api = lower::lower(&spec.document, &config.select, &mut diags);
+    diags.check(&spec.file)?;
+    let files = render_crates(&api, spec, config)?;
+    let crates = &config.crates;
+    Ok(Generated {
+        files,
+        owned_dirs: vec![
+            crates.models.path.clone(),
+            crates.client.path.clone(),
+            crates.server.path.clone(),
+        ],
+        diagnostics: diags.into_vec(),
+        operations: api.operations.len(),
+        types: api.types.len(),
+    })
+}
+
+/// A Cargo-compatible version for the generated crates: `info.version` when it is
+/// `MAJOR.MINOR.PATCH` (with an optional pre-release), `0.0.0` otherwise.
+fn crate_version(version: &str) -> &str {
+    let core = version.split_once('-').map_or(version, |(core, _)| core);
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = |p: &&str| {
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && (p.len() == 1 || !p.starts_with('0'))
+    };
+    if parts.len() == 3 && parts.iter().all(numeric) {
+        version
+    } else {
+        "0.0.0"
+    }
+}
+
+/// The relative path from directory `from` to directory `to`, both relative to one root.
+fn relative(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
+    let to: Vec<&str> = to
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Error> {
+    let crates = &config.crates;
+    let file = spec.file.as_str();
+    let version = crate_version(&api.version);
+    let models_ident = crates.models.ident();
+    let client_ident = crates.client.ident();
+    let vars_for = |krate: &config::CrateConfig| -> Vec<(&'static str, String)> {
+        vec![
+            ("spec", file.to_owned()),
+            ("name", krate.name.clone()),
+            ("version", version.to_owned()),
+            ("api_version", api.version.clone()),
+            ("title", api.title.clone()),
+            ("models_name", crates.models.name.clone()),
+            ("models_path", relative(&krate.path, &crates.models.path)),
+            ("client_name", crates.client.name.clone()),
+            ("client_ident", client_ident.clone()),
+            (
+                "client_dir",
+                relative(&crates.models.path, &crates.client.path),
+            ),
+            ("server_name", crates.server.name.clone()),
+            (
+                "server_dir",
+                relative(&crates.models.path, &crates.server.path),
+            ),
+        ]
+    };
+    let mut files = Vec::new();
+    let mut push_text =
+        |krate: &config::CrateConfig, name: &str, template: &str| -> Result<(), Error> {
+            let vars = vars_for(krate);
+            let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            files.push(GeneratedFile {
+                path: format!("{}/{name}", krate.path),
+                contents: render::fill(template, &vars, name)?,
+            });
+            Ok(())
+        };
+    push_text(&crates.models, "Cargo.toml", templates::MODELS_CARGO)?;
+    push_text(&crates.models, "README.md", templates::MODELS_README)?;
+    push_text(&crates.client, "Cargo.toml", templates::CLIENT_CARGO)?;
+    push_text(&crates.client, "README.md", templates::CLIENT_README)?;
+    push_text(&crates.server, "Cargo.toml", templates::SERVER_CARGO)?;
+    push_text(&crates.server, "README.md", templates::SERVER_README)?;
+
+    let models_path = {
+        let krate = ident(&models_ident);
+        quote!(::#krate)
+    };
+    let title = &api.title;
+    let api_doc = |what: &str| {
+        let mut text = format!(
+            "{what} for the {title} API {}, generated from `{file}`.",
+            api.version
+        );
+        if let Some(description) = &api.description {
+            let _ = write!(text, "\n\n{description}");
+        }
+        text
+    };
+    let models_crate = ident(&models_ident);
+    let lib = |what: &str, runtime: Option<TokenStream>| {
+        let docs = emit::inner_doc(&api_doc(what));
+        quote! {
+            #docs
+
+            #runtime
+
+            #[rustfmt::skip]
+            mod generated;
+            pub use generated::*;
+        }
+    };
+    // Errors carry the whole response (status, headers, raw body) so that nothing is lost; that
+    // makes them large, which is the point, and they are built only on the error path.
+    let client_runtime = quote! {
+        #![allow(clippy::result_large_err)]
+
+        #[rustfmt::skip]
+        mod runtime;
+        /// The models crate this client speaks.
+        pub use ::#models_crate as models;
+        pub use runtime::{BuildError, Client, Error, ErrorResponse, RawResponse, ResponseValue};
+    };
+    let server_runtime = quote! {
+        #[rustfmt::skip]
+        mod runtime;
+        /// The models crate this server speaks.
+        pub use ::#models_crate as models;
+        pub use runtime::{Rejection, RequestContext, nest};
+    };
+    let rust_files = [
+        (&crates.models, "src/lib.rs", lib("Serde types", None)),
+        (&crates.models, "src/generated.rs", emit::models::emit(api)),
+        (
+            &crates.client,
+            "src/lib.rs",
+            lib("An async client", Some(client_runtime)),
+        ),
+        (
+            &crates.client,
+            "src/generated.rs",
+            emit::client::emit(api, &models_path),
+        ),
+        (
+            &crates.server,
+            "src/lib.rs",
+            lib("Server traits and an axum router", Some(server_runtime)),
+        ),
+        (
+            &crates.server,
+            "src/generated.rs",
+            emit::server::emit(api, &models_path),
+        ),
+    ];
+    for (krate, name, tokens) in rust_files {
+        let what = format!("{}/{name}", krate.name);
+        files.push(GeneratedFile {
+            path: format!("{}/{name}", krate.path),
+            contents: render::rust(tokens, file, &what)?,
+        });
+    }
+    files.push(GeneratedFile {
+        path: format!("{}/src/runtime.rs", crates.client.path),
+        contents: render::rust_verbatim(templates::CLIENT_RUNTIME, file),
+    });
+    files.push(GeneratedFile {
+        path: format!("{}/src/runtime.rs", crates.server.path),
+        contents: render::rust_verbatim(templates::SERVER_RUNTIME, file),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_versions() {
+        assert_eq!(crate_version("2024.8.1"), "2024.8.1");
+        assert_eq!(crate_version("2026.11.0-rc1"), "2026.11.0-rc1");
+        assert_eq!(crate_version("1.0"), "0.0.0");
+        assert_eq!(crate_version("v3"), "0.0.0");
+        assert_eq!(crate_version("01.2.3"), "0.0.0");
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative("crates/a", "crates/b"), "../b");
+        assert_eq!(relative("out/client", "models"), "../../models");
+    }
+}

@@ -1,0 +1,299 @@
+//! Support code for the generated operations: the client handle, responses and errors.
+//!
+//! This file is the same for every API; the generator copies it into each client crate so that
+//! the crate has no dependency beyond the ecosystem's.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Method, RequestBuilder, StatusCode};
+
+/// An async client for the API, cheap to clone (the connection pool is shared).
+///
+/// Configure it once with the base URL (everything before the operation paths, such as
+/// `https://authentik.example.com/api/v3`) and, where the operations need it, a bearer token;
+/// then call one method per operation.
+#[derive(Clone)]
+pub struct Client {
+    base_url: String,
+    http: reqwest::Client,
+    bearer_token: Option<HeaderValue>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("bearer_token", &self.bearer_token.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a [`Client`] could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL is not an absolute `http` or `https` URL.
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The bearer token holds characters an HTTP header cannot carry.
+    InvalidToken,
+    /// The HTTP client could not be set up (for example, no TLS backend).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL {url:?}: {reason}"),
+            Self::InvalidToken => f.write_str("the bearer token is not a valid header value"),
+            Self::Http(err) => write!(f, "cannot build the HTTP client: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Http(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl Client {
+    /// A client for the API at `base_url`, with a default HTTP client: 10 s to connect, 60 s for
+    /// a whole request, and this crate's name and version as the user agent.
+    pub fn new(base_url: impl Into<String>) -> Result<Self, BuildError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(BuildError::Http)?;
+        Self::with_http_client(base_url, http)
+    }
+
+    /// A client for the API at `base_url` that sends through `http`, the caller's own
+    /// `reqwest::Client` with its timeouts, proxies and connection pool.
+    pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Result<Self, BuildError> {
+        let mut base_url = base_url.into();
+        let invalid = |reason: String| BuildError::InvalidBaseUrl { url: base_url.clone(), reason };
+        let parsed = reqwest::Url::parse(&base_url).map_err(|err| invalid(err.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(invalid(format!("the scheme is {:?}, not http or https", parsed.scheme())));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(invalid("a base URL has no query or fragment".to_owned()));
+        }
+        while base_url.ends_with('/') {
+            base_url.pop();
+        }
+        Ok(Self { base_url, http, bearer_token: None })
+    }
+
+    /// This client, sending `token` as `Authorization: Bearer <token>` to every operation that
+    /// accepts bearer authentication.
+    pub fn with_bearer_token(mut self, token: impl AsRef<str>) -> Result<Self, BuildError> {
+        let mut value = HeaderValue::try_from(format!("Bearer {}", token.as_ref()))
+            .map_err(|_| BuildError::InvalidToken)?;
+        value.set_sensitive(true);
+        self.bearer_token = Some(value);
+        Ok(self)
+    }
+
+    /// The base URL, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The underlying HTTP client.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Starts a request to `path` (already encoded), with credentials when `bearer` is set.
+    #[doc(hidden)]
+    pub fn __request(&self, method: Method, path: &str, bearer: bool) -> RequestBuilder {
+        let mut request = self.http.request(method, format!("{}{}", self.base_url, path));
+        if let (true, Some(token)) = (bearer, &self.bearer_token) {
+            request = request.header(header::AUTHORIZATION, token.clone());
+        }
+        request
+    }
+
+    /// Sends a request and reads the whole response.
+    #[doc(hidden)]
+    pub async fn __send<E>(&self, request: RequestBuilder) -> Result<RawResponse, Error<E>> {
+        let response = request.send().await.map_err(Error::Transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Error::Transport)?;
+        Ok(RawResponse { status, headers, body })
+    }
+}
+
+/// Percent-encodes a value for use as one path segment.
+#[doc(hidden)]
+pub fn __encode_path(value: &str) -> String {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    // RFC 3986 `pchar` less what would change the path's structure or meaning.
+    const SEGMENT: &AsciiSet = &CONTROLS
+        .add(b' ').add(b'"').add(b'#').add(b'%').add(b'/').add(b'<').add(b'>').add(b'?')
+        .add(b'[').add(b'\\').add(b']').add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// A response as received: status, headers and the raw body.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// The status code.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body, exactly as received.
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// Decodes the body as JSON of type `T`; a body that does not decode is an [`Error::Decode`]
+    /// that keeps the whole response.
+    #[doc(hidden)]
+    pub fn __json<T: serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        serde_json::from_slice(&self.body).map_err(|source| Error::Decode {
+            response: self.clone(),
+            source,
+        })
+    }
+
+    /// Wraps a decoded success body.
+    #[doc(hidden)]
+    pub fn __value<T>(self, body: T) -> ResponseValue<T> {
+        ResponseValue { status: self.status, headers: self.headers, body }
+    }
+
+    /// Wraps a decoded documented error.
+    #[doc(hidden)]
+    pub fn __error<E>(self, body: E) -> Error<E> {
+        Error::Api(ErrorResponse { status: self.status, headers: self.headers, body, raw: self.body })
+    }
+
+    /// A status the operation does not document.
+    #[doc(hidden)]
+    pub fn __unexpected<E>(self) -> Error<E> {
+        Error::UnexpectedStatus(self)
+    }
+}
+
+/// A successful response: the decoded body, with the status and headers it came with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseValue<T> {
+    /// The status code.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> ResponseValue<T> {
+    /// The decoded body, dropping status and headers.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// A documented error response, decoded.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse<E> {
+    /// The status code.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The decoded error, one variant per documented status.
+    pub body: E,
+    /// The body exactly as received (empty for statuses documented without one).
+    pub raw: Bytes,
+}
+
+/// Everything an operation can fail with. `E` is the operation's enum of documented errors.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with a status the operation documents as an error.
+    Api(ErrorResponse<E>),
+    /// The server answered with a status the operation does not document.
+    UnexpectedStatus(RawResponse),
+    /// A documented status came with a body that does not decode as documented.
+    Decode {
+        /// The whole response, body included.
+        response: RawResponse,
+        /// Why it does not decode.
+        source: serde_json::Error,
+    },
+    /// The request could not be sent, or the response not read (connection, TLS, timeout).
+    Transport(reqwest::Error),
+}
+
+impl<E> Error<E> {
+    /// The response status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(response) => Some(response.status),
+            Self::UnexpectedStatus(response) | Self::Decode { response, .. } => Some(response.status),
+            Self::Transport(err) => err.status(),
+        }
+    }
+
+    /// The documented error, when that is what the server answered.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Self::Api(response) => Some(&response.body),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(response) => write!(f, "the server answered {}: {:?}", response.status, response.body),
+            Self::UnexpectedStatus(response) => write!(
+                f,
+                "the server answered with undocumented status {} ({} bytes)",
+                response.status,
+                response.body.len()
+            ),
+            Self::Decode { response, source } => write!(
+                f,
+                "the {} response does not decode as documented: {source}",
+                response.status
+            ),
+            Self::Transport(err) => write!(f, "the request failed: {err}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Decode { source, .. } => Some(source),
+            Self::Transport(err) => Some(err),
+            _ => None,
+        }
+    }
+}
