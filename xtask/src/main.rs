@@ -1,0 +1,66 @@
+//! `cargo xtask`: the workspace's automation, a thin CLI over the `apigen` library.
+//!
+//! - `cargo xtask codegen` regenerates every crate described by a `specs/*.codegen.yaml`.
+//! - `cargo xtask codegen --check` changes nothing and fails, with a diff, when any generated
+//!   file is stale, missing or orphaned.
+
+mod codegen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Workspace automation for the OpenAPI generator"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the generated crates from their specs.
+    Codegen {
+        /// Change nothing; fail with a diff when a generated file is stale, missing or orphaned.
+        #[arg(long)]
+        check: bool,
+        /// Only this codegen config (default: every `specs/*.codegen.yaml`).
+        #[arg(long, value_name = "FILE")]
+        config: Vec<PathBuf>,
+    },
+}
+
+/// Exit code for input the generator rejects (a bad spec or config).
+const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code for a generator bug.
+const EXIT_INTERNAL: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codegen { check, config } => {
+            let mode = if check {
+                codegen::Mode::Check
+            } else {
+                codegen::Mode::Write
+            };
+            codegen::run(&codegen::project_root(), &config, mode)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            let code = match err.downcast_ref::<apigen::Error>() {
+                Some(e) if e.is_internal() => EXIT_INTERNAL,
+                Some(_) => EXIT_BAD_INPUT,
+                None => 1,
+            };
+            ExitCode::from(code)
+        }
+    }
+}
