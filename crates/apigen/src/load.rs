@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use openapiv3::OpenAPI;
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 use serde_path_to_error::Segment;
 
 use crate::Error;
@@ -37,8 +37,8 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
         let pointer = pointer_of(err.path());
         let inner = err.into_inner();
         let location = inner.location();
-        let (pointer, message) = refine(text, &pointer)
-            .unwrap_or_else(|| (pointer, strip_location(&inner.to_string())));
+        let (pointer, message) =
+            refine(text, &pointer).unwrap_or_else(|| (pointer, strip_location(&inner.to_string())));
         Error::Parse {
             file: file.to_owned(),
             line: location.as_ref().map(|l| l.line()),
@@ -81,7 +81,8 @@ fn refine(text: &str, pointer: &str) -> Option<(String, String)> {
             Some((pointer, strip_location(&err.into_inner().to_string())))
         })
     }
-    if !(pointer.is_empty() || pointer.starts_with("/paths") || pointer.starts_with("/components")) {
+    if !(pointer.is_empty() || pointer.starts_with("/paths") || pointer.starts_with("/components"))
+    {
         return None;
     }
     let value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
@@ -93,13 +94,17 @@ fn refine(text: &str, pointer: &str) -> Option<(String, String)> {
     }
     let components = value.get("components")?;
     let base = root.push("components");
-    let section = |name: &str| components.get(name).and_then(|s| s.as_mapping());
-    use openapiv3::{Parameter, ReferenceOr, RequestBody, Response, Schema};
-    section("schemas")
-        .and_then(|m| first_failure::<ReferenceOr<Schema>>(base.push("schemas"), m))
-        .or_else(|| section("parameters").and_then(|m| first_failure::<ReferenceOr<Parameter>>(base.push("parameters"), m)))
-        .or_else(|| section("responses").and_then(|m| first_failure::<ReferenceOr<Response>>(base.push("responses"), m)))
-        .or_else(|| section("requestBodies").and_then(|m| first_failure::<ReferenceOr<RequestBody>>(base.push("requestBodies"), m)))
+    type Finder = fn(Pointer, &serde_yaml::Mapping) -> Option<(String, String)>;
+    let sections: [(&str, Finder); 4] = [
+        ("schemas", first_failure::<ReferenceOr<Schema>>),
+        ("parameters", first_failure::<ReferenceOr<Parameter>>),
+        ("responses", first_failure::<ReferenceOr<Response>>),
+        ("requestBodies", first_failure::<ReferenceOr<RequestBody>>),
+    ];
+    sections.into_iter().find_map(|(name, finder)| {
+        let map = components.get(name)?.as_mapping()?;
+        finder(base.push(name), map)
+    })
 }
 
 /// Converts the path `serde_path_to_error` tracked into an RFC 6901 pointer.
