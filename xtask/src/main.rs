@@ -3,8 +3,11 @@
 //! - `cargo xtask codegen` regenerates every crate described by a `specs/*.codegen.yaml`.
 //! - `cargo xtask codegen --check` changes nothing and fails, with a diff, when any generated
 //!   file is stale, missing or orphaned.
+//! - `cargo xtask drift OLD NEW` reports what changed between two spec versions and what it
+//!   breaks, for HTTP clients and for users of the generated crates.
 
 mod codegen;
+mod drift;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +35,8 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: Vec<PathBuf>,
     },
+    /// Compare two versions of a spec: what changed, and what it breaks.
+    Drift(drift::Args),
 }
 
 /// Exit code for input the generator rejects (a bad spec or config).
@@ -50,6 +55,7 @@ fn main() -> ExitCode {
             };
             codegen::run(&codegen::project_root(), &config, mode)
         }
+        Command::Drift(args) => drift::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

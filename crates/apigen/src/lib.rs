@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod drift;
 pub mod emit;
 pub mod ir;
 pub mod load;

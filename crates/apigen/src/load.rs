@@ -32,21 +32,12 @@ pub fn load(path: &Path, display: &str) -> Result<Spec, Error> {
 
 /// Parses a YAML or JSON document held in memory.
 pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
-    let deserializer = serde_yaml::Deserializer::from_str(text);
-    let document: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        let pointer = pointer_of(err.path());
-        let inner = err.into_inner();
-        let location = inner.location();
-        let (pointer, message) =
-            refine(text, &pointer).unwrap_or_else(|| (pointer, strip_location(&inner.to_string())));
-        Error::Parse {
-            file: file.to_owned(),
-            line: location.as_ref().map(|l| l.line()),
-            column: location.as_ref().map(|l| l.column()),
-            pointer,
-            message,
-        }
-    })?;
+    // The fast path parses without tracking where it is; only a failure pays for a second,
+    // path-tracking parse that can say where the problem is.
+    let document: OpenAPI = match serde_yaml::from_str(text) {
+        Ok(document) => document,
+        Err(_) => return Err(locate_error(file, text)),
+    };
     if !document.openapi.starts_with("3.0.") {
         return Err(Error::Parse {
             file: file.to_owned(),
@@ -63,6 +54,29 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
         file: file.to_owned(),
         document,
     })
+}
+
+/// Parses `text` again, tracking the path, to report where it fails.
+fn locate_error(file: &str, text: &str) -> Error {
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    let result: Result<OpenAPI, _> = serde_path_to_error::deserialize(deserializer);
+    let Err(err) = result else {
+        return Error::Internal {
+            message: format!("{file} failed to parse once and then parsed"),
+        };
+    };
+    let pointer = pointer_of(err.path());
+    let inner = err.into_inner();
+    let location = inner.location();
+    let (pointer, message) =
+        refine(text, &pointer).unwrap_or_else(|| (pointer, strip_location(&inner.to_string())));
+    Error::Parse {
+        file: file.to_owned(),
+        line: location.as_ref().map(|l| l.line()),
+        column: location.as_ref().map(|l| l.column()),
+        pointer,
+        message,
+    }
 }
 
 /// Narrows an error reported at a map that `openapiv3` deserializes through `flatten` (which
