@@ -259,7 +259,7 @@ impl<'a> Lowerer<'a, '_> {
             let field_pointer = props_pointer.push(wire);
             let name = names.claim(naming::snake_name(wire));
             let context = format!("{type_name}{}", naming::type_name(wire));
-            let lowered = self.type_of_boxed(property, &context, &field_pointer);
+            let lowered = self.type_of(property, &context, &field_pointer);
             let (doc, read_only, write_only) = match property {
                 ReferenceOr::Item(schema) => (
                     non_empty(&schema.schema_data.description),
@@ -329,27 +329,15 @@ impl<'a> Lowerer<'a, '_> {
         Enum { variants, other }
     }
 
-    fn type_of_boxed(
+    fn type_of<T: std::borrow::Borrow<Schema>>(
         &mut self,
-        schema: &'a ReferenceOr<Box<Schema>>,
+        schema: &'a ReferenceOr<T>,
         context: &str,
         pointer: &Pointer,
     ) -> Lowered {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            ReferenceOr::Item(schema) => self.inline(schema, context, pointer),
-        }
-    }
-
-    fn type_of(
-        &mut self,
-        schema: &'a ReferenceOr<Schema>,
-        context: &str,
-        pointer: &Pointer,
-    ) -> Lowered {
-        match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            ReferenceOr::Item(schema) => self.inline(schema, context, pointer),
+            ReferenceOr::Item(schema) => self.inline(schema.borrow(), context, pointer),
         }
     }
 
@@ -410,7 +398,7 @@ impl<'a> Lowerer<'a, '_> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),
             SchemaKind::Type(Type::Array(array)) => {
                 let items = match &array.items {
-                    Some(items) => nullable_if(self.type_of_boxed(
+                    Some(items) => nullable_if(self.type_of(
                         items,
                         &format!("{context}Item"),
                         &pointer.push("items"),

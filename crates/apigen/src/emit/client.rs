@@ -156,14 +156,42 @@ fn emit_path(op: &Operation) -> TokenStream {
 }
 
 fn emit_error_enum(op: &Operation, models: &TokenStream) -> TokenStream {
-    let name = ident(&op.error_type);
-    let doc_text = format!(
-        "The documented error responses of [`Client::{}`](crate::Client::{}).",
-        op.name, op.name
+    let errors = emit_status_enum(
+        &op.error_type,
+        &format!(
+            "The documented error responses of [`Client::{0}`](crate::Client::{0}).",
+            op.name
+        ),
+        op.responses.iter().filter(|r| !r.is_success()),
+        models,
     );
-    let docs_attr = doc(Some(&doc_text));
-    let errors = op.responses.iter().filter(|r| !r.is_success());
-    let variants = errors.map(|response| {
+    let success = (op.responses.iter().filter(|r| r.is_success()).count() > 1).then(|| {
+        emit_status_enum(
+            &op.success_type,
+            &format!(
+                "The documented successful responses of [`Client::{0}`](crate::Client::{0}).",
+                op.name
+            ),
+            op.responses.iter().filter(|r| r.is_success()),
+            models,
+        )
+    });
+    quote! {
+        #errors
+        #success
+    }
+}
+
+/// An enum with one variant per response, carrying the decoded body where there is one.
+fn emit_status_enum<'r>(
+    name: &str,
+    doc_text: &str,
+    responses: impl Iterator<Item = &'r Response>,
+    models: &TokenStream,
+) -> TokenStream {
+    let name = ident(name);
+    let docs_attr = doc(Some(doc_text));
+    let variants = responses.map(|response| {
         let variant = ident(&response.variant);
         let docs = doc(response_doc(response).as_deref());
         match &response.body {
@@ -174,40 +202,6 @@ fn emit_error_enum(op: &Operation, models: &TokenStream) -> TokenStream {
             }
         }
     });
-    let success = (op.responses.iter().filter(|r| r.is_success()).count() > 1)
-        .then(|| emit_success_enum(op, models));
-    quote! {
-        #docs_attr
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variants)*
-        }
-        #success
-    }
-}
-
-fn emit_success_enum(op: &Operation, models: &TokenStream) -> TokenStream {
-    let name = ident(&op.success_type);
-    let doc_text = format!(
-        "The documented successful responses of [`Client::{}`](crate::Client::{}).",
-        op.name, op.name
-    );
-    let docs_attr = doc(Some(&doc_text));
-    let variants = op
-        .responses
-        .iter()
-        .filter(|r| r.is_success())
-        .map(|response| {
-            let variant = ident(&response.variant);
-            let docs = doc(response_doc(response).as_deref());
-            match &response.body {
-                Body::Empty => quote!(#docs #variant,),
-                Body::Json(ty) => {
-                    let ty = type_tokens(ty, models);
-                    quote!(#docs #variant(#ty),)
-                }
-            }
-        });
     quote! {
         #docs_attr
         #[derive(Debug, Clone, PartialEq)]
