@@ -23,7 +23,7 @@ use openapiv3::{
 use serde::Serialize;
 
 use crate::diagnostics::Pointer;
-use crate::resolve::{Components, component_name};
+use crate::resolve::{Components, component_name, method_of};
 
 /// Whether a change breaks its audience.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -209,23 +209,10 @@ fn operations_by_id(doc: &OpenAPI) -> BTreeMap<&str, Op<'_>> {
             let Some(id) = op.operation_id.as_deref() else {
                 continue;
             };
-            let method = match method {
-                "get" => "GET",
-                "put" => "PUT",
-                "post" => "POST",
-                "delete" => "DELETE",
-                "options" => "OPTIONS",
-                "head" => "HEAD",
-                "patch" => "PATCH",
-                _ => "TRACE",
-            };
             out.entry(id).or_insert(Op {
-                method,
+                method: method_of(method).as_str(),
                 path,
-                pointer: Pointer::root()
-                    .push("paths")
-                    .push(path)
-                    .push(method.to_ascii_lowercase()),
+                pointer: Pointer::root().push("paths").push(path).push(method),
                 item_params: &item.parameters,
                 op,
             });
@@ -246,37 +233,9 @@ fn signature<T: std::borrow::Borrow<Schema>>(schema: &ReferenceOr<T>) -> String 
             let schema = schema.borrow();
             match &schema.schema_kind {
                 SchemaKind::AllOf { all_of } if all_of.len() == 1 => signature(&all_of[0]),
-                SchemaKind::Type(Type::String(s)) => match &s.format {
-                    openapiv3::VariantOrUnknownOrEmpty::Empty => "string".to_owned(),
-                    openapiv3::VariantOrUnknownOrEmpty::Item(f) => format!(
-                        "string/{}",
-                        serde_json::to_value(f)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                    ),
-                    openapiv3::VariantOrUnknownOrEmpty::Unknown(f) => format!("string/{f}"),
-                },
-                SchemaKind::Type(Type::Integer(i)) => match &i.format {
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
-                        "integer/int32".to_owned()
-                    }
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) => {
-                        "integer/int64".to_owned()
-                    }
-                    openapiv3::VariantOrUnknownOrEmpty::Unknown(f) => format!("integer/{f}"),
-                    openapiv3::VariantOrUnknownOrEmpty::Empty => "integer".to_owned(),
-                },
-                SchemaKind::Type(Type::Number(n)) => match &n.format {
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => {
-                        "number/float".to_owned()
-                    }
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Double) => {
-                        "number/double".to_owned()
-                    }
-                    openapiv3::VariantOrUnknownOrEmpty::Unknown(f) => format!("number/{f}"),
-                    openapiv3::VariantOrUnknownOrEmpty::Empty => "number".to_owned(),
-                },
+                SchemaKind::Type(Type::String(s)) => typed("string", &s.format),
+                SchemaKind::Type(Type::Integer(i)) => typed("integer", &i.format),
+                SchemaKind::Type(Type::Number(n)) => typed("number", &n.format),
                 SchemaKind::Type(Type::Boolean(_)) => "boolean".to_owned(),
                 SchemaKind::Type(Type::Array(a)) => match &a.items {
                     Some(items) => format!("array of {}", signature(items)),
@@ -306,6 +265,22 @@ fn signature<T: std::borrow::Borrow<Schema>>(schema: &ReferenceOr<T>) -> String 
                 SchemaKind::Any(any) => any.typ.clone().unwrap_or_else(|| "any".to_owned()),
             }
         }
+    }
+}
+
+/// `type/format`, or just `type` without a format; known formats print as the document
+/// spells them (openapiv3 serializes them back to their names).
+fn typed<F: Serialize>(ty: &str, format: &openapiv3::VariantOrUnknownOrEmpty<F>) -> String {
+    let name = match format {
+        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+        openapiv3::VariantOrUnknownOrEmpty::Item(f) => serde_json::to_value(f)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned)),
+    };
+    match name {
+        Some(name) => format!("{ty}/{name}"),
+        None => ty.to_owned(),
     }
 }
 

@@ -36,7 +36,8 @@ pub struct Selected<'a> {
     pub pointer: Pointer,
 }
 
-fn method_of(name: &str) -> Method {
+/// The method for an OpenAPI path-item key such as `get`.
+pub(crate) fn method_of(name: &str) -> Method {
     match name {
         "get" => Method::Get,
         "put" => Method::Put,
