@@ -10,15 +10,28 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use authentik_client::{
-    Client, Error, ProvidersMicrosoftEntraSyncStatusRetrieveError as ClientError,
+    Client, CoreUsersDestroyError, Error,
+    ProvidersMicrosoftEntraSyncStatusRetrieveError as ClientError,
+};
+use authentik_models::params::{
+    CoreUsersListParams, FlowsExecutorGetParams, ProvidersSamlMetadataRetrieveParams,
 };
 use authentik_models::{
-    GenericError, LogLevelEnum, SyncStatus, SystemTask, SystemTaskStatusEnum, ValidationError,
+    AccessDeniedChallenge, Binary, ChallengeTypes, ContextualFlowInfo,
+    ContextualFlowInfoLayoutEnum, CoreUsersListTypeItem, FileUploadRequest, GenericError,
+    LdapProviderRequest, LogLevelEnum, ModelRequest, PaginatedUserList, Pagination,
+    PatchedUserRequest, ProvidersSamlMetadataRetrieveForceBinding, RedirectChallenge, SamlMetadata,
+    SyncStatus, SystemTask, SystemTaskStatusEnum, User, UserTypeEnum, ValidationError,
 };
 use authentik_server::{
-    ProvidersApi, ProvidersMicrosoftEntraSyncStatusRetrieveResponse as Answer, RequestContext,
+    CoreApi, CoreApplicationsSetIconCreateResponse, CoreUsersDestroyResponse,
+    CoreUsersListResponse, CoreUsersPartialUpdateResponse, FlowsApi, FlowsExecutorGetResponse,
+    ProvidersAllTestCreateResponse, ProvidersApi,
+    ProvidersMicrosoftEntraSyncStatusRetrieveResponse as Answer,
+    ProvidersSamlMetadataRetrieveResponse, RequestContext,
 };
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
 
 /// The 200 example of the documentation page, verbatim.
 const DOC_EXAMPLE: &str = r#"{
@@ -55,6 +68,157 @@ const TOKEN: &str = "secret-token";
 #[derive(Default)]
 struct Service {
     calls: Mutex<Vec<(i64, Option<String>)>>,
+    /// The parameters of every `core_users_list` call.
+    list_params: Mutex<Vec<CoreUsersListParams>>,
+    /// The `Authorization` header of every `core_users_list` and `flows_executor_get` call.
+    authorizations: Mutex<Vec<Option<(String, String)>>>,
+    /// Every uploaded icon.
+    uploads: Mutex<Vec<(String, Option<FileUploadRequest>)>>,
+    /// Every partial update.
+    patches: Mutex<Vec<(i64, Option<PatchedUserRequest>)>>,
+    /// Every provider configuration tested.
+    tested: Mutex<Vec<ModelRequest>>,
+}
+
+/// The users `core_users_list` pages through, `USERS_PER_PAGE` at a time by default.
+const USERS: i64 = 5;
+const USERS_PER_PAGE: i64 = 2;
+
+fn user(pk: i64) -> User {
+    User {
+        pk,
+        username: format!("user{pk}"),
+        name: format!("User {pk}"),
+        is_active: Some(true),
+        last_login: None,
+        type_: Some(UserTypeEnum::Internal),
+        uuid: uuid::Uuid::from_u128(pk as u128),
+        attributes: None,
+    }
+}
+
+fn authorization(context: &RequestContext) -> Option<(String, String)> {
+    context
+        .authorization()
+        .map(|(scheme, credentials)| (scheme.to_owned(), credentials.to_owned()))
+}
+
+impl CoreApi for Service {
+    async fn core_users_list(
+        &self,
+        context: RequestContext,
+        params: CoreUsersListParams,
+    ) -> CoreUsersListResponse {
+        self.authorizations
+            .lock()
+            .unwrap()
+            .push(authorization(&context));
+        self.list_params.lock().unwrap().push(params.clone());
+        let size = params.page_size.unwrap_or(USERS_PER_PAGE);
+        let page = params.page.unwrap_or(1);
+        if size < 1 || page < 1 {
+            return CoreUsersListResponse::BadRequest(validation_error());
+        }
+        let first = (page - 1) * size + 1;
+        let results: Vec<User> = (first..first + size)
+            .filter(|pk| *pk <= USERS)
+            .map(user)
+            .collect();
+        let total_pages = (USERS + size - 1) / size;
+        let next = if page < total_pages { page + 1 } else { 0 };
+        CoreUsersListResponse::Ok(PaginatedUserList {
+            pagination: Pagination {
+                next: next as f64,
+                previous: (page - 1) as f64,
+                count: USERS as f64,
+                current: page as f64,
+                total_pages: total_pages as f64,
+                start_index: first as f64,
+                end_index: (first + results.len() as i64 - 1) as f64,
+            },
+            results,
+            autocomplete: BTreeMap::new(),
+        })
+    }
+
+    async fn core_users_destroy(&self, _: RequestContext, id: i64) -> CoreUsersDestroyResponse {
+        if id == 1 {
+            CoreUsersDestroyResponse::NoContent
+        } else {
+            CoreUsersDestroyResponse::Forbidden(GenericError {
+                detail: "no".to_owned(),
+                code: None,
+            })
+        }
+    }
+
+    async fn core_users_partial_update(
+        &self,
+        _: RequestContext,
+        id: i64,
+        body: Option<PatchedUserRequest>,
+    ) -> CoreUsersPartialUpdateResponse {
+        self.patches.lock().unwrap().push((id, body.clone()));
+        let mut updated = user(id);
+        if let Some(body) = body {
+            if let Some(name) = body.name {
+                updated.name = name;
+            }
+            if let Some(last_login) = body.last_login {
+                updated.last_login = Some(last_login);
+            }
+        }
+        CoreUsersPartialUpdateResponse::Ok(updated)
+    }
+
+    async fn core_applications_set_icon_create(
+        &self,
+        _: RequestContext,
+        slug: String,
+        body: Option<FileUploadRequest>,
+    ) -> CoreApplicationsSetIconCreateResponse {
+        self.uploads.lock().unwrap().push((slug, body));
+        CoreApplicationsSetIconCreateResponse::Ok
+    }
+}
+
+impl FlowsApi for Service {
+    async fn flows_executor_get(
+        &self,
+        context: RequestContext,
+        flow_slug: String,
+        params: FlowsExecutorGetParams,
+    ) -> FlowsExecutorGetResponse {
+        self.authorizations
+            .lock()
+            .unwrap()
+            .push(authorization(&context));
+        let flow_info = || ContextualFlowInfo {
+            title: Some("Welcome".to_owned()),
+            background: None,
+            cancel_url: "/flows/-/cancel/".to_owned(),
+            layout: ContextualFlowInfoLayoutEnum::Stacked,
+        };
+        FlowsExecutorGetResponse::Ok(match flow_slug.as_str() {
+            "denied" => ChallengeTypes::AccessDeniedChallenge(AccessDeniedChallenge {
+                flow_info: Some(flow_info()),
+                component: None,
+                response_errors: None,
+                pending_user: params.query,
+                error_message: Some("Flow does not apply to current user.".to_owned()),
+            }),
+            "redirect" => ChallengeTypes::RedirectChallenge(RedirectChallenge {
+                flow_info: None,
+                component: Some("xak-flow-redirect".to_owned()),
+                to: "/if/user/".to_owned(),
+            }),
+            _ => ChallengeTypes::Unknown(serde_json::json!({
+                "component": "ak-stage-from-the-future",
+                "flow_info": {"cancel_url": "/c/", "layout": "stacked"},
+                "hologram": {"depth": 3},
+            })),
+        })
+    }
 }
 
 fn time(text: &str) -> DateTime<Utc> {
@@ -100,6 +264,33 @@ fn validation_error() -> ValidationError {
 }
 
 impl ProvidersApi for Service {
+    async fn providers_all_test_create(
+        &self,
+        _: RequestContext,
+        body: ModelRequest,
+    ) -> ProvidersAllTestCreateResponse {
+        self.tested.lock().unwrap().push(body.clone());
+        ProvidersAllTestCreateResponse::Ok(body)
+    }
+
+    async fn providers_saml_metadata_retrieve(
+        &self,
+        _: RequestContext,
+        id: i64,
+        params: ProvidersSamlMetadataRetrieveParams,
+    ) -> ProvidersSamlMetadataRetrieveResponse {
+        if id != 1 {
+            return ProvidersSamlMetadataRetrieveResponse::NotFound;
+        }
+        ProvidersSamlMetadataRetrieveResponse::Ok(SamlMetadata {
+            metadata: format!(
+                "<EntityDescriptor binding={:?}/>",
+                params.force_binding.map(|b| b.to_string())
+            ),
+            download_url: format!("/download?download={:?}", params.download),
+        })
+    }
+
     async fn providers_microsoft_entra_sync_status_retrieve(
         &self,
         context: RequestContext,
@@ -391,6 +582,9 @@ async fn undocumented_status_and_undecodable_body_keep_the_raw_response() {
         Error::Decode { response, source } => {
             assert_eq!(response.status.as_u16(), 200);
             assert_eq!(&response.body[..], b"<html>not json</html>");
+            let source = source
+                .downcast_ref::<serde_json::Error>()
+                .expect("a JSON body fails with a serde_json error");
             assert!(source.is_syntax(), "{source}");
         }
         other => panic!("expected a decode error, got {other:?}"),
@@ -416,4 +610,329 @@ fn client_rejects_bad_base_urls_and_tokens() {
         !debug.contains(TOKEN),
         "the token must not leak into logs: {debug}"
     );
+}
+
+#[tokio::test]
+async fn paginated_list_streams_every_item_of_every_page() {
+    let harness = Harness::start().await;
+    let client = harness.client();
+    let users: Vec<User> = client
+        .core_users_list_stream(&CoreUsersListParams::default())
+        .try_collect()
+        .await
+        .unwrap();
+    let pks: Vec<i64> = users.iter().map(|u| u.pk).collect();
+    assert_eq!(pks, [1, 2, 3, 4, 5]);
+    // Three pages of two, fetched in order: the first as the caller asked (no `page`), then by
+    // the page numbers the server announced.
+    let pages: Vec<Option<i64>> = harness
+        .service
+        .list_params
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|p| p.page)
+        .collect();
+    assert_eq!(pages, [None, Some(2), Some(3)]);
+    let from_two: Vec<User> = client
+        .core_users_list_stream(&CoreUsersListParams {
+            page: Some(2),
+            page_size: Some(3),
+            ..Default::default()
+        })
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(from_two.iter().map(|u| u.pk).collect::<Vec<_>>(), [4, 5]);
+    // An error ends the stream with that error.
+    let err = client
+        .core_users_list_stream(&CoreUsersListParams {
+            page_size: Some(0),
+            ..Default::default()
+        })
+        .try_collect::<Vec<User>>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.api_error(),
+            Some(authentik_client::CoreUsersListError::BadRequest(_))
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn query_parameters_of_every_kind_arrive_as_sent() {
+    let harness = Harness::start().await;
+    let sent = CoreUsersListParams {
+        date_joined_gt: Some(time("2024-09-13T14:05:42.123+02:00")),
+        is_active: Some(false),
+        name_iexact: Some("Ann & Bob + Co/ä?".to_owned()),
+        ordering: Some("-date_joined".to_owned()),
+        page: Some(1),
+        page_size: Some(50),
+        search: None,
+        type_: Some(vec![
+            CoreUsersListTypeItem::Internal,
+            CoreUsersListTypeItem::ServiceAccount,
+            CoreUsersListTypeItem::Other("robot".to_owned()),
+        ]),
+        uuid: Some(vec![uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2)]),
+    };
+    harness.client().core_users_list(&sent).await.unwrap();
+    assert_eq!(harness.service.list_params.lock().unwrap()[0], sent);
+}
+
+#[tokio::test]
+async fn query_arrays_follow_explode_and_date_times_are_rfc_3339_on_the_wire() {
+    // A bare server that records the raw query string.
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = Arc::clone(&seen);
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let record = Arc::clone(&record);
+        async move {
+            record
+                .lock()
+                .unwrap()
+                .push(uri.query().unwrap_or_default().to_owned());
+            (axum::http::StatusCode::FORBIDDEN, r#"{"detail":"no"}"#)
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = Client::new(format!("http://{addr}")).unwrap();
+    let params = CoreUsersListParams {
+        date_joined_gt: Some(time("2024-09-13T14:05:42.5Z")),
+        is_active: Some(true),
+        name_iexact: Some("a+b c".to_owned()),
+        type_: Some(vec![
+            CoreUsersListTypeItem::Internal,
+            CoreUsersListTypeItem::External,
+        ]),
+        uuid: Some(vec![uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2)]),
+        ..Default::default()
+    };
+    let err = client.core_users_list(&params).await.unwrap_err();
+    assert_eq!(err.status(), Some(reqwest::StatusCode::FORBIDDEN));
+    let query = seen.lock().unwrap()[0].clone();
+    assert_eq!(
+        query,
+        "date_joined__gt=2024-09-13T14%3A05%3A42.500Z&is_active=true&name__iexact=a%2Bb+c\
+         &type=internal&type=external\
+         &uuid=00000000-0000-0000-0000-000000000001%2C00000000-0000-0000-0000-000000000002"
+    );
+}
+
+#[tokio::test]
+async fn multipart_upload_sends_file_bytes_name_type_and_fields() {
+    let harness = Harness::start().await;
+    let bytes = vec![0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, b'\n'];
+    let upload = FileUploadRequest {
+        file: Some(
+            Binary::new(bytes.clone())
+                .with_file_name("icon.png")
+                .with_content_type("image/png"),
+        ),
+        clear: Some(true),
+    };
+    let response = harness
+        .client()
+        .core_applications_set_icon_create("my app/ä", Some(&upload))
+        .await
+        .unwrap();
+    assert_eq!(response.status, reqwest::StatusCode::OK);
+    let uploads = harness.service.uploads.lock().unwrap().clone();
+    assert_eq!(uploads, [("my app/ä".to_owned(), Some(upload))]);
+    // Without a body the operation still goes through (the body is optional).
+    harness
+        .client()
+        .core_applications_set_icon_create("empty", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        harness.service.uploads.lock().unwrap()[1],
+        ("empty".to_owned(), None)
+    );
+}
+
+#[tokio::test]
+async fn tagged_union_decodes_by_tag_and_keeps_unknown_tags() {
+    let harness = Harness::start().await;
+    let client = Client::new(&harness.base).unwrap();
+    let params = |query: &str| FlowsExecutorGetParams {
+        query: query.to_owned(),
+    };
+    match client
+        .flows_executor_get("denied", &params("ann"))
+        .await
+        .unwrap()
+        .into_inner()
+    {
+        ChallengeTypes::AccessDeniedChallenge(challenge) => {
+            assert_eq!(challenge.pending_user, "ann");
+            // The tag the variant declares (optionally) comes back set: written exactly once.
+            assert_eq!(
+                challenge.component.as_deref(),
+                Some("ak-stage-access-denied")
+            );
+            assert_eq!(
+                challenge.flow_info.unwrap().layout,
+                ContextualFlowInfoLayoutEnum::Stacked
+            );
+        }
+        other => panic!("expected access denied, got {other:?}"),
+    }
+    let redirect = client
+        .flows_executor_get("redirect", &params(""))
+        .await
+        .unwrap();
+    assert!(matches!(&*redirect, ChallengeTypes::RedirectChallenge(r) if r.to == "/if/user/"));
+    let unknown = client
+        .flows_executor_get("future", &params(""))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(unknown.tag(), Some("ak-stage-from-the-future"));
+    match &unknown {
+        ChallengeTypes::Unknown(value) => assert_eq!(value["hologram"]["depth"], 3),
+        other => panic!("expected the unknown tag to be kept, got {other:?}"),
+    }
+    // Serialising writes the tag once, with the variant's value.
+    let json = serde_json::to_string(&ChallengeTypes::RedirectChallenge(RedirectChallenge {
+        flow_info: None,
+        component: Some("stale".to_owned()),
+        to: "/x".to_owned(),
+    }))
+    .unwrap();
+    assert_eq!(json.matches("\"component\"").count(), 1, "{json}");
+    assert!(
+        json.contains(r#""component":"xak-flow-redirect""#),
+        "{json}"
+    );
+}
+
+#[tokio::test]
+async fn union_body_whose_variants_lack_the_tag_round_trips() {
+    let harness = Harness::start().await;
+    let sent = ModelRequest::LdapProviderRequest(LdapProviderRequest {
+        name: "ldap".to_owned(),
+        base_dn: Some("dc=example,dc=com".to_owned()),
+        tls_server_name: None,
+    });
+    let wire = serde_json::to_value(&sent).unwrap();
+    assert_eq!(
+        wire["provider_model"],
+        "authentik_providers_ldap.ldapprovider"
+    );
+    let echoed = harness
+        .client()
+        .providers_all_test_create(&sent)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(echoed, sent);
+    assert_eq!(harness.service.tested.lock().unwrap().clone(), [sent]);
+}
+
+#[tokio::test]
+async fn optional_authentication_and_alternative_schemes() {
+    let harness = Harness::start().await;
+    let params = FlowsExecutorGetParams {
+        query: String::new(),
+    };
+    // `[{authentik: []}, {}]`: callable with and without a token.
+    Client::new(&harness.base)
+        .unwrap()
+        .flows_executor_get("redirect", &params)
+        .await
+        .unwrap();
+    harness
+        .client()
+        .flows_executor_get("redirect", &params)
+        .await
+        .unwrap();
+    // `[{authentik: []}, {authentik_device_auth: []}]`: the first scheme with a credential.
+    let agent = Client::new(&harness.base)
+        .unwrap()
+        .with_credential("authentik_device_auth", "agent-token")
+        .unwrap();
+    agent
+        .core_users_list(&CoreUsersListParams::default())
+        .await
+        .unwrap();
+    let both = agent.with_bearer_token(TOKEN).unwrap();
+    both.core_users_list(&CoreUsersListParams::default())
+        .await
+        .unwrap();
+    let auth = |scheme: &str, token: &str| Some((scheme.to_owned(), token.to_owned()));
+    assert_eq!(
+        harness.service.authorizations.lock().unwrap().clone(),
+        [
+            None,
+            auth("Bearer", TOKEN),
+            auth("bearer+agent", "agent-token"),
+            auth("Bearer", TOKEN),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn patch_sends_absent_null_and_values_and_delete_answers_204() {
+    let harness = Harness::start().await;
+    let patch = PatchedUserRequest {
+        name: Some("Renamed".to_owned()),
+        last_login: Some(None),
+        ..Default::default()
+    };
+    // Absent fields are not sent; an explicit null is.
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        serde_json::json!({"name": "Renamed", "last_login": null})
+    );
+    let updated = harness
+        .client()
+        .core_users_partial_update(3, Some(&patch))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(updated.name, "Renamed");
+    assert_eq!(updated.last_login, Some(None));
+    assert_eq!(
+        harness.service.patches.lock().unwrap().clone(),
+        [(3, Some(patch))]
+    );
+
+    let deleted = harness.client().core_users_destroy(1).await.unwrap();
+    assert_eq!(deleted.status, reqwest::StatusCode::NO_CONTENT);
+    let refused = harness.client().core_users_destroy(2).await.unwrap_err();
+    assert!(matches!(
+        refused.api_error(),
+        Some(CoreUsersDestroyError::Forbidden(_))
+    ));
+}
+
+#[tokio::test]
+async fn json_is_chosen_over_xml_and_enum_query_values_with_colons_travel() {
+    let harness = Harness::start().await;
+    let metadata = Client::new(&harness.base)
+        .unwrap()
+        .providers_saml_metadata_retrieve(
+            1,
+            &ProvidersSamlMetadataRetrieveParams {
+                download: Some(true),
+                force_binding: Some(
+                    ProvidersSamlMetadataRetrieveForceBinding::UrnOasisNamesTcSaml2_0BindingsHttpPost,
+                ),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(metadata.headers["content-type"], "application/json");
+    assert_eq!(
+        metadata.metadata,
+        r#"<EntityDescriptor binding=Some("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST")/>"#
+    );
+    assert_eq!(metadata.download_url, "/download?download=Some(true)");
 }

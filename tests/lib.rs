@@ -36,3 +36,34 @@ pub fn file<'g>(generated: &'g apigen::Generated, suffix: &str) -> &'g str {
         .map(|f| f.contents.as_str())
         .unwrap_or_else(|| panic!("no generated file ends with {suffix}"))
 }
+
+/// Generates a standalone workspace (crates `<name>-models`, ...) with every operation of the
+/// document at `path`, relative to the workspace root; the name is the document's title.
+pub fn generate_spec(path: &str) -> apigen::Generated {
+    let spec = apigen::load(&root().join(path), path).unwrap_or_else(|e| panic!("{e}"));
+    let select = apigen::config::Selection {
+        all: true,
+        ..Default::default()
+    };
+    let name = apigen::default_name(&spec);
+    let config = apigen::standalone_config(path, &name, select);
+    apigen::generate_workspace(&spec, &config).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every generated Rust source of one crate except the fixed runtime, each under a
+/// `// ---- <path>` line, in path order.
+pub fn crate_sources(generated: &apigen::Generated, krate: &str) -> String {
+    let prefix = format!("{krate}/src/");
+    let mut out = String::new();
+    for file in &generated.files {
+        let Some(name) = file.path.rsplit_once(&prefix).map(|(_, name)| name) else {
+            continue;
+        };
+        if name == "runtime.rs" || !name.ends_with(".rs") {
+            continue;
+        }
+        out.push_str(&format!("// ---- {name}\n{}\n", file.contents));
+    }
+    assert!(!out.is_empty(), "no sources for {krate}");
+    out
+}

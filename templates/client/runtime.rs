@@ -19,16 +19,31 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 pub struct Client {
     base_url: String,
     http: reqwest::Client,
-    bearer_token: Option<HeaderValue>,
+    bearer_token: Option<String>,
+    credentials: Vec<(String, String)>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schemes: Vec<&str> = self.credentials.iter().map(|(scheme, _)| scheme.as_str()).collect();
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
             .field("bearer_token", &self.bearer_token.as_ref().map(|_| "<redacted>"))
+            .field("credentials_for", &schemes)
             .finish_non_exhaustive()
     }
+}
+
+/// A security scheme an operation accepts: its name, and how its credential is sent.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum __Auth {
+    /// `Authorization: <scheme> <credential>`.
+    Http(&'static str, &'static str),
+    /// An API key in a header.
+    Header(&'static str, &'static str),
+    /// An API key in a query parameter.
+    Query(&'static str, &'static str),
 }
 
 /// Why a [`Client`] could not be built.
@@ -42,7 +57,7 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The bearer token holds characters an HTTP header cannot carry.
+    /// A token or credential holds characters an HTTP header cannot carry.
     InvalidToken,
     /// The HTTP client could not be set up (for example, no TLS backend).
     Http(reqwest::Error),
@@ -95,16 +110,32 @@ impl Client {
         while base_url.ends_with('/') {
             base_url.pop();
         }
-        Ok(Self { base_url, http, bearer_token: None })
+        Ok(Self { base_url, http, bearer_token: None, credentials: Vec::new() })
     }
 
     /// This client, sending `token` as `Authorization: Bearer <token>` to every operation that
-    /// accepts bearer authentication.
+    /// accepts a `bearer` HTTP security scheme with no credential of its own (see
+    /// [`with_credential`](Self::with_credential)).
     pub fn with_bearer_token(mut self, token: impl AsRef<str>) -> Result<Self, BuildError> {
-        let mut value = HeaderValue::try_from(format!("Bearer {}", token.as_ref()))
-            .map_err(|_| BuildError::InvalidToken)?;
-        value.set_sensitive(true);
-        self.bearer_token = Some(value);
+        let token = token.as_ref();
+        HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| BuildError::InvalidToken)?;
+        self.bearer_token = Some(token.to_owned());
+        Ok(self)
+    }
+
+    /// This client, sending `credential` for the security scheme named `scheme` (its name in the
+    /// document's `components/securitySchemes`): after the scheme's own name in the
+    /// `Authorization` header for HTTP schemes (a token for `bearer` or `bearer+agent`, the
+    /// base64 `user:password` for `basic`), as the key for API-key schemes.
+    ///
+    /// An operation that accepts several schemes uses the first, in the document's order, that
+    /// has a credential.
+    pub fn with_credential(mut self, scheme: impl Into<String>, credential: impl AsRef<str>) -> Result<Self, BuildError> {
+        let credential = credential.as_ref();
+        HeaderValue::try_from(credential).map_err(|_| BuildError::InvalidToken)?;
+        let scheme = scheme.into();
+        self.credentials.retain(|(name, _)| *name != scheme);
+        self.credentials.push((scheme, credential.to_owned()));
         Ok(self)
     }
 
@@ -118,12 +149,45 @@ impl Client {
         &self.http
     }
 
-    /// Starts a request to `path` (already encoded), with credentials when `bearer` is set.
+    /// The credential configured for the scheme `name`, sent as `prefix` for HTTP schemes.
+    fn credential(&self, name: &str, prefix: Option<&str>) -> Option<&str> {
+        let own = self.credentials.iter().find(|(scheme, _)| scheme == name).map(|(_, value)| value.as_str());
+        own.or_else(|| match prefix {
+            Some(prefix) if prefix.eq_ignore_ascii_case("bearer") => self.bearer_token.as_deref(),
+            _ => None,
+        })
+    }
+
+    /// Starts a request to `path` (already encoded), with the credential of the first of
+    /// `schemes` the client has one for.
     #[doc(hidden)]
-    pub fn __request(&self, method: Method, path: &str, bearer: bool) -> RequestBuilder {
+    pub fn __request(&self, method: Method, path: &str, schemes: &[__Auth]) -> RequestBuilder {
         let mut request = self.http.request(method, format!("{}{}", self.base_url, path));
-        if let (true, Some(token)) = (bearer, &self.bearer_token) {
-            request = request.header(header::AUTHORIZATION, token.clone());
+        for scheme in schemes {
+            match *scheme {
+                __Auth::Http(name, prefix) => {
+                    if let Some(credential) = self.credential(name, Some(prefix)) {
+                        if let Ok(mut value) = HeaderValue::try_from(format!("{prefix} {credential}")) {
+                            value.set_sensitive(true);
+                            return request.header(header::AUTHORIZATION, value);
+                        }
+                    }
+                }
+                __Auth::Header(name, header_name) => {
+                    if let Some(credential) = self.credential(name, None) {
+                        if let Ok(mut value) = HeaderValue::try_from(credential) {
+                            value.set_sensitive(true);
+                            return request.header(header_name, value);
+                        }
+                    }
+                }
+                __Auth::Query(name, param) => {
+                    if let Some(credential) = self.credential(name, None) {
+                        request = request.query(&[(param, credential)]);
+                        return request;
+                    }
+                }
+            }
         }
         request
     }
@@ -137,6 +201,90 @@ impl Client {
         let body = response.bytes().await.map_err(Error::Transport)?;
         Ok(RawResponse { status, headers, body })
     }
+}
+
+/// Sets a JSON body.
+#[doc(hidden)]
+pub fn __json_body<T: serde::Serialize, E>(request: RequestBuilder, body: &T) -> Result<RequestBuilder, Error<E>> {
+    let bytes = serde_json::to_vec(body).map_err(|err| Error::InvalidRequest(Box::new(err)))?;
+    Ok(request.header(header::CONTENT_TYPE, HeaderValue::from_static("application/json")).body(bytes))
+}
+
+/// A value sent as the JSON text of one multipart part.
+#[doc(hidden)]
+pub fn __json_text<T: serde::Serialize, E>(value: &T) -> Result<String, Error<E>> {
+    serde_json::to_string(value).map_err(|err| Error::InvalidRequest(Box::new(err)))
+}
+
+/// A file part of a multipart body.
+#[doc(hidden)]
+pub fn __file_part<E>(bytes: &[u8], file_name: Option<&str>, content_type: Option<&str>) -> Result<reqwest::multipart::Part, Error<E>> {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec())
+        .file_name(file_name.unwrap_or("file").to_owned());
+    part.mime_str(content_type.unwrap_or("application/octet-stream")).map_err(|err| Error::InvalidRequest(Box::new(err)))
+}
+
+/// Every item of every page: `fetch` gets the parameters of a page and answers with its items and
+/// the parameters of the next page, if there is one.
+#[doc(hidden)]
+pub fn __paginate<P, T, E, F, Fut>(first: P, mut fetch: F) -> impl futures_util::Stream<Item = Result<T, Error<E>>>
+where
+    F: FnMut(P) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<P>), Error<E>>>,
+{
+    use futures_util::{StreamExt, TryStreamExt, stream};
+    stream::try_unfold(Some(first), move |params| {
+        let page = params.map(&mut fetch);
+        async move {
+            match page {
+                None => Ok(None),
+                Some(page) => {
+                    let (items, next) = page.await?;
+                    Ok(Some((items, next)))
+                }
+            }
+        }
+    })
+    .map_ok(|items| stream::iter(items).map(Ok))
+    .try_flatten()
+}
+
+/// A pagination object's `next` field: the next page number, 0 (or less) after the last page.
+#[doc(hidden)]
+pub trait __PageNumber {
+    /// The next page, if there is one.
+    fn next_page(self) -> Option<i64>;
+}
+
+impl __PageNumber for i64 {
+    fn next_page(self) -> Option<i64> {
+        (self >= 1).then_some(self)
+    }
+}
+
+impl __PageNumber for i32 {
+    fn next_page(self) -> Option<i64> {
+        i64::from(self).next_page()
+    }
+}
+
+impl __PageNumber for f64 {
+    fn next_page(self) -> Option<i64> {
+        // Whole numbers only, and only those an `i64` holds exactly.
+        (self >= 1.0 && self.fract() == 0.0 && self < 9.0e15).then_some(self as i64)
+    }
+}
+
+impl __PageNumber for f32 {
+    fn next_page(self) -> Option<i64> {
+        f64::from(self).next_page()
+    }
+}
+
+/// The next page number from a pagination object's `next` field.
+#[doc(hidden)]
+pub fn __next_page<N: __PageNumber>(next: N) -> Option<i64> {
+    next.next_page()
 }
 
 /// Percent-encodes a value for use as one path segment.
@@ -168,7 +316,16 @@ impl RawResponse {
     pub fn __json<T: serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
         serde_json::from_slice(&self.body).map_err(|source| Error::Decode {
             response: self.clone(),
-            source,
+            source: Box::new(source),
+        })
+    }
+
+    /// The body as text; a body that is not UTF-8 is an [`Error::Decode`].
+    #[doc(hidden)]
+    pub fn __text<E>(&self) -> Result<String, Error<E>> {
+        String::from_utf8(self.body.to_vec()).map_err(|source| Error::Decode {
+            response: self.clone(),
+            source: Box::new(source),
         })
     }
 
@@ -242,9 +399,12 @@ pub enum Error<E> {
     Decode {
         /// The whole response, body included.
         response: RawResponse,
-        /// Why it does not decode.
-        source: serde_json::Error,
+        /// Why it does not decode (a `serde_json::Error`, or a UTF-8 error for text bodies).
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The request could not be built from the arguments (a value that does not serialize, a
+    /// media type that does not parse); nothing was sent.
+    InvalidRequest(Box<dyn std::error::Error + Send + Sync>),
     /// The request could not be sent, or the response not read (connection, TLS, timeout).
     Transport(reqwest::Error),
 }
@@ -256,6 +416,7 @@ impl<E> Error<E> {
             Self::Api(response) => Some(response.status),
             Self::UnexpectedStatus(response) | Self::Decode { response, .. } => Some(response.status),
             Self::Transport(err) => err.status(),
+            Self::InvalidRequest(_) => None,
         }
     }
 
@@ -284,6 +445,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 response.status
             ),
             Self::Transport(err) => write!(f, "the request failed: {err}"),
+            Self::InvalidRequest(err) => write!(f, "the request cannot be built: {err}"),
         }
     }
 }
@@ -291,7 +453,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode { source, .. } => Some(source),
+            Self::Decode { source, .. } | Self::InvalidRequest(source) => Some(source.as_ref()),
             Self::Transport(err) => Some(err),
             _ => None,
         }

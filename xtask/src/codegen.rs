@@ -11,6 +11,140 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+/// `cargo xtask codegen`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Change nothing; fail with a diff when a generated file is stale, missing or orphaned.
+    #[arg(long)]
+    check: bool,
+    /// Only this codegen config (default: every `specs/*.codegen.yaml`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "out"])]
+    config: Vec<PathBuf>,
+    /// Generate from this document instead of the configs, into `--out`.
+    #[arg(long, value_name = "FILE", requires = "out")]
+    spec: Option<PathBuf>,
+    /// The directory of the standalone workspace `--spec` generates.
+    #[arg(long, value_name = "DIR", requires = "spec")]
+    out: Option<PathBuf>,
+    /// With `--spec`: every operation.
+    #[arg(long, requires = "spec")]
+    all: bool,
+    /// With `--spec`: every operation whose first tag is T (repeatable).
+    #[arg(long = "tag", value_name = "T", requires = "spec")]
+    tags: Vec<String>,
+    /// With `--spec`: this operation (repeatable).
+    #[arg(long = "operation", value_name = "ID", requires = "spec")]
+    operations: Vec<String>,
+    /// With `--spec`: the crate-name stem (default: the document's title in kebab case).
+    #[arg(long, value_name = "NAME", requires = "spec")]
+    name: Option<String>,
+    /// Fail when a construct is generated inexactly (a degradation), instead of only reporting it.
+    #[arg(long)]
+    deny_degraded: bool,
+}
+
+/// Runs `cargo xtask codegen` as `args` say.
+pub fn main(args: &Args) -> Result<()> {
+    let mode = if args.check { Mode::Check } else { Mode::Write };
+    match (&args.spec, &args.out) {
+        (Some(spec), Some(out)) => standalone(args, spec, out, mode),
+        _ => run_with(&project_root(), &args.config, mode, args.deny_degraded),
+    }
+}
+
+/// `--spec FILE --out DIR`: a standalone workspace for one document.
+fn standalone(args: &Args, spec_path: &Path, out: &Path, mode: Mode) -> Result<()> {
+    let select = apigen::config::Selection {
+        all: args.all,
+        tags: args.tags.clone(),
+        operations: args.operations.clone(),
+    };
+    if !select.all && select.tags.is_empty() && select.operations.is_empty() {
+        bail!("say what to generate: --all, --tag T or --operation ID (repeatable)");
+    }
+    let spec_name = spec_path.to_string_lossy().replace('\\', "/");
+    let started = Instant::now();
+    let spec = apigen::load(spec_path, &spec_name)?;
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| apigen::default_name(&spec));
+    let config = apigen::standalone_config(&spec_name, &name, select);
+    let generated = apigen::generate_workspace(&spec, &config)?;
+    let elapsed = started.elapsed();
+    finish(
+        out,
+        &spec_name,
+        &generated,
+        mode,
+        elapsed,
+        args.deny_degraded,
+    )
+}
+
+/// Prints the diagnostics and summary of one run and makes `root` match it.
+fn finish(
+    root: &Path,
+    spec_name: &str,
+    generated: &apigen::Generated,
+    mode: Mode,
+    elapsed: std::time::Duration,
+    deny_degraded: bool,
+) -> Result<()> {
+    for diagnostic in &generated.diagnostics {
+        eprintln!("{spec_name}: {diagnostic}");
+    }
+    if deny_degraded && !generated.diagnostics.is_empty() {
+        bail!(
+            "{spec_name}: {} construct{} would be generated inexactly (--deny-degraded)",
+            generated.diagnostics.len(),
+            if generated.diagnostics.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+    }
+    let problems = ensure(root, generated, mode)?;
+    let lines: usize = generated
+        .files
+        .iter()
+        .map(|f| f.contents.lines().count())
+        .sum();
+    match mode {
+        Mode::Write => {
+            eprintln!(
+                "{spec_name}: {} operation{}, {} types, {} files ({} changed, {lines} lines), {} degraded, in {:.1} ms",
+                generated.operations,
+                if generated.operations == 1 { "" } else { "s" },
+                generated.types,
+                generated.files.len(),
+                problems.len(),
+                generated.diagnostics.len(),
+                elapsed.as_secs_f64() * 1000.0,
+            );
+            let stages: Vec<String> = generated
+                .timings
+                .iter()
+                .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1000.0))
+                .collect();
+            eprintln!("  ({})", stages.join(", "));
+            Ok(())
+        }
+        Mode::Check if problems.is_empty() => Ok(()),
+        Mode::Check => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            bail!(
+                "{} generated file{} out of date; run `cargo xtask codegen` and commit the result",
+                problems.len(),
+                if problems.len() == 1 { " is" } else { "s are" }
+            )
+        }
+    }
+}
+
 /// Whether to write the output or only compare with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -50,7 +184,7 @@ fn display(root: &Path, path: &Path) -> String {
 }
 
 /// Runs codegen for `configs` (or every config under `specs/`).
-pub fn run(root: &Path, configs: &[PathBuf], mode: Mode) -> Result<()> {
+fn run_with(root: &Path, configs: &[PathBuf], mode: Mode, deny_degraded: bool) -> Result<()> {
     let configs = if configs.is_empty() {
         default_configs(root)?
     } else {
@@ -58,7 +192,7 @@ pub fn run(root: &Path, configs: &[PathBuf], mode: Mode) -> Result<()> {
     };
     let mut problems = Vec::new();
     for config_path in &configs {
-        problems.extend(run_one(root, config_path, mode)?);
+        problems.extend(run_one(root, config_path, mode, deny_degraded)?);
     }
     if problems.is_empty() {
         return Ok(());
@@ -76,7 +210,12 @@ pub fn run(root: &Path, configs: &[PathBuf], mode: Mode) -> Result<()> {
     )
 }
 
-fn run_one(root: &Path, config_path: &Path, mode: Mode) -> Result<Vec<String>> {
+fn run_one(
+    root: &Path,
+    config_path: &Path,
+    mode: Mode,
+    deny_degraded: bool,
+) -> Result<Vec<String>> {
     let config_name = display(root, config_path);
     let text = std::fs::read_to_string(config_path)
         .with_context(|| format!("cannot read {config_name}"))?;
@@ -88,25 +227,22 @@ fn run_one(root: &Path, config_path: &Path, mode: Mode) -> Result<Vec<String>> {
     let spec = apigen::load(&spec_path, &spec_name)?;
     let generated = apigen::generate(&spec, &config)?;
     let elapsed = started.elapsed();
-
-    for diagnostic in &generated.diagnostics {
-        eprintln!("{spec_name}: {diagnostic}");
+    match mode {
+        Mode::Write => {
+            finish(root, &spec_name, &generated, mode, elapsed, deny_degraded)?;
+            Ok(Vec::new())
+        }
+        // Problems of every config are reported together, after all of them ran.
+        Mode::Check => {
+            for diagnostic in &generated.diagnostics {
+                eprintln!("{spec_name}: {diagnostic}");
+            }
+            if deny_degraded && !generated.diagnostics.is_empty() {
+                bail!("{spec_name}: degraded constructs (--deny-degraded)");
+            }
+            ensure(root, &generated, mode)
+        }
     }
-    let problems = ensure(root, &generated, mode)?;
-    if mode == Mode::Write {
-        eprintln!(
-            "{spec_name}: {} operation{}, {} types, {} files ({} changed), {} degraded, in {:.1} ms",
-            generated.operations,
-            if generated.operations == 1 { "" } else { "s" },
-            generated.types,
-            generated.files.len(),
-            problems.len(),
-            generated.diagnostics.len(),
-            elapsed.as_secs_f64() * 1000.0,
-        );
-        return Ok(Vec::new());
-    }
-    Ok(problems)
 }
 
 /// Makes the owned directories match `generated` (in `Write` mode) or describes how they differ.
@@ -211,7 +347,7 @@ mod tests {
     /// `cargo test` fails when the committed generated code does not match the specs.
     #[test]
     fn generated_code_is_fresh() {
-        if let Err(err) = run(&project_root(), &[], Mode::Check) {
+        if let Err(err) = run_with(&project_root(), &[], Mode::Check, false) {
             panic!("{err:#}");
         }
     }
@@ -238,6 +374,7 @@ mod tests {
             diagnostics: Vec::new(),
             operations: 0,
             types: 0,
+            timings: Vec::new(),
         };
         let problems = ensure(&dir, &generated, Mode::Check).unwrap();
         assert_eq!(problems.len(), 3, "{problems:#?}");

@@ -3,13 +3,14 @@
 //! - `cargo xtask codegen` regenerates every crate described by a `specs/*.codegen.yaml`.
 //! - `cargo xtask codegen --check` changes nothing and fails, with a diff, when any generated
 //!   file is stale, missing or orphaned.
+//! - `cargo xtask codegen --spec FILE --out DIR [--all | --tag T | --operation ID]...` writes a
+//!   standalone workspace with the models, client and server crates for any document.
 //! - `cargo xtask drift OLD NEW` reports what changed between two spec versions and what it
 //!   breaks, for HTTP clients and for users of the generated crates.
 
 mod codegen;
 mod drift;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -27,14 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Regenerate the generated crates from their specs.
-    Codegen {
-        /// Change nothing; fail with a diff when a generated file is stale, missing or orphaned.
-        #[arg(long)]
-        check: bool,
-        /// Only this codegen config (default: every `specs/*.codegen.yaml`).
-        #[arg(long, value_name = "FILE")]
-        config: Vec<PathBuf>,
-    },
+    Codegen(codegen::Args),
     /// Compare two versions of a spec: what changed, and what it breaks.
     Drift(drift::Args),
 }
@@ -47,14 +41,7 @@ const EXIT_INTERNAL: u8 = 3;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Codegen { check, config } => {
-            let mode = if check {
-                codegen::Mode::Check
-            } else {
-                codegen::Mode::Write
-            };
-            codegen::run(&codegen::project_root(), &config, mode)
-        }
+        Command::Codegen(args) => codegen::main(&args),
         Command::Drift(args) => drift::run(&args),
     };
     match result {

@@ -46,6 +46,31 @@ pub enum TypeKind {
     Enum(Enum),
     /// Another name for a type expression (an array or primitive schema given a name).
     Alias(TypeRef),
+    /// A `oneOf`: one of several types, told apart by a discriminator property when there is one.
+    Union(Union),
+}
+
+/// A `oneOf` schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The discriminator property; `None` for an untagged union (the first variant that decodes
+    /// wins).
+    pub tag: Option<String>,
+    /// One variant per discriminator value (or per `oneOf` entry when untagged).
+    pub variants: Vec<UnionVariant>,
+    /// The catch-all variant that keeps a value with an unknown tag as raw JSON.
+    pub other: String,
+}
+
+/// One alternative of a [`Union`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The discriminator value that selects it (tagged unions only).
+    pub tag_value: Option<String>,
+    /// The type it carries.
+    pub ty: TypeRef,
 }
 
 /// An object schema.
@@ -169,6 +194,8 @@ pub enum Primitive {
     DateTime,
     /// `string`, format `date`.
     Date,
+    /// `string`, format `binary`: raw bytes such as a file part of a multipart body.
+    Binary,
 }
 
 /// A set of operations served by one server trait: the operations sharing their first tag.
@@ -219,8 +246,79 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// Responses, sorted by status.
     pub responses: Vec<Response>,
+    /// The request body, if the operation takes one.
+    pub body: Option<RequestBody>,
+    /// The name of the parameter struct (in the models crate's `params` module) holding the query
+    /// and header parameters, when the operation has any.
+    pub params_type: Option<String>,
     /// Who may call it.
     pub security: Security,
+    /// How to walk every page, when the operation returns one page of a paginated list.
+    pub pagination: Option<Pagination>,
+}
+
+impl Operation {
+    /// The query and header parameters, which travel in [`Operation::params_type`].
+    pub fn non_path_params(&self) -> impl Iterator<Item = &Param> {
+        self.params
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path)
+    }
+
+    /// The path parameters, in template order.
+    pub fn path_params(&self) -> impl Iterator<Item = &Param> {
+        self.params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+    }
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// The media type sent.
+    pub media: String,
+    /// How it is encoded.
+    pub encoding: Encoding,
+    /// The type of the value (`String` for text, `Vec<u8>`-like bytes for binary bodies).
+    pub ty: TypeRef,
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// The body's description.
+    pub doc: Option<String>,
+}
+
+/// How a request or response body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// JSON.
+    Json,
+    /// `multipart/form-data`: one part per property of an object, files for binary properties.
+    Multipart,
+    /// `application/x-www-form-urlencoded`: one pair per property of a flat object.
+    Form,
+    /// Text in the media type's charset (UTF-8 assumed), such as XML or YAML.
+    Text,
+    /// Raw bytes.
+    Bytes,
+}
+
+/// The page-walking helper of an operation returning one page of a list (authentik's
+/// `Paginated*List`: `pagination.next` is the next page number, 0 after the last).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The Rust name of the `page` query parameter (a field of the parameter struct).
+    pub page_param: String,
+    /// Whether the page parameter is an `i32` (else `i64`).
+    pub page_is_i32: bool,
+    /// The Rust name of the field holding the page's items.
+    pub results_field: String,
+    /// The Rust name of the field holding the pagination object.
+    pub pagination_field: String,
+    /// The Rust name of the next-page field inside it.
+    pub next_field: String,
+    /// The type of one item.
+    pub item: TypeRef,
 }
 
 /// HTTP methods OpenAPI 3.0 knows.
@@ -286,6 +384,9 @@ pub struct Param {
     pub ty: TypeRef,
     /// Whether it must be given.
     pub required: bool,
+    /// For arrays: each item as its own `name=value` pair (`explode: true`, the default for
+    /// query parameters) or all items in one pair, comma-separated.
+    pub explode: bool,
     /// Documentation from the parameter's description.
     pub doc: Option<String>,
 }
@@ -309,6 +410,7 @@ impl Response {
         match self.status {
             Status::Code(code) => (200..300).contains(&code),
             Status::Range(class) => class == 2,
+            Status::Default => false,
         }
     }
 }
@@ -320,6 +422,8 @@ pub enum Status {
     Code(u16),
     /// A class, such as `4XX` (stored as 4).
     Range(u16),
+    /// `default`: every status not documented otherwise.
+    Default,
 }
 
 /// What a response carries.
@@ -329,13 +433,37 @@ pub enum Body {
     Empty,
     /// JSON of the given type.
     Json(TypeRef),
+    /// Text of the given media type, as a `String`.
+    Text(String),
+    /// Bytes of the given media type.
+    Bytes(String),
 }
 
 /// The authentication an operation accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Security {
-    /// Bearer-token schemes the operation accepts, by security scheme name.
-    pub bearer: Vec<String>,
+    /// The schemes the operation accepts, in the document's order of preference.
+    pub schemes: Vec<AuthScheme>,
     /// Whether the operation may also be called without credentials.
     pub optional: bool,
+}
+
+/// A security scheme an operation accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthScheme {
+    /// The security scheme's name in `components/securitySchemes`.
+    pub name: String,
+    /// Where the credential goes.
+    pub kind: AuthKind,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    /// `Authorization: <scheme> <credential>`, such as `Bearer`, `Basic` or `Bearer+agent`.
+    Http(String),
+    /// An API key in the named header.
+    Header(String),
+    /// An API key in the named query parameter.
+    Query(String),
 }

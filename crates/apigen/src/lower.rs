@@ -11,22 +11,29 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter,
-    ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, SecurityScheme, StatusCode,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    APIKeyLocation, AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter,
+    ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind, SecurityScheme,
+    StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use crate::config::Selection;
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
-    Additional, Api, Body, Enum, Field, Group, Operation, Param, ParamLocation, PathSegment,
-    Presence, Primitive, Response, Security, Status, Struct, TypeDef, TypeKind, TypeRef, Variant,
+    Additional, Api, AuthKind, AuthScheme, Body, Encoding, Enum, Field, Group, Operation,
+    Pagination, Param, ParamLocation, PathSegment, Presence, Primitive, RequestBody, Response,
+    Security, Status, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
 use crate::naming::{self, Namespace};
 use crate::resolve::{self, Components, Selected};
 
 /// Names the emitters claim in every generated crate's root, kept free for them.
-const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Error", "ResponseValue", "RequestContext"];
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "Error",
+    "ResponseValue",
+    "RequestContext",
+    "Binary",
+];
 
 /// Lowers the operations `selection` picks from `doc`, and every schema they reach.
 pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> Api {
@@ -45,13 +52,17 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
     lowerer.lower_components();
     let mut fn_names = Namespace::default();
     let mut op_types = Namespace::with_reserved(RESERVED_TYPE_NAMES);
+    let mut params_names = Namespace::default();
     let mut operations = Vec::with_capacity(selected.len());
     for op in &selected {
-        if let Some(op) = lowerer.operation(op, &mut fn_names, &mut op_types) {
+        if let Some(op) = lowerer.operation(op, &mut fn_names, &mut op_types, &mut params_names) {
             operations.push(op);
         }
     }
     let mut types = std::mem::take(&mut lowerer.types);
+    for op in &mut operations {
+        op.pagination = pagination(op, &types);
+    }
     mark_boxed(&mut types);
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let groups = group(&operations, &mut op_types);
@@ -93,12 +104,27 @@ impl Lowered {
 }
 
 /// The single `$ref` of an `allOf` that only wraps it to add `nullable`, `readOnly` or docs.
+///
+/// Validation keywords beside the `allOf` (`minLength`, `default`, which make `openapiv3` read the
+/// schema as `Any`) do not change the type.
 fn ref_wrapper(schema: &Schema) -> Option<&str> {
-    match &schema.schema_kind {
-        SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
-            ReferenceOr::Reference { reference } => Some(reference),
-            ReferenceOr::Item(_) => None,
-        },
+    let all_of = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any)
+            if any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none() =>
+        {
+            &any.all_of
+        }
+        _ => return None,
+    };
+    match all_of.as_slice() {
+        [ReferenceOr::Reference { reference }] => Some(reference),
         _ => None,
     }
 }
@@ -227,6 +253,12 @@ impl<'a> Lowerer<'a, '_> {
             SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
                 TypeKind::Enum(self.string_enum(&string.enumeration, pointer))
             }
+            SchemaKind::OneOf { one_of } => TypeKind::Union(self.union(
+                name,
+                one_of,
+                schema.schema_data.discriminator.as_ref(),
+                pointer,
+            )),
             _ => {
                 // An alias of a nullable type keeps its nullability in the type; uses of the
                 // component add no second layer (see `nullable_components`).
@@ -329,6 +361,88 @@ impl<'a> Lowerer<'a, '_> {
         Enum { variants, other }
     }
 
+    /// A `oneOf`: tagged by its discriminator (explicit mapping first, then the schema names of
+    /// unmapped alternatives, as OpenAPI specifies), or untagged without one.
+    fn union(
+        &mut self,
+        name: &str,
+        one_of: &'a [ReferenceOr<Schema>],
+        discriminator: Option<&'a openapiv3::Discriminator>,
+        pointer: &Pointer,
+    ) -> Union {
+        let mut names = Namespace::default();
+        let mut variants = Vec::with_capacity(one_of.len());
+        let variant_name = |ty: &TypeRef, fallback: &str| match ty {
+            TypeRef::Named(name) => name.clone(),
+            _ => naming::type_name(fallback),
+        };
+        match discriminator {
+            Some(discriminator) => {
+                let mut mapped: BTreeSet<&str> = BTreeSet::new();
+                let mapping = pointer.push("discriminator").push("mapping");
+                for (tag, reference) in &discriminator.mapping {
+                    let ty = self.reference(reference, &mapping.push(tag)).ty;
+                    mapped.insert(reference);
+                    variants.push(UnionVariant {
+                        name: names.claim(variant_name(&ty, tag)),
+                        tag_value: Some(tag.clone()),
+                        ty,
+                    });
+                }
+                for (index, alternative) in one_of.iter().enumerate() {
+                    let at = pointer.push("oneOf").push(index);
+                    match alternative {
+                        ReferenceOr::Reference { reference } => {
+                            if mapped.contains(reference.as_str()) {
+                                continue;
+                            }
+                            let Ok(tag) = resolve::component_name(reference, "schemas") else {
+                                self.diags.error(&at, "a discriminated `oneOf` alternative must be a `$ref` to a component schema");
+                                continue;
+                            };
+                            let ty = self.reference(reference, &at).ty;
+                            variants.push(UnionVariant {
+                                name: names.claim(variant_name(&ty, tag)),
+                                tag_value: Some(tag.to_owned()),
+                                ty,
+                            });
+                        }
+                        ReferenceOr::Item(_) => self.diags.error(
+                            &at,
+                            "a discriminated `oneOf` alternative must be a `$ref` to a component schema",
+                        ),
+                    }
+                }
+            }
+            None => {
+                self.diags.degraded(
+                    pointer.push("oneOf"),
+                    "`oneOf` without a discriminator is generated as an untagged enum: the first alternative that decodes wins, even if a later one also matches",
+                );
+                for (index, alternative) in one_of.iter().enumerate() {
+                    let context = format!("{name}Variant{index}");
+                    let lowered =
+                        self.type_of(alternative, &context, &pointer.push("oneOf").push(index));
+                    let ty = nullable_if(lowered);
+                    variants.push(UnionVariant {
+                        name: names.claim(variant_name(&ty, &context)),
+                        tag_value: None,
+                        ty,
+                    });
+                }
+            }
+        }
+        let other = ["Unknown", "UnknownVariant"]
+            .into_iter()
+            .find(|candidate| !names.contains(candidate))
+            .map_or_else(|| names.claim("Unknown".to_owned()), str::to_owned);
+        Union {
+            tag: discriminator.map(|d| d.property_name.clone()),
+            variants,
+            other,
+        }
+    }
+
     fn type_of<T: std::borrow::Borrow<Schema>>(
         &mut self,
         schema: &'a ReferenceOr<T>,
@@ -377,7 +491,7 @@ impl<'a> Lowerer<'a, '_> {
                 self.named_inline(schema, context, pointer)
             }
             SchemaKind::Type(Type::String(string)) => {
-                TypeRef::Primitive(string_format(&string.format, pointer, self.diags))
+                TypeRef::Primitive(string_format(&string.format))
             }
             SchemaKind::Type(Type::Integer(integer)) => {
                 if !integer.enumeration.is_empty() {
@@ -435,12 +549,12 @@ impl<'a> Lowerer<'a, '_> {
             {
                 TypeRef::Any
             }
-            SchemaKind::OneOf { .. }
-            | SchemaKind::AnyOf { .. }
+            SchemaKind::OneOf { .. } => self.named_inline(schema, context, pointer),
+            SchemaKind::AnyOf { .. }
             | SchemaKind::AllOf { .. }
             | SchemaKind::Not { .. }
             | SchemaKind::Any(_) => {
-                self.diags.degraded(pointer, "oneOf, anyOf, allOf and not are not generated yet; the value is kept as `serde_json::Value`");
+                self.diags.degraded(pointer, "anyOf, allOf with more than one entry, and not are not generated yet; the value is kept as `serde_json::Value`");
                 TypeRef::Any
             }
         };
@@ -460,6 +574,7 @@ impl<'a> Lowerer<'a, '_> {
         selected: &Selected<'a>,
         fn_names: &mut Namespace,
         op_types: &mut Namespace,
+        params_names: &mut Namespace,
     ) -> Option<Operation> {
         let op = selected.operation;
         let pointer = &selected.pointer;
@@ -472,12 +587,11 @@ impl<'a> Lowerer<'a, '_> {
 
         let params = self.parameters(selected, &type_stem);
         let path_segments = self.path_template(selected, &params);
-        if op.request_body.is_some() {
-            self.diags.error(
-                pointer.push("requestBody"),
-                "request bodies are not generated yet",
-            );
-        }
+        let params_type = params
+            .iter()
+            .any(|p| p.location != ParamLocation::Path)
+            .then(|| params_names.claim(format!("{type_stem}Params")));
+        let body = self.request_body(selected, &type_stem);
         let responses = self.responses(selected, &type_stem);
         let security = self.security(op.security.as_ref().or(self.doc.security.as_ref()), pointer);
         if self.diags.has_errors() && !before {
@@ -494,7 +608,7 @@ impl<'a> Lowerer<'a, '_> {
                 .tags
                 .first()
                 .cloned()
-                .unwrap_or_else(|| "default".to_owned()),
+                .unwrap_or_else(|| "untagged".to_owned()),
             pointer: pointer.to_string(),
             method: selected.method,
             path: selected.path.to_owned(),
@@ -504,7 +618,10 @@ impl<'a> Lowerer<'a, '_> {
             deprecated: op.deprecated,
             params,
             responses,
+            body,
+            params_type,
             security,
+            pagination: None,
         })
     }
 
@@ -546,7 +663,8 @@ impl<'a> Lowerer<'a, '_> {
             merged.retain(|(existing, _)| key(existing) != key(param));
             merged.push((param, pointer));
         }
-        let mut names = Namespace::default();
+        // The generated methods take these besides the parameters.
+        let mut names = Namespace::with_reserved(&["params", "body", "context", "api"]);
         let mut params = Vec::with_capacity(merged.len());
         for (param, pointer) in merged {
             let data = param.parameter_data_ref();
@@ -560,13 +678,19 @@ impl<'a> Lowerer<'a, '_> {
                     continue;
                 }
             };
-            if location != ParamLocation::Path {
-                self.diags.error(
-                    &pointer,
-                    "query and header parameters are not generated yet",
-                );
-                continue;
-            }
+            let explode = match param {
+                Parameter::Query { style, .. } => {
+                    if !matches!(style, QueryStyle::Form) {
+                        self.diags.error(
+                            pointer.push("style"),
+                            format!("query style `{style:?}` is not supported; only `form` is"),
+                        );
+                        continue;
+                    }
+                    data.explode.unwrap_or(true)
+                }
+                _ => data.explode.unwrap_or(false),
+            };
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let context = format!("{type_stem}{}", naming::type_name(&data.name));
@@ -580,11 +704,20 @@ impl<'a> Lowerer<'a, '_> {
                     TypeRef::Primitive(Primitive::String)
                 }
             };
-            if !matches!(ty, TypeRef::Primitive(_)) && !is_enum(&ty, &self.types) {
+            let scalar = |ty: &TypeRef| {
+                matches!(ty, TypeRef::Primitive(p) if *p != Primitive::Binary)
+                    || is_enum(ty, &self.types)
+            };
+            let valid = match (&ty, location) {
+                (TypeRef::Vec(item), ParamLocation::Query | ParamLocation::Header) => scalar(item),
+                (ty, _) => scalar(ty),
+            };
+            if !valid {
                 self.diags.error(
                     pointer.push("schema"),
-                    "path parameters must be scalars or string enums",
+                    "parameters must be scalars or string enums (or, in a query or header, arrays of them); objects are not supported",
                 );
+                continue;
             }
             params.push(Param {
                 name: names.claim(naming::snake_name(&data.name)),
@@ -592,6 +725,7 @@ impl<'a> Lowerer<'a, '_> {
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
+                explode,
                 doc: non_empty(&data.description),
             });
         }
@@ -654,12 +788,15 @@ impl<'a> Lowerer<'a, '_> {
             StatusCode::Code(code) => (0, *code),
             StatusCode::Range(class) => (1, *class),
         });
-        if responses.default.is_some() {
-            self.diags.degraded(base.push("default"), "the `default` response is not generated yet; such answers are returned as unexpected statuses with their raw body");
-        }
-        let mut out = Vec::with_capacity(sorted.len());
-        for (status, response) in sorted {
-            let pointer = base.push(status);
+        let mut out = Vec::with_capacity(sorted.len() + 1);
+        let default = responses
+            .default
+            .as_ref()
+            .map(|response| (None, response, base.push("default")));
+        let documented = sorted
+            .into_iter()
+            .map(|(status, response)| (Some(status), response, base.push(status)));
+        for (status, response, pointer) in documented.chain(default) {
             let response = match self.components.response(response) {
                 Ok(response) => response,
                 Err(message) => {
@@ -667,11 +804,14 @@ impl<'a> Lowerer<'a, '_> {
                     continue;
                 }
             };
-            let (status, variant) = match *status {
-                StatusCode::Code(code) => (Status::Code(code), naming::status_variant(code)),
-                StatusCode::Range(class) => {
-                    (Status::Range(class), naming::status_range_variant(class))
+            let (status, variant) = match status {
+                Some(StatusCode::Code(code)) => {
+                    (Status::Code(*code), naming::status_variant(*code))
                 }
+                Some(StatusCode::Range(class)) => {
+                    (Status::Range(*class), naming::status_range_variant(*class))
+                }
+                None => (Status::Default, "Default".to_owned()),
             };
             let variant = names.claim(variant);
             let body = self.response_body(response, &format!("{type_stem}{variant}"), &pointer);
@@ -705,15 +845,92 @@ impl<'a> Lowerer<'a, '_> {
                 None => Body::Json(TypeRef::Any),
             };
         }
-        if let Some(media) = response.content.keys().next() {
-            self.diags.degraded(
-                content.push(media),
-                format!(
-                    "`{media}` bodies are not generated yet; the raw body is kept in the response"
-                ),
-            );
+        match response.content.keys().next() {
+            Some(media) if is_text(media) => Body::Text(media.clone()),
+            Some(media) => Body::Bytes(media.clone()),
+            None => Body::Empty,
         }
-        Body::Empty
+    }
+
+    /// The request body: JSON when the operation accepts it, else multipart, form, text or
+    /// bytes, in that order of preference.
+    fn request_body(&mut self, selected: &Selected<'a>, type_stem: &str) -> Option<RequestBody> {
+        let body = selected.operation.request_body.as_ref()?;
+        let pointer = selected.pointer.push("requestBody");
+        let body = match self.components.request_body(body) {
+            Ok(body) => body,
+            Err(message) => {
+                self.diags.error(&pointer, message);
+                return None;
+            }
+        };
+        let rank = |media: &str| {
+            let essence = media_essence(media);
+            if is_json(media) {
+                0
+            } else if essence == "multipart/form-data" {
+                1
+            } else if essence == "application/x-www-form-urlencoded" {
+                2
+            } else if is_text(media) {
+                3
+            } else {
+                4
+            }
+        };
+        let Some((media, content)) = body.content.iter().min_by_key(|(media, _)| rank(media))
+        else {
+            self.diags.error(
+                &pointer,
+                "a request body must declare at least one media type",
+            );
+            return None;
+        };
+        let encoding = match rank(media) {
+            0 => Encoding::Json,
+            1 => Encoding::Multipart,
+            2 => Encoding::Form,
+            3 => Encoding::Text,
+            _ => Encoding::Bytes,
+        };
+        let schema_pointer = pointer.push("content").push(media).push("schema");
+        let ty = match (&content.schema, encoding) {
+            (_, Encoding::Text) => TypeRef::Primitive(Primitive::String),
+            (_, Encoding::Bytes) => TypeRef::Primitive(Primitive::Binary),
+            (None, Encoding::Json) => TypeRef::Any,
+            (Some(schema), _) => {
+                nullable_if(self.type_of(schema, &format!("{type_stem}Body"), &schema_pointer))
+            }
+            (None, _) => {
+                self.diags.error(
+                    &schema_pointer,
+                    format!("a `{media}` body needs an object schema"),
+                );
+                return None;
+            }
+        };
+        if matches!(encoding, Encoding::Multipart | Encoding::Form)
+            && !matches!(&ty, TypeRef::Named(name) if self.is_struct(name))
+        {
+            self.diags.error(
+                &schema_pointer,
+                format!("a `{media}` body must be an object with properties"),
+            );
+            return None;
+        }
+        Some(RequestBody {
+            media: media.clone(),
+            encoding,
+            ty,
+            required: body.required,
+            doc: non_empty(&body.description),
+        })
+    }
+
+    fn is_struct(&self, name: &str) -> bool {
+        self.types
+            .iter()
+            .any(|t| t.name == name && matches!(t.kind, TypeKind::Struct(_)))
     }
 
     fn security(
@@ -734,22 +951,57 @@ impl<'a> Lowerer<'a, '_> {
             if requirement.is_empty() {
                 security.optional = true;
             }
+            let at = pointer.push("security").push(index);
+            if requirement.len() > 1 {
+                self.diags.error(
+                    &at,
+                    "a requirement that combines several schemes (all at once) is not supported",
+                );
+                continue;
+            }
             for name in requirement.keys() {
-                let scheme = schemes.and_then(|s| s.get(name));
-                match scheme {
-                    Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })) if scheme.eq_ignore_ascii_case("bearer") => {
-                        if !security.bearer.contains(name) {
-                            security.bearer.push(name.clone());
-                        }
+                let kind = match schemes.and_then(|s| s.get(name)) {
+                    Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })) => {
+                        // Registered schemes as their RFCs spell them (scheme names are
+                        // case-insensitive); others, such as `bearer+agent`, as declared.
+                        let registered = ["Basic", "Bearer", "Digest"]
+                            .into_iter()
+                            .find(|known| known.eq_ignore_ascii_case(scheme));
+                        AuthKind::Http(registered.map_or_else(|| scheme.clone(), str::to_owned))
                     }
-                    Some(_) => self.diags.degraded(
-                        pointer.push("security").push(index),
-                        format!("security scheme `{name}` is not a bearer scheme, which is all this generator sends yet; credentials for it are not sent"),
-                    ),
-                    None => self.diags.error(
-                        pointer.push("security").push(index),
-                        format!("security scheme `{name}` is not declared in `#/components/securitySchemes`"),
-                    ),
+                    Some(ReferenceOr::Item(SecurityScheme::APIKey {
+                        location,
+                        name: key,
+                        ..
+                    })) => match location {
+                        APIKeyLocation::Header => AuthKind::Header(key.clone()),
+                        APIKeyLocation::Query => AuthKind::Query(key.clone()),
+                        APIKeyLocation::Cookie => {
+                            self.diags.degraded(&at, format!("security scheme `{name}` sends an API key in a cookie, which the generated client does not do; set the cookie on your own `reqwest::Client`"));
+                            continue;
+                        }
+                    },
+                    Some(ReferenceOr::Item(_)) => {
+                        self.diags.degraded(&at, format!("security scheme `{name}` (OAuth 2 or OpenID Connect) is not sent by the generated client; obtain a token yourself and configure it with `with_credential`"));
+                        continue;
+                    }
+                    Some(ReferenceOr::Reference { .. }) => {
+                        self.diags.error(
+                            &at,
+                            format!("security scheme `{name}` is a `$ref`, which is not supported"),
+                        );
+                        continue;
+                    }
+                    None => {
+                        self.diags.error(&at, format!("security scheme `{name}` is not declared in `#/components/securitySchemes`"));
+                        continue;
+                    }
+                };
+                if !security.schemes.iter().any(|s| &s.name == name) {
+                    security.schemes.push(AuthScheme {
+                        name: name.clone(),
+                        kind,
+                    });
                 }
             }
         }
@@ -774,14 +1026,33 @@ fn nullable_if(lowered: Lowered) -> TypeRef {
     }
 }
 
-fn is_json(media: &str) -> bool {
-    let essence = media
+fn media_essence(media: &str) -> String {
+    media
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media_essence(media);
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Media types whose bodies are text: `text/*`, XML and YAML.
+fn is_text(media: &str) -> bool {
+    let essence = media_essence(media);
+    essence.starts_with("text/")
+        || matches!(
+            essence.as_str(),
+            "application/xml"
+                | "application/yaml"
+                | "application/x-yaml"
+                | "application/javascript"
+        )
+        || essence.ends_with("+xml")
+        || essence.ends_with("+yaml")
 }
 
 fn is_enum(ty: &TypeRef, types: &[TypeDef]) -> bool {
@@ -793,34 +1064,33 @@ fn is_enum(ty: &TypeRef, types: &[TypeDef]) -> bool {
     }
 }
 
-fn string_format(
-    format: &VariantOrUnknownOrEmpty<StringFormat>,
-    pointer: &Pointer,
-    diags: &mut Diagnostics,
-) -> Primitive {
+fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Primitive {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Primitive::Uuid,
-        VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Byte) => {
-            diags.degraded(
-                pointer.push("format"),
-                "binary string formats are kept as `String` in JSON",
-            );
-            Primitive::String
-        }
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Primitive::Binary,
+        // `byte` is base64 text: kept as the `String` it is on the wire.
         _ => Primitive::String,
     }
 }
 
-/// Groups operations by their first tag (operations without one go to `default`), and names the
+/// Groups operations by their first tag (operations without one go to `untagged`), and names the
 /// server trait and module of each group.
 fn group(operations: &[Operation], op_types: &mut Namespace) -> Vec<Group> {
     let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, op) in operations.iter().enumerate() {
         by_tag.entry(op.tag.as_str()).or_default().push(index);
     }
-    let mut modules = Namespace::with_reserved(&["models", "runtime", "router"]);
+    // Module names double as Cargo feature names, so `default` and `full` are taken too.
+    let mut modules = Namespace::with_reserved(&[
+        "models",
+        "runtime",
+        "router",
+        "generated",
+        "default",
+        "full",
+    ]);
     by_tag
         .into_iter()
         .map(|(tag, operations)| Group {
@@ -855,6 +1125,7 @@ fn mark_boxed(types: &mut [TypeDef]) {
         .map(|t| match &t.kind {
             TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
             TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
+            TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
             TypeKind::Enum(_) => Vec::new(),
         })
         .collect();
@@ -886,4 +1157,70 @@ fn mark_boxed(types: &mut [TypeDef]) {
             s.fields[f].boxed = true;
         }
     }
+}
+
+/// The page walker of an operation that returns one page of a DRF-style paginated list: a
+/// `page` integer query parameter, and a success body with `results: Vec<T>` and a
+/// `pagination` object whose `next` field is the next page number (0 after the last page).
+fn pagination(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
+    let page = op.params.iter().find(|p| {
+        p.location == ParamLocation::Query
+            && p.wire_name == "page"
+            && !p.required
+            && matches!(p.ty, TypeRef::Primitive(Primitive::I32 | Primitive::I64))
+    })?;
+    let mut successes = op.responses.iter().filter(|r| r.is_success());
+    let body = match (successes.next(), successes.next()) {
+        (Some(response), None) => &response.body,
+        _ => return None,
+    };
+    let struct_named = |ty: &TypeRef| -> Option<&Struct> {
+        let TypeRef::Named(name) = ty else {
+            return None;
+        };
+        types
+            .iter()
+            .find(|t| &t.name == name)
+            .and_then(|t| match &t.kind {
+                TypeKind::Struct(s) => Some(s),
+                _ => None,
+            })
+    };
+    let Body::Json(ty) = body else {
+        return None;
+    };
+    let list = struct_named(ty)?;
+    let required = |f: &&Field| f.presence == Presence::Required;
+    let results = list
+        .fields
+        .iter()
+        .filter(required)
+        .find(|f| f.wire_name == "results")?;
+    let TypeRef::Vec(item) = &results.ty else {
+        return None;
+    };
+    let pagination = list
+        .fields
+        .iter()
+        .filter(required)
+        .find(|f| f.wire_name == "pagination")?;
+    let next = struct_named(&pagination.ty)?
+        .fields
+        .iter()
+        .filter(required)
+        .find(|f| f.wire_name == "next")?;
+    if !matches!(
+        next.ty,
+        TypeRef::Primitive(Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64)
+    ) {
+        return None;
+    }
+    Some(Pagination {
+        page_param: page.name.clone(),
+        page_is_i32: page.ty == TypeRef::Primitive(Primitive::I32),
+        results_field: results.name.clone(),
+        pagination_field: pagination.name.clone(),
+        next_field: next.name.clone(),
+        item: (**item).clone(),
+    })
 }

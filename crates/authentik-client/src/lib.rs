@@ -6,6 +6,7 @@
 //! Making authentication simple.
 #![allow(clippy::result_large_err)]
 #[rustfmt::skip]
+#[allow(dead_code)]
 mod runtime;
 /// The models crate this client speaks.
 pub use ::authentik_models as models;

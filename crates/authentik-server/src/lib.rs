@@ -5,6 +5,7 @@
 //!
 //! Making authentication simple.
 #[rustfmt::skip]
+#[allow(dead_code)]
 mod runtime;
 /// The models crate this server speaks.
 pub use ::authentik_models as models;

@@ -10,6 +10,8 @@ use std::fmt::Display;
 use std::str::FromStr;
 
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::RawPathParams;
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -43,6 +45,14 @@ impl RequestContext {
     pub fn bearer_token(&self) -> Option<&str> {
         self.bearer_token.as_deref()
     }
+
+    /// The scheme and credentials of the `Authorization` header (such as `("Bearer+agent",
+    /// "<token>")`), if the request has one.
+    pub fn authorization(&self) -> Option<(&str, &str)> {
+        let value = self.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+        let (scheme, credentials) = value.split_once(' ')?;
+        Some((scheme, credentials.trim()))
+    }
 }
 
 /// A request the router refused before it reached the implementation.
@@ -69,6 +79,20 @@ impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "detail": self.detail, "code": self.code });
         json_bytes(self.status, body.to_string().into_bytes())
+    }
+}
+
+impl From<MultipartRejection> for Rejection {
+    fn from(rejection: MultipartRejection) -> Self {
+        let status = rejection.status();
+        let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE { "unsupported_media_type" } else { "invalid_body" };
+        Self { status, code, detail: rejection.body_text() }
+    }
+}
+
+impl From<MultipartError> for Rejection {
+    fn from(err: MultipartError) -> Self {
+        Self { status: err.status(), code: "invalid_body", detail: err.body_text() }
     }
 }
 
@@ -136,4 +160,250 @@ pub fn nest(base_path: &str, routes: Router) -> Router {
 #[doc(hidden)]
 pub fn __status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// The query string of a request, split into decoded pairs.
+#[doc(hidden)]
+pub struct __Query {
+    pairs: Vec<(String, String)>,
+    location: &'static str,
+}
+
+impl __Query {
+    /// Splits a raw query string (`None` when the URL has none).
+    pub fn parse(query: Option<&str>) -> Self {
+        let pairs = form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+        Self { pairs, location: "query" }
+    }
+
+    /// The values of header `name`, one pair per header line.
+    pub fn header(headers: &HeaderMap, name: &str) -> Result<Self, Rejection> {
+        let mut pairs = Vec::new();
+        for value in headers.get_all(name) {
+            let value = value.to_str().map_err(|_| {
+                Rejection::bad_request("invalid_header", format!("header `{name}` is not visible ASCII"))
+            })?;
+            pairs.push((name.to_owned(), value.to_owned()));
+        }
+        Ok(Self { pairs, location: "header" })
+    }
+
+    fn parse_value<T>(&self, name: &str, value: &str) -> Result<T, Rejection>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        value.parse().map_err(|err| {
+            let code = if self.location == "header" { "invalid_header" } else { "invalid_query_parameter" };
+            Rejection::bad_request(code, format!("{} parameter `{name}`: {value:?} is not valid: {err}", self.location))
+        })
+    }
+
+    /// The one value of `name`; more than one is an error.
+    pub fn one<T>(&self, name: &str) -> Result<Option<T>, Rejection>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        let mut values = self.pairs.iter().filter(|(key, _)| key == name);
+        let Some((_, value)) = values.next() else {
+            return Ok(None);
+        };
+        if values.next().is_some() {
+            let code = if self.location == "header" { "invalid_header" } else { "invalid_query_parameter" };
+            return Err(Rejection::bad_request(code, format!("{} parameter `{name}` is given more than once", self.location)));
+        }
+        self.parse_value(name, value).map(Some)
+    }
+
+    /// Every value of `name` (`name=a&name=b`), or `None` when there is none.
+    pub fn all<T>(&self, name: &str) -> Result<Option<Vec<T>>, Rejection>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        let values: Vec<T> = self
+            .pairs
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| self.parse_value(name, value))
+            .collect::<Result<_, _>>()?;
+        Ok((!values.is_empty()).then_some(values))
+    }
+
+    /// The comma-separated values of `name` (`name=a,b`), or `None` when it is absent.
+    pub fn split<T>(&self, name: &str) -> Result<Option<Vec<T>>, Rejection>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        let mut found = false;
+        let mut values = Vec::new();
+        for (_, value) in self.pairs.iter().filter(|(key, _)| key == name) {
+            found = true;
+            for item in value.split(',').filter(|item| !item.is_empty()) {
+                values.push(self.parse_value(name, item.trim())?);
+            }
+        }
+        Ok(found.then_some(values))
+    }
+}
+
+/// A required parameter or property: its absence is a 400.
+#[doc(hidden)]
+pub fn __required<T>(value: Option<T>, name: &str) -> Result<T, Rejection> {
+    value.ok_or_else(|| Rejection::bad_request("missing_parameter", format!("`{name}` is required")))
+}
+
+/// The request's `Content-Type`, if it has a readable one.
+#[doc(hidden)]
+pub fn __content_type(headers: &HeaderMap) -> Option<String> {
+    headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_owned)
+}
+
+fn content_type(headers: &HeaderMap) -> &str {
+    headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default()
+}
+
+fn media_essence(headers: &HeaderMap) -> String {
+    content_type(headers).split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+fn unsupported(expected: &str, headers: &HeaderMap) -> Rejection {
+    Rejection {
+        status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        code: "unsupported_media_type",
+        detail: format!("expected a `{expected}` body, got content type {:?}", content_type(headers)),
+    }
+}
+
+/// Decodes a JSON request body; another content type is a 415, bad JSON a 400 that says where.
+#[doc(hidden)]
+pub fn __json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Rejection> {
+    let essence = media_essence(headers);
+    if essence != "application/json" && !essence.ends_with("+json") {
+        return Err(unsupported("application/json", headers));
+    }
+    serde_json::from_slice(body).map_err(|err| Rejection::bad_request("invalid_body", format!("the JSON body is not valid: {err}")))
+}
+
+/// Decodes an `application/x-www-form-urlencoded` request body.
+#[doc(hidden)]
+pub fn __form_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Rejection> {
+    if media_essence(headers) != "application/x-www-form-urlencoded" {
+        return Err(unsupported("application/x-www-form-urlencoded", headers));
+    }
+    serde_urlencoded::from_bytes(body).map_err(|err| Rejection::bad_request("invalid_body", format!("the form body is not valid: {err}")))
+}
+
+/// A text request body, which must be UTF-8.
+#[doc(hidden)]
+pub fn __text_body(body: &Bytes) -> Result<String, Rejection> {
+    String::from_utf8(body.to_vec()).map_err(|_| Rejection::bad_request("invalid_body", "the body is not UTF-8 text"))
+}
+
+/// A `multipart/form-data` body, read whole.
+#[doc(hidden)]
+pub struct __Form {
+    parts: Vec<Part>,
+}
+
+/// One part of a multipart body.
+struct Part {
+    name: String,
+    bytes: Vec<u8>,
+    file_name: Option<String>,
+    content_type: Option<String>,
+}
+
+/// A file part: bytes, file name and media type.
+type FilePart = (Vec<u8>, Option<String>, Option<String>);
+
+impl Part {
+    fn file(&self) -> FilePart {
+        (self.bytes.clone(), self.file_name.clone(), self.content_type.clone())
+    }
+}
+
+impl __Form {
+    /// Reads every part.
+    pub async fn read(mut multipart: Multipart) -> Result<Self, Rejection> {
+        let mut parts = Vec::new();
+        while let Some(field) = multipart.next_field().await? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            let content_type = field.content_type().map(str::to_owned);
+            let bytes = field.bytes().await?.to_vec();
+            parts.push(Part { name, bytes, file_name, content_type });
+        }
+        Ok(Self { parts })
+    }
+
+    fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Part> + 'a {
+        self.parts.iter().filter(move |part| part.name == name)
+    }
+
+    fn text_of<T>(name: &str, bytes: &[u8]) -> Result<T, Rejection>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| Rejection::bad_request("invalid_body", format!("part `{name}` is not UTF-8 text")))?;
+        text.parse().map_err(|err| Rejection::bad_request("invalid_body", format!("part `{name}`: {text:?} is not valid: {err}")))
+    }
+
+    fn json_of<T: serde::de::DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<T, Rejection> {
+        serde_json::from_slice(bytes).map_err(|err| Rejection::bad_request("invalid_body", format!("part `{name}` is not valid JSON: {err}")))
+    }
+
+    /// The text part `name`, parsed.
+    pub fn text<T>(&self, name: &str) -> Result<Option<T>, Rejection>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        self.values(name).next().map(|part| Self::text_of(name, &part.bytes)).transpose()
+    }
+
+    /// Every text part `name`, parsed.
+    pub fn all_text<T>(&self, name: &str) -> Result<Option<Vec<T>>, Rejection>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        let values: Vec<T> = self.values(name).map(|part| Self::text_of(name, &part.bytes)).collect::<Result<_, _>>()?;
+        Ok((!values.is_empty()).then_some(values))
+    }
+
+    /// The part `name` holding JSON.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
+        self.values(name).next().map(|part| Self::json_of(name, &part.bytes)).transpose()
+    }
+
+    /// Every part `name` holding JSON.
+    pub fn all_json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<Vec<T>>, Rejection> {
+        let values: Vec<T> = self.values(name).map(|part| Self::json_of(name, &part.bytes)).collect::<Result<_, _>>()?;
+        Ok((!values.is_empty()).then_some(values))
+    }
+
+    /// The file part `name`: bytes, file name and media type.
+    pub fn file(&self, name: &str) -> Result<Option<FilePart>, Rejection> {
+        Ok(self.values(name).next().map(Part::file))
+    }
+
+    /// Every file part `name`.
+    pub fn all_file(&self, name: &str) -> Result<Option<Vec<FilePart>>, Rejection> {
+        let values: Vec<FilePart> = self.values(name).map(Part::file).collect();
+        Ok((!values.is_empty()).then_some(values))
+    }
+}
+
+/// A response with `status`, a body and its media type.
+#[doc(hidden)]
+pub fn __bytes(status: StatusCode, media: &'static str, body: impl Into<Bytes>) -> Response {
+    let mut response = (status, body.into()).into_response();
+    let media = HeaderValue::from_str(media).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    response.headers_mut().insert(header::CONTENT_TYPE, media);
+    response
 }

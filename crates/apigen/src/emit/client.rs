@@ -7,16 +7,26 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc, ident, paragraphs, param_to_string, type_tokens};
-use crate::ir::{Api, Body, Operation, PathSegment, Primitive, Response, Status, TypeRef};
+use super::{doc, ident, is_part_scalar, paragraphs, param_to_string, struct_of, type_tokens};
+use crate::ir::{
+    Api, AuthKind, Body, Encoding, Group, Operation, ParamLocation, PathSegment, Presence,
+    Primitive, RequestBody, Response, Status, TypeRef,
+};
 
-/// The client crate's `generated` module; `models` is the path of the models crate.
-pub fn emit(api: &Api, models: &TokenStream) -> TokenStream {
-    let methods = api.operations.iter().map(|op| emit_method(op, models));
-    let errors = api.operations.iter().map(|op| emit_error_enum(op, models));
+/// The client code for one group of operations (one module, behind the group's Cargo feature).
+pub fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
+    let operations: Vec<&Operation> = group
+        .operations
+        .iter()
+        .map(|&i| &api.operations[i])
+        .collect();
+    let methods = operations.iter().map(|op| emit_method(api, op, models));
+    let pagers = operations.iter().filter_map(|op| emit_pager(op, models));
+    let errors = operations.iter().map(|op| emit_error_enum(op, models));
     quote! {
         impl crate::Client {
             #(#methods)*
+            #(#pagers)*
         }
         #(#errors)*
     }
@@ -39,6 +49,8 @@ fn body_type(response: &Response, models: &TokenStream) -> TokenStream {
     match &response.body {
         Body::Empty => quote!(()),
         Body::Json(ty) => type_tokens(ty, models),
+        Body::Text(_) => quote!(::std::string::String),
+        Body::Bytes(_) => quote!(::bytes::Bytes),
     }
 }
 
@@ -53,84 +65,383 @@ fn status_pattern(status: Status) -> TokenStream {
             let high = Literal::u16_unsuffixed(class * 100 + 99);
             quote!(#low..=#high)
         }
+        Status::Default => quote!(_),
     }
 }
 
-fn emit_method(op: &Operation, models: &TokenStream) -> TokenStream {
-    let name = ident(&op.name);
-    let error = ident(&op.error_type);
-    let success = success_type(op, models);
-    let method = ident(op.method.as_str());
+/// The method's documentation: summary, description and the HTTP signature.
+fn method_docs(op: &Operation) -> TokenStream {
     let signature = format!("`{} {}`", op.method.as_str(), op.path);
-    let docs = doc(paragraphs([
+    doc(paragraphs([
         op.summary.as_deref(),
         op.description.as_deref(),
         Some(&signature),
     ])
-    .as_deref());
+    .as_deref())
+}
+
+/// The arguments every method takes: path parameters by position, then the parameter struct,
+/// then the body.
+fn method_args(op: &Operation, models: &TokenStream) -> Vec<TokenStream> {
+    let mut args: Vec<TokenStream> = op
+        .path_params()
+        .map(|p| {
+            let name = ident(&p.name);
+            let ty = arg_type(&p.ty, models);
+            quote!(#name: #ty)
+        })
+        .collect();
+    if let Some(params) = &op.params_type {
+        let params = ident(params);
+        args.push(quote!(params: &#models::params::#params));
+    }
+    if let Some(body) = &op.body {
+        let ty = match body.encoding {
+            Encoding::Text => quote!(&str),
+            _ => {
+                let ty = type_tokens(&body.ty, models);
+                quote!(&#ty)
+            }
+        };
+        args.push(if body.required {
+            quote!(body: #ty)
+        } else {
+            quote!(body: ::std::option::Option<#ty>)
+        });
+    }
+    args
+}
+
+fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
+    let name = ident(&op.name);
+    let error = ident(&op.error_type);
+    let success = success_type(op, models);
+    let method = ident(op.method.as_str());
+    let docs = method_docs(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let params = op.params.iter().map(|p| {
-        let name = ident(&p.name);
-        let ty = arg_type(&p.ty, models);
-        quote!(#name: #ty)
-    });
+    let args = method_args(op, models);
     let path = emit_path(op);
-    let bearer = !op.security.bearer.is_empty();
+    let path_arg = if op.path_params().next().is_some() {
+        quote!(&path)
+    } else {
+        quote!(path)
+    };
+    let auth = op.security.schemes.iter().map(|scheme| {
+        let name = &scheme.name;
+        match &scheme.kind {
+            AuthKind::Http(prefix) => quote!(crate::runtime::__Auth::Http(#name, #prefix)),
+            AuthKind::Header(header) => quote!(crate::runtime::__Auth::Header(#name, #header)),
+            AuthKind::Query(param) => quote!(crate::runtime::__Auth::Query(#name, #param)),
+        }
+    });
+    let query = emit_query(op);
+    let headers = emit_headers(op);
+    let accept = accept(op)
+        .map(|accept| quote!(request = request.header(::reqwest::header::ACCEPT, #accept);));
+    let body = op.body.as_ref().map(|body| emit_body(api, body, models));
     let multiple_successes = op.responses.iter().filter(|r| r.is_success()).count() > 1;
+    let has_default = op.responses.iter().any(|r| r.status == Status::Default);
     let arms = op.responses.iter().map(|response| {
         let pattern = status_pattern(response.status);
         let variant = ident(&response.variant);
         let decode = match response.body {
             Body::Empty => None,
             Body::Json(_) => Some(quote!(let body = response.__json()?;)),
+            Body::Text(_) => Some(quote!(let body = response.__text()?;)),
+            Body::Bytes(_) => Some(quote!(let body = ::std::clone::Clone::clone(&response.body);)),
         };
-        let value = match response.body {
-            Body::Empty => quote!(()),
-            Body::Json(_) => quote!(body),
-        };
+        let carries = !matches!(response.body, Body::Empty);
+        let value = if carries { quote!(body) } else { quote!(()) };
         let result = if response.is_success() && multiple_successes {
             let success = ident(&op.success_type);
-            let wrapped = match response.body {
-                Body::Empty => quote!(#success::#variant),
-                Body::Json(_) => quote!(#success::#variant(body)),
+            let wrapped = if carries {
+                quote!(#success::#variant(body))
+            } else {
+                quote!(#success::#variant)
             };
             quote!(::std::result::Result::Ok(response.__value(#wrapped)))
         } else if response.is_success() {
             quote!(::std::result::Result::Ok(response.__value(#value)))
         } else {
-            let wrapped = match response.body {
-                Body::Empty => quote!(#error::#variant),
-                Body::Json(_) => quote!(#error::#variant(body)),
+            let wrapped = if carries {
+                quote!(#error::#variant(body))
+            } else {
+                quote!(#error::#variant)
             };
             quote!(::std::result::Result::Err(response.__error(#wrapped)))
         };
         quote!(#pattern => { #decode #result })
     });
+    let unexpected =
+        (!has_default).then(|| quote!(_ => ::std::result::Result::Err(response.__unexpected()),));
+    let mutable =
+        (op.params_type.is_some() || op.body.is_some() || accept.is_some()).then(|| quote!(mut));
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#params),*) -> ::std::result::Result<crate::ResponseValue<#success>, crate::Error<#error>> {
+        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<crate::ResponseValue<#success>, crate::Error<#error>> {
             let path = #path;
-            let request = self.__request(::reqwest::Method::#method, &path, #bearer);
+            let #mutable request = self.__request(::reqwest::Method::#method, #path_arg, &[#(#auth),*]);
+            #accept
+            #query
+            #headers
+            #body
             let response = self.__send(request).await?;
             match response.status.as_u16() {
                 #(#arms)*
-                _ => ::std::result::Result::Err(response.__unexpected()),
+                #unexpected
             }
         }
     }
 }
 
+/// The `Accept` header: the media types of the documented response bodies.
+fn accept(op: &Operation) -> Option<String> {
+    let mut media: Vec<&str> = Vec::new();
+    for response in &op.responses {
+        let this = match &response.body {
+            Body::Empty => continue,
+            Body::Json(_) => "application/json",
+            Body::Text(m) | Body::Bytes(m) => m.as_str(),
+        };
+        if !media.contains(&this) {
+            media.push(this);
+        }
+    }
+    (!media.is_empty()).then(|| media.join(", "))
+}
+
+/// An expression for the text of one scalar parameter value (`value` is a reference).
+fn scalar_text(value: &TokenStream, ty: &TypeRef) -> TokenStream {
+    param_to_string(value, ty)
+}
+
+/// Pushes `(wire, text)` pairs for a query or header parameter into `sink` (a closure body).
+fn param_pairs(
+    field: &TokenStream,
+    ty: &TypeRef,
+    required: bool,
+    explode: bool,
+    push: impl Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let body = match ty {
+        TypeRef::Vec(item) if explode => {
+            let text = scalar_text(&quote!(item), item);
+            let push = push(text);
+            quote!(for item in values { #push })
+        }
+        TypeRef::Vec(item) => {
+            let text = scalar_text(&quote!(item), item);
+            let push = push(
+                quote!(values.iter().map(|item| #text).collect::<::std::vec::Vec<_>>().join(",")),
+            );
+            quote!(#push)
+        }
+        ty => {
+            let text = scalar_text(&quote!(values), ty);
+            push(text)
+        }
+    };
+    if required {
+        quote!({ let values = &#field; #body })
+    } else {
+        quote!(if let ::std::option::Option::Some(values) = &#field { #body })
+    }
+}
+
+fn emit_query(op: &Operation) -> TokenStream {
+    let pushes: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(|p| {
+            let field = ident(&p.name);
+            let wire = &p.wire_name;
+            param_pairs(
+                &quote!(params.#field),
+                &p.ty,
+                p.required,
+                p.explode,
+                |text| quote!(query.push((#wire, #text));),
+            )
+        })
+        .collect();
+    if pushes.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        #(#pushes)*
+        request = request.query(&query);
+    }
+}
+
+fn emit_headers(op: &Operation) -> TokenStream {
+    let headers = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|p| {
+            let field = ident(&p.name);
+            let wire = &p.wire_name;
+            // Header arrays are one comma-separated value (`simple` style).
+            param_pairs(
+                &quote!(params.#field),
+                &p.ty,
+                p.required,
+                false,
+                |text| quote!(request = request.header(#wire, #text);),
+            )
+        });
+    quote!(#(#headers)*)
+}
+
+fn emit_body(api: &Api, body: &RequestBody, models: &TokenStream) -> TokenStream {
+    let media = &body.media;
+    let set = match body.encoding {
+        Encoding::Json => quote!(request = crate::runtime::__json_body(request, body)?;),
+        Encoding::Form => quote!(request = request.form(body);),
+        Encoding::Text => quote! {
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, #media)
+                .body(::std::borrow::ToOwned::to_owned(body));
+        },
+        Encoding::Bytes => quote! {
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, body.content_type.as_deref().unwrap_or(#media))
+                .body(::std::clone::Clone::clone(&body.bytes));
+        },
+        Encoding::Multipart => emit_multipart(api, &body.ty, models),
+    };
+    if body.required {
+        set
+    } else {
+        quote!(if let ::std::option::Option::Some(body) = body { #set })
+    }
+}
+
+/// A multipart form with one part per property: files for binary values, JSON text for objects
+/// and arrays of objects, plain text for everything else; absent and null values are left out.
+fn emit_multipart(api: &Api, ty: &TypeRef, _models: &TokenStream) -> TokenStream {
+    let parts = struct_of(api, ty).into_iter().flat_map(|s| &s.fields).map(|field| {
+        let name = ident(&field.name);
+        let wire = &field.wire_name;
+        let (item, many) = match &field.ty {
+            TypeRef::Vec(item) if is_part_scalar(api, item) => (item.as_ref(), true),
+            ty => (ty, false),
+        };
+        let push = match item {
+            TypeRef::Primitive(Primitive::Binary) => quote! {
+                form = form.part(#wire, crate::runtime::__file_part(&value.bytes, value.file_name.as_deref(), value.content_type.as_deref())?);
+            },
+            ty if is_part_scalar(api, ty) => {
+                let text = param_to_string(&quote!(value), ty);
+                quote!(form = form.text(#wire, #text);)
+            }
+            _ => quote!(form = form.text(#wire, crate::runtime::__json_text(value)?);),
+        };
+        let push = if many { quote!(for value in value { #push }) } else { push };
+        match field.presence {
+            Presence::Required => quote!({ let value = &body.#name; #push }),
+            Presence::RequiredNullable | Presence::Optional => {
+                quote!(if let ::std::option::Option::Some(value) = &body.#name { #push })
+            }
+            Presence::OptionalNullable => {
+                quote!(if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &body.#name { #push })
+            }
+        }
+    });
+    quote! {
+        let mut form = ::reqwest::multipart::Form::new();
+        #(#parts)*
+        request = request.multipart(form);
+    }
+}
+
+/// `<op>_stream`: every item of every page, fetched one page at a time as the stream is polled.
+fn emit_pager(op: &Operation, models: &TokenStream) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    let params_type = ident(op.params_type.as_ref()?);
+    let name = ident(&format!("{}_stream", op.name));
+    let method = ident(&op.name);
+    let error = ident(&op.error_type);
+    let item = type_tokens(&pagination.item, models);
+    let page = ident(&pagination.page_param);
+    let results = ident(&pagination.results_field);
+    let pagination_field = ident(&pagination.pagination_field);
+    let next = ident(&pagination.next_field);
+    let (page_ty, narrow) = if pagination.page_is_i32 {
+        (
+            quote!(i32),
+            Some(quote!(.and_then(|next| i32::try_from(next).ok()))),
+        )
+    } else {
+        (quote!(i64), None)
+    };
+    let lifetime = quote!('a);
+    let path_args: Vec<TokenStream> = op
+        .path_params()
+        .map(|p| {
+            let name = ident(&p.name);
+            let ty = arg_type_for(&p.ty, models, &lifetime);
+            quote!(#name: #ty)
+        })
+        .collect();
+    let path_names: Vec<_> = op.path_params().map(|p| ident(&p.name)).collect();
+    let body_arg = op.body.as_ref().map(|_| quote!(body,));
+    let body_param = op.body.as_ref().map(|body| {
+        let ty = type_tokens(&body.ty, models);
+        if body.required {
+            quote!(body: &'a #ty,)
+        } else {
+            quote!(body: ::std::option::Option<&'a #ty>,)
+        }
+    });
+    let docs = doc(Some(&format!(
+        "Every item of every page of [`{0}`](Self::{0}), as a stream that fetches the next page when \
+         it needs it, starting at `params.{1}` (or the first page).\n\n\
+         The stream ends after the last page, or with the first error.",
+        op.name, pagination.page_param
+    )));
+    Some(quote! {
+        #docs
+        pub fn #name<'a>(&'a self, #(#path_args,)* params: &#models::params::#params_type, #body_param)
+            -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error<#error>>> + 'a
+        {
+            let start = ::std::clone::Clone::clone(params);
+            crate::runtime::__paginate(start, move |params: #models::params::#params_type| async move {
+                let current: #page_ty = params.#page.unwrap_or(1);
+                let page = self.#method(#(#path_names,)* &params, #body_arg).await?.into_inner();
+                let next = crate::runtime::__next_page(page.#pagination_field.#next)
+                    #narrow
+                    .filter(|next| *next > current)
+                    .map(|next| #models::params::#params_type { #page: ::std::option::Option::Some(next), ..params });
+                ::std::result::Result::Ok((page.#results, next))
+            })
+        }
+    })
+}
+
 /// How a method takes a parameter: `Copy` scalars by value, strings as `&str`, the rest by
 /// reference.
 fn arg_type(ty: &TypeRef, models: &TokenStream) -> TokenStream {
+    arg_type_for(ty, models, &TokenStream::new())
+}
+
+/// [`arg_type`], with the references borrowed for `lifetime`.
+fn arg_type_for(ty: &TypeRef, models: &TokenStream, lifetime: &TokenStream) -> TokenStream {
     match ty {
-        TypeRef::Primitive(Primitive::String) => quote!(&str),
-        TypeRef::Primitive(_) => type_tokens(ty, models),
-        _ => {
+        TypeRef::Primitive(Primitive::String) => quote!(&#lifetime str),
+        TypeRef::Primitive(Primitive::Binary)
+        | TypeRef::Named(_)
+        | TypeRef::Vec(_)
+        | TypeRef::Map(_)
+        | TypeRef::Nullable(_)
+        | TypeRef::Any => {
             let ty = type_tokens(ty, models);
-            quote!(&#ty)
+            quote!(&#lifetime #ty)
         }
+        TypeRef::Primitive(_) => type_tokens(ty, models),
     }
 }
 
@@ -151,6 +462,10 @@ fn emit_path(op: &Operation) -> TokenStream {
                 args.push(quote!(crate::runtime::__encode_path(&#text)));
             }
         }
+    }
+    if args.is_empty() {
+        let literal = format.replace("{{", "{").replace("}}", "}");
+        return quote!(#literal);
     }
     quote!(::std::format!(#format, #(#args),*))
 }
@@ -196,8 +511,8 @@ fn emit_status_enum<'r>(
         let docs = doc(response_doc(response).as_deref());
         match &response.body {
             Body::Empty => quote!(#docs #variant,),
-            Body::Json(ty) => {
-                let ty = type_tokens(ty, models);
+            _ => {
+                let ty = body_type(response, models);
                 quote!(#docs #variant(#ty),)
             }
         }
@@ -216,6 +531,7 @@ pub(crate) fn response_doc(response: &Response) -> Option<String> {
     let status = match response.status {
         Status::Code(code) => code.to_string(),
         Status::Range(class) => format!("{class}XX"),
+        Status::Default => "Any other status".to_owned(),
     };
     Some(match &response.description {
         Some(description) => format!("{status}: {description}"),

@@ -12,7 +12,7 @@ pub mod server;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Primitive, TypeRef};
+use crate::ir::{Api, Primitive, Struct, TypeKind, TypeRef};
 
 /// An identifier for a name `naming` already made valid.
 pub(crate) fn ident(name: &str) -> Ident {
@@ -61,7 +61,7 @@ pub(crate) fn type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
             let name = ident(name);
             quote!(#models::#name)
         }
-        TypeRef::Primitive(primitive) => primitive_tokens(*primitive),
+        TypeRef::Primitive(primitive) => primitive_tokens(*primitive, models),
         TypeRef::Vec(item) => {
             let item = type_tokens(item, models);
             quote!(::std::vec::Vec<#item>)
@@ -78,7 +78,7 @@ pub(crate) fn type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
     }
 }
 
-fn primitive_tokens(primitive: Primitive) -> TokenStream {
+fn primitive_tokens(primitive: Primitive, models: &TokenStream) -> TokenStream {
     match primitive {
         Primitive::String => quote!(::std::string::String),
         Primitive::Bool => quote!(bool),
@@ -89,7 +89,31 @@ fn primitive_tokens(primitive: Primitive) -> TokenStream {
         Primitive::Uuid => quote!(::uuid::Uuid),
         Primitive::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Primitive::Date => quote!(::chrono::NaiveDate),
+        Primitive::Binary => quote!(#models::Binary),
     }
+}
+
+/// Whether any type, parameter or body of `api` is `format: binary`, so that the models crate
+/// needs its `Binary` type.
+pub(crate) fn uses_binary(api: &Api) -> bool {
+    fn walk(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Primitive(Primitive::Binary) => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => walk(inner),
+            _ => false,
+        }
+    }
+    api.types.iter().any(|def| match &def.kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| walk(&f.ty))
+                || s.additional.as_ref().is_some_and(|a| walk(&a.ty))
+        }
+        TypeKind::Alias(ty) => walk(ty),
+        TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty)),
+        TypeKind::Enum(_) => false,
+    }) || api.operations.iter().any(|op| {
+        op.body.as_ref().is_some_and(|b| walk(&b.ty)) || op.params.iter().any(|p| walk(&p.ty))
+    })
 }
 
 /// An expression turning `value` (a reference to a parameter of type `ty`) into the text sent in
@@ -101,4 +125,49 @@ pub(crate) fn param_to_string(value: &TokenStream, ty: &TypeRef) -> TokenStream 
         }
         _ => quote!(::std::string::ToString::to_string(&#value)),
     }
+}
+
+/// The struct `ty` names, if it names one.
+pub(crate) fn struct_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a Struct> {
+    let TypeRef::Named(name) = ty else {
+        return None;
+    };
+    api.types
+        .iter()
+        .find(|t| &t.name == name)
+        .and_then(|t| match &t.kind {
+            TypeKind::Struct(s) => Some(s),
+            _ => None,
+        })
+}
+
+/// Whether a value of `ty` travels as one multipart part of its own (a scalar, an enum or
+/// bytes) rather than as JSON text.
+pub(crate) fn is_part_scalar(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(_) => true,
+        TypeRef::Named(name) => api
+            .types
+            .iter()
+            .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum(_))),
+        _ => false,
+    }
+}
+
+/// The `generated` module root of a crate split by tag: one module per group, each behind the
+/// Cargo feature of the same name, re-exported flat.
+pub(crate) fn module_tree(api: &Api) -> TokenStream {
+    let modules = api.groups.iter().map(|group| {
+        let module = ident(&group.module);
+        let feature = &group.module;
+        let docs = doc(Some(&format!("The operations tagged `{}`.", group.tag)));
+        quote! {
+            #docs
+            #[cfg(feature = #feature)]
+            mod #module;
+            #[cfg(feature = #feature)]
+            pub use self::#module::*;
+        }
+    });
+    quote!(#(#modules)*)
 }

@@ -3,8 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, ident, paragraphs, type_tokens};
-use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef, TypeKind};
+use super::{doc, ident, paragraphs, type_tokens, uses_binary};
+use crate::ir::{
+    Api, Enum, Field, Operation, ParamLocation, Presence, Struct, TypeDef, TypeKind, Union,
+};
 
 /// The models crate's `generated` module.
 pub fn emit(api: &Api) -> TokenStream {
@@ -18,9 +20,238 @@ pub fn emit(api: &Api) -> TokenStream {
         _ => false,
     });
     let private = needs_private.then(private_module);
+    let binary = uses_binary(api).then(binary_type);
+    let params = emit_params(api);
     quote! {
         #(#types)*
+        #binary
+        #params
         #private
+    }
+}
+
+/// The `params` module: one struct per operation with query or header parameters, shared by the
+/// client (which sends them) and the server (which parses them).
+fn emit_params(api: &Api) -> TokenStream {
+    let structs: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .filter_map(|op| {
+            op.params_type
+                .as_ref()
+                .map(|name| emit_params_struct(op, name))
+        })
+        .collect();
+    if structs.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        /// The query and header parameters of each operation that has any, one struct per
+        /// operation. Optional parameters are `Option`s, left out of the request when `None`.
+        pub mod params {
+            #(#structs)*
+        }
+    }
+}
+
+fn emit_params_struct(op: &Operation, name: &str) -> TokenStream {
+    let models = quote!(crate);
+    let name = ident(name);
+    let docs = doc(Some(&format!(
+        "The query and header parameters of `{}` (`{} {}`).",
+        op.id,
+        op.method.as_str(),
+        op.path
+    )));
+    let all_optional = op.non_path_params().all(|p| !p.required);
+    let default = all_optional.then(|| quote!(Default,));
+    let fields = op.non_path_params().map(|p| {
+        let field = ident(&p.name);
+        let mut ty = type_tokens(&p.ty, &models);
+        if !p.required {
+            ty = quote!(::std::option::Option<#ty>);
+        }
+        let location = match p.location {
+            ParamLocation::Header => "header",
+            _ => "query",
+        };
+        let wire = format!("`{}` ({location})", p.wire_name);
+        let docs = doc(paragraphs([p.doc.as_deref(), Some(&wire)]).as_deref());
+        quote!(#docs pub #field: #ty,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// `Binary`: the bytes of a `format: binary` value, with the file name and media type a file
+/// part carries.
+fn binary_type() -> TokenStream {
+    quote! {
+        /// Raw bytes (`format: binary`), such as a file sent as one part of a multipart body.
+        ///
+        /// In JSON (where OpenAPI gives `binary` no meaning) it is written as an array of byte
+        /// values and read from such an array or from a string.
+        #[derive(Debug, Clone, PartialEq, Eq, Default)]
+        pub struct Binary {
+            /// The contents.
+            pub bytes: ::std::vec::Vec<u8>,
+            /// The file name sent with a file part.
+            pub file_name: ::std::option::Option<::std::string::String>,
+            /// The media type sent with a file part (`application/octet-stream` when `None`).
+            pub content_type: ::std::option::Option<::std::string::String>,
+        }
+
+        impl Binary {
+            /// Bytes with no file name or media type.
+            pub fn new(bytes: impl ::std::convert::Into<::std::vec::Vec<u8>>) -> Self {
+                Self { bytes: bytes.into(), file_name: ::std::option::Option::None, content_type: ::std::option::Option::None }
+            }
+
+            /// The same bytes, sent as a file called `name`.
+            pub fn with_file_name(mut self, name: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.file_name = ::std::option::Option::Some(name.into());
+                self
+            }
+
+            /// The same bytes, sent with the media type `content_type`.
+            pub fn with_content_type(mut self, content_type: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.content_type = ::std::option::Option::Some(content_type.into());
+                self
+            }
+        }
+
+        impl ::serde::Serialize for Binary {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_bytes(&self.bytes)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for Binary {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = Binary;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("bytes, an array of byte values or a string")
+                    }
+
+                    fn visit_bytes<E: ::serde::de::Error>(self, value: &[u8]) -> ::std::result::Result<Binary, E> {
+                        ::std::result::Result::Ok(Binary::new(value))
+                    }
+
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<Binary, E> {
+                        ::std::result::Result::Ok(Binary::new(value.as_bytes()))
+                    }
+
+                    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, mut seq: A) -> ::std::result::Result<Binary, A::Error> {
+                        let mut bytes = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(byte) = seq.next_element::<u8>()? {
+                            bytes.push(byte);
+                        }
+                        ::std::result::Result::Ok(Binary::new(bytes))
+                    }
+                }
+                deserializer.deserialize_any(Visitor)
+            }
+        }
+    }
+}
+
+/// A `oneOf`. Tagged unions read the discriminator first and decode the alternative it names;
+/// an unknown or missing tag keeps the whole value. On output the tag is written once, with the
+/// value that selects the variant, whether or not the alternative declares the property.
+fn emit_union(def: &TypeDef, union: &Union, models: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let other = ident(&union.other);
+    let fallback = format!("One of the alternatives of `{}`.", def.wire_name);
+    let docs = doc(Some(def.doc.as_deref().unwrap_or(&fallback)));
+    let variants = union.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = type_tokens(&v.ty, models);
+        let docs = v
+            .tag_value
+            .as_ref()
+            .zip(union.tag.as_ref())
+            .map(|(value, tag)| doc(Some(&format!("`{tag}: {value}`"))));
+        quote!(#docs #variant(#ty),)
+    });
+    let Some(tag) = &union.tag else {
+        return quote! {
+            #docs
+            ///
+            /// Untagged: the first alternative that decodes wins; a value no alternative decodes is
+            /// kept as JSON.
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+                /// A value none of the alternatives decodes, exactly as received.
+                #other(::serde_json::Value),
+            }
+        };
+    };
+    let tags: Vec<&str> = union
+        .variants
+        .iter()
+        .map(|v| v.tag_value.as_deref().unwrap_or_default())
+        .collect();
+    let names: Vec<_> = union.variants.iter().map(|v| ident(&v.name)).collect();
+    let tag_doc = format!(" The discriminator property, `{tag}`.");
+    quote! {
+        #docs
+        ///
+        /// Tagged by `#tag`; a value with a tag this crate does not know is kept as JSON.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A value whose tag this crate does not know (or that has none), exactly as received.
+            #other(::serde_json::Value),
+        }
+
+        impl #name {
+            #[doc = #tag_doc]
+            pub const TAG: &'static str = #tag;
+
+            /// The tag of this value.
+            pub fn tag(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(Self::#names(_) => ::std::option::Option::Some(#tags),)*
+                    Self::#other(value) => value.get(Self::TAG).and_then(::serde_json::Value::as_str),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let (tag, value) = match self {
+                    #(Self::#names(value) => (#tags, ::serde_json::to_value(value)),)*
+                    Self::#other(value) => return ::serde::Serialize::serialize(value, serializer),
+                };
+                let mut value = value.map_err(<S::Error as ::serde::ser::Error>::custom)?;
+                if let ::serde_json::Value::Object(map) = &mut value {
+                    map.insert(::std::borrow::ToOwned::to_owned(Self::TAG), ::serde_json::Value::from(tag));
+                }
+                ::serde::Serialize::serialize(&value, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(Self::TAG).and_then(::serde_json::Value::as_str);
+                let decoded = match tag {
+                    #(::std::option::Option::Some(#tags) => ::serde_json::from_value(value).map(Self::#names),)*
+                    _ => return ::std::result::Result::Ok(Self::#other(value)),
+                };
+                decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
     }
 }
 
@@ -28,6 +259,7 @@ fn emit_type(def: &TypeDef, models: &TokenStream) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => emit_struct(def, s, models),
         TypeKind::Enum(e) => emit_enum(def, e),
+        TypeKind::Union(u) => emit_union(def, u, models),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
             let docs = doc(def.doc.as_deref());

@@ -10,24 +10,23 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::client::response_doc;
-use super::{doc, ident, paragraphs, type_tokens};
-use crate::ir::{Api, Body, Group, Method, Operation, ParamLocation, Status};
+use super::{doc, ident, is_part_scalar, paragraphs, struct_of, type_tokens};
+use crate::ir::{
+    Api, Body, Encoding, Group, Method, Operation, Param, ParamLocation, Presence, Primitive,
+    RequestBody, Status, TypeRef,
+};
 
-/// The server crate's `generated` module; `models` is the path of the models crate.
-pub fn emit(api: &Api, models: &TokenStream) -> TokenStream {
-    let responses = api
+/// The server code for one group of operations (one module, behind the group's Cargo feature):
+/// its trait, routes, handlers and response enums.
+pub fn emit_group_module(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
+    let responses = group
         .operations
         .iter()
-        .map(|op| emit_response_enum(op, models));
-    let groups = api
-        .groups
-        .iter()
-        .map(|group| emit_group(api, group, models));
-    let router = emit_router(api);
+        .map(|&i| emit_response_enum(&api.operations[i], models));
+    let group = emit_group(api, group, models);
     quote! {
         #(#responses)*
-        #(#groups)*
-        #router
+        #group
     }
 }
 
@@ -49,7 +48,9 @@ fn emit_response_enum(op: &Operation, models: &TokenStream) -> TokenStream {
                 let code = proc_macro2::Literal::u16_unsuffixed(code);
                 (None, quote!(crate::runtime::__status(#code)))
             }
-            Status::Range(_) => (Some(quote!(::axum::http::StatusCode,)), quote!(status)),
+            Status::Range(_) | Status::Default => {
+                (Some(quote!(::axum::http::StatusCode,)), quote!(status))
+            }
         };
         let binding = status_field.as_ref().map(|_| quote!(status,));
         match &response.body {
@@ -63,6 +64,14 @@ fn emit_response_enum(op: &Operation, models: &TokenStream) -> TokenStream {
                 let ty = type_tokens(ty, models);
                 variants.push(quote!(#docs #variant(#status_field #ty),));
                 arms.push(quote!(Self::#variant(#binding body) => crate::runtime::__json(#status, &body),));
+            }
+            Body::Text(media) => {
+                variants.push(quote!(#docs #variant(#status_field ::std::string::String),));
+                arms.push(quote!(Self::#variant(#binding body) => crate::runtime::__bytes(#status, #media, body),));
+            }
+            Body::Bytes(media) => {
+                variants.push(quote!(#docs #variant(#status_field ::axum::body::Bytes),));
+                arms.push(quote!(Self::#variant(#binding body) => crate::runtime::__bytes(#status, #media, body),));
             }
         }
     }
@@ -98,7 +107,7 @@ fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
     let methods = operations.iter().map(|op| emit_trait_method(op, models));
     let handlers = operations
         .iter()
-        .map(|op| emit_handler(op, &trait_name, models));
+        .map(|op| emit_handler(api, op, &trait_name, models));
     let routes_fn = ident(&format!("{}_routes", group.module));
     let routes_docs = doc(Some(&format!(
         "The routes of [`{}`], relative to the API's base path.",
@@ -149,48 +158,226 @@ fn emit_trait_method(op: &Operation, models: &TokenStream) -> TokenStream {
         Some(&signature),
     ])
     .as_deref());
-    let params = op.params.iter().map(|p| {
-        let name = ident(&p.name);
-        let ty = type_tokens(&p.ty, models);
-        quote!(#name: #ty)
-    });
+    let mut params: Vec<TokenStream> = op
+        .path_params()
+        .map(|p| {
+            let name = ident(&p.name);
+            let ty = type_tokens(&p.ty, models);
+            quote!(#name: #ty)
+        })
+        .collect();
+    if let Some(params_type) = &op.params_type {
+        let params_type = ident(params_type);
+        params.push(quote!(params: #models::params::#params_type));
+    }
+    if let Some(body) = &op.body {
+        let ty = body_type(body, models);
+        params.push(if body.required {
+            quote!(body: #ty)
+        } else {
+            quote!(body: ::std::option::Option<#ty>)
+        });
+    }
     quote! {
         #docs
         fn #name(&self, context: crate::RequestContext, #(#params),*) -> impl ::std::future::Future<Output = #response> + ::std::marker::Send;
     }
 }
 
+fn body_type(body: &RequestBody, models: &TokenStream) -> TokenStream {
+    match body.encoding {
+        Encoding::Text => quote!(::std::string::String),
+        _ => type_tokens(&body.ty, models),
+    }
+}
+
 fn emit_handler(
+    api: &Api,
     op: &Operation,
     trait_name: &proc_macro2::Ident,
     models: &TokenStream,
 ) -> TokenStream {
     let name = ident(&op.name);
     let handler = ident(&format!("handle_{}", op.name));
-    let has_path = op.params.iter().any(|p| p.location == ParamLocation::Path);
+    let has_path = op.path_params().next().is_some();
+    let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
     let path_extractor = has_path.then(|| {
         quote!(path: ::std::result::Result<::axum::extract::RawPathParams, ::axum::extract::rejection::RawPathParamsRejection>,)
     });
+    let query_extractor =
+        has_query.then(|| quote!(::axum::extract::RawQuery(query): ::axum::extract::RawQuery,));
     let path_parse = has_path.then(|| quote!(let path = path?;));
-    let params = op.params.iter().map(|p| {
+    let query_parse =
+        has_query.then(|| quote!(let query = crate::runtime::__Query::parse(query.as_deref());));
+    let path_params = op.path_params().map(|p| {
         let name = ident(&p.name);
         let wire = &p.wire_name;
         let ty = type_tokens(&p.ty, models);
         quote!(let #name: #ty = crate::runtime::__path_param(&path, #wire)?;)
     });
-    let args = op.params.iter().map(|p| ident(&p.name));
+    let params = op.params_type.as_ref().map(|params_type| {
+        let params_type = ident(params_type);
+        let fields = op.non_path_params().map(|p| {
+            let field = ident(&p.name);
+            let value = param_value(p);
+            quote!(#field: #value,)
+        });
+        quote!(let params = #models::params::#params_type { #(#fields)* };)
+    });
+    let (body_extractor, body_parse) = match &op.body {
+        Some(body) => emit_body_parse(api, body, models),
+        None => (None, None),
+    };
+    let mut args: Vec<TokenStream> = op
+        .path_params()
+        .map(|p| {
+            let name = ident(&p.name);
+            quote!(#name)
+        })
+        .collect();
+    if op.params_type.is_some() {
+        args.push(quote!(params));
+    }
+    if op.body.is_some() {
+        args.push(quote!(body));
+    }
     quote! {
         async fn #handler<T: #trait_name>(
             ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<T>>,
             #path_extractor
+            #query_extractor
             headers: ::axum::http::HeaderMap,
+            #body_extractor
         ) -> ::std::result::Result<::axum::response::Response, crate::Rejection> {
             #path_parse
-            #(#params)*
+            #query_parse
+            #(#path_params)*
+            #params
+            #body_parse
             let context = crate::RequestContext::new(headers);
             let response = api.#name(context, #(#args),*).await;
             ::std::result::Result::Ok(::axum::response::IntoResponse::into_response(response))
         }
+    }
+}
+
+/// The expression that parses one query or header parameter, `?`-ing a 400 on failure.
+fn param_value(p: &Param) -> TokenStream {
+    let wire = &p.wire_name;
+    let source = match p.location {
+        ParamLocation::Header => quote!(crate::runtime::__Query::header(&headers, #wire)?),
+        _ => quote!(query),
+    };
+    let value = match (&p.ty, p.location) {
+        (TypeRef::Vec(_), ParamLocation::Query) if p.explode => quote!(#source.all(#wire)?),
+        (TypeRef::Vec(_), _) => quote!(#source.split(#wire)?),
+        _ => quote!(#source.one(#wire)?),
+    };
+    if p.required {
+        quote!(crate::runtime::__required(#value, #wire)?)
+    } else {
+        value
+    }
+}
+
+/// The body extractor and the statements that turn it into `body`.
+fn emit_body_parse(
+    api: &Api,
+    body: &RequestBody,
+    models: &TokenStream,
+) -> (Option<TokenStream>, Option<TokenStream>) {
+    let required = body.required;
+    let ty = body_type(body, models);
+    if body.encoding == Encoding::Multipart {
+        let extractor = quote!(multipart: ::std::result::Result<::axum::extract::Multipart, ::axum::extract::multipart::MultipartRejection>,);
+        let fields = struct_of(api, &body.ty).into_iter().flat_map(|s| &s.fields).map(|field| {
+            let name = ident(&field.name);
+            let wire = &field.wire_name;
+            let (item, many) = match &field.ty {
+                TypeRef::Vec(item) if is_part_scalar(api, item) => (item.as_ref(), true),
+                ty => (ty, false),
+            };
+            let kind = match item {
+                TypeRef::Primitive(Primitive::Binary) => quote!(file),
+                ty if is_part_scalar(api, ty) => quote!(text),
+                _ => quote!(json),
+            };
+            let value = if many {
+                let all = ident(&format!("all_{kind}"));
+                quote!(form.#all(#wire)?)
+            } else {
+                quote!(form.#kind(#wire)?)
+            };
+            let value = match item {
+                TypeRef::Primitive(Primitive::Binary) if many => quote!(#value.map(|files| files.into_iter().map(|(bytes, file_name, content_type)| #models::Binary { bytes, file_name, content_type }).collect())),
+                TypeRef::Primitive(Primitive::Binary) => quote!(#value.map(|(bytes, file_name, content_type)| #models::Binary { bytes, file_name, content_type })),
+                _ => value,
+            };
+            let value = match field.presence {
+                Presence::Required => quote!(crate::runtime::__required(#value, #wire)?),
+                Presence::RequiredNullable => quote!(#value),
+                Presence::Optional => value,
+                Presence::OptionalNullable => quote!(#value.map(::std::option::Option::Some)),
+            };
+            let value = if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+            quote!(#name: #value,)
+        });
+        let additional = struct_of(api, &body.ty)
+            .and_then(|s| s.additional.as_ref())
+            .map(|additional| {
+                let name = ident(&additional.name);
+                quote!(#name: ::std::default::Default::default(),)
+            });
+        let build = quote!(#ty { #(#fields)* #additional });
+        let parse = if required {
+            quote! {
+                let form = crate::runtime::__Form::read(multipart?).await?;
+                let body = #build;
+            }
+        } else {
+            quote! {
+                let body = match multipart {
+                    ::std::result::Result::Ok(multipart) => {
+                        let form = crate::runtime::__Form::read(multipart).await?;
+                        ::std::option::Option::Some(#build)
+                    }
+                    ::std::result::Result::Err(_) => ::std::option::Option::None,
+                };
+            }
+        };
+        return (Some(extractor), Some(parse));
+    }
+    let extractor = quote!(bytes: ::axum::body::Bytes,);
+    let decode = match body.encoding {
+        Encoding::Json => quote!(crate::runtime::__json_body::<#ty>(&headers, &bytes)?),
+        Encoding::Form => quote!(crate::runtime::__form_body::<#ty>(&headers, &bytes)?),
+        Encoding::Text => quote!(crate::runtime::__text_body(&bytes)?),
+        Encoding::Bytes | Encoding::Multipart => quote! {
+            #models::Binary {
+                bytes: bytes.to_vec(),
+                file_name: ::std::option::Option::None,
+                content_type: crate::runtime::__content_type(&headers),
+            }
+        },
+    };
+    let parse = if required {
+        quote!(let body = #decode;)
+    } else {
+        quote! {
+            let body = if bytes.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(#decode) };
+        }
+    };
+    (Some(extractor), Some(parse))
+}
+
+/// The server crate's `generated` module root: the per-tag modules and the router over all of
+/// them.
+pub fn emit_root(api: &Api) -> TokenStream {
+    let modules = super::module_tree(api);
+    let router = emit_router(api);
+    quote! {
+        #modules
+        #router
     }
 }
 
@@ -203,10 +390,13 @@ fn emit_router(api: &Api) -> TokenStream {
     let generic = (!api.groups.is_empty()).then(|| quote!(<T: #(#bounds)+*>));
     let param = (!api.groups.is_empty()).then(|| quote!(api: ::std::sync::Arc<T>,));
     quote! {
-        /// Every operation, served under `base_path` (authentik serves its API under `/api/v3`).
+        /// Every operation, served under `base_path` (such as `/api/v3`).
         ///
         /// A request that does not match a route gets 404, a known path with another method 405,
         /// and a malformed parameter 400 with a JSON body, before the implementation is called.
+        /// Needs the `full` feature (on by default): with only some tags enabled, merge their
+        /// `<tag>_routes` instead.
+        #[cfg(feature = "full")]
         pub fn router #generic(#param base_path: &str) -> ::axum::Router {
             crate::runtime::nest(base_path, ::axum::Router::new() #(#merges)*)
         }

@@ -1,0 +1,93 @@
+//! The whole authentik API, both upstream documents: every operation generates with no
+//! degradation, and the generated workspace compiles with `-D warnings`.
+//!
+//! The documents are read from `../shared/specs/authentik` (upstream data, never copied into this
+//! repository) and the output goes to `target/authentik-full/<version>/`, which is never
+//! committed. Both workspaces share one target directory, so the dependencies compile once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Generates the full workspace for one document into `target/authentik-full/<version>`,
+/// writing only files whose contents changed so that repeated runs stay incremental.
+fn generate(version: &str, operations: usize) -> PathBuf {
+    let root = tests::root();
+    let spec_path = root.join(format!("../shared/specs/authentik/schema-{version}.yml"));
+    let spec_name = format!("../shared/specs/authentik/schema-{version}.yml");
+    let spec = apigen::load(&spec_path, &spec_name).unwrap_or_else(|e| {
+        panic!("{e} (the upstream documents live in ../shared/specs/authentik)")
+    });
+    let select = apigen::config::Selection {
+        all: true,
+        ..Default::default()
+    };
+    let config = apigen::standalone_config(&spec_name, "authentik", select);
+    let generated = apigen::generate_workspace(&spec, &config).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(generated.operations, operations, "operations of {version}");
+    assert!(
+        generated.diagnostics.is_empty(),
+        "{version} degrades:\n{}",
+        generated
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let out = root.join("target/authentik-full").join(version);
+    for file in &generated.files {
+        write_if_changed(&out.join(&file.path), &file.contents);
+    }
+    // The generator workspace's lock file pins the same dependency versions the committed
+    // generated crates are tested with; cargo prunes what this workspace does not use.
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
+    write_if_changed(&out.join("Cargo.lock"), &lock);
+    out
+}
+
+fn write_if_changed(path: &Path, contents: &str) {
+    if std::fs::read_to_string(path).is_ok_and(|current| current == contents) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().expect("files have a parent")).expect("mkdir");
+    std::fs::write(path, contents).expect("write");
+}
+
+/// `cargo check --workspace --all-features` with warnings denied, in `dir`.
+fn cargo_check(dir: &Path) {
+    let target = tests::root().join("target/authentik-full/target");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["check", "--workspace", "--all-targets", "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo check failed in {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
+    // One after the other: the second reuses the dependencies the first compiled.
+    for (version, operations) in [("2024.8", 875), ("latest", 1_192)] {
+        let dir = generate(version, operations);
+        cargo_check(&dir);
+    }
+    // The constructs authentik does not use compile too.
+    let generated = tests::generate_spec("tests/specs/constructs.yaml");
+    let dir = tests::root().join("target/authentik-full/constructs");
+    for file in &generated.files {
+        write_if_changed(&dir.join(&file.path), &file.contents);
+    }
+    let lock = std::fs::read_to_string(tests::root().join("Cargo.lock")).expect("Cargo.lock");
+    write_if_changed(&dir.join("Cargo.lock"), &lock);
+    cargo_check(&dir);
+}
