@@ -326,10 +326,6 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
     push_text(&crates.server, "Cargo.toml", templates::SERVER_CARGO)?;
     push_text(&crates.server, "README.md", templates::SERVER_README)?;
 
-    let models_path = {
-        let krate = ident(&models_ident);
-        quote!(::#krate)
-    };
     let title = &api.title;
     let api_doc = |what: &str| {
         let mut text = format!(
@@ -376,58 +372,68 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
         pub use ::#models_crate as models;
         pub use runtime::{Rejection, RequestContext, nest};
     };
-    let mut rust_files = vec![
-        (
-            &crates.models,
-            "src/lib.rs".to_owned(),
-            lib("Serde types", None),
-        ),
-        (
-            &crates.models,
-            "src/generated.rs".to_owned(),
-            emit::models::emit(api),
-        ),
-        (
-            &crates.client,
-            "src/lib.rs".to_owned(),
-            lib("An async client", Some(client_runtime)),
-        ),
-        (
-            &crates.client,
-            "src/generated/mod.rs".to_owned(),
-            emit::module_tree(api),
-        ),
+    let roots = [
+        (&crates.models, lib("Serde types", None)),
+        (&crates.client, lib("An async client", Some(client_runtime))),
         (
             &crates.server,
-            "src/lib.rs".to_owned(),
             lib("Server traits and an axum router", Some(server_runtime)),
         ),
-        (
-            &crates.server,
-            "src/generated/mod.rs".to_owned(),
-            emit::server::emit_root(api),
-        ),
     ];
-    for group in &api.groups {
-        let name = format!("src/generated/{}.rs", group.module);
-        rust_files.push((
-            &crates.client,
-            name.clone(),
-            emit::client::emit_group(api, group, &models_path),
-        ));
-        rust_files.push((
-            &crates.server,
-            name,
-            emit::server::emit_group_module(api, group, &models_path),
-        ));
-    }
-    for (krate, name, tokens) in rust_files {
-        let what = format!("{}/{name}", krate.name);
+    for (krate, tokens) in roots {
+        let what = format!("{}/src/lib.rs", krate.name);
         files.push(GeneratedFile {
-            path: format!("{}/{name}", krate.path),
+            path: format!("{}/src/lib.rs", krate.path),
             contents: render::rust(tokens, file, &what)?,
         });
     }
+
+    // The bulk is emitted and formatted in parallel, one file per task, largest first. Token
+    // streams cannot cross threads, so each task builds its own from the shared IR.
+    enum Part<'a> {
+        Models,
+        ClientRoot,
+        ServerRoot,
+        Client(&'a ir::Group),
+        Server(&'a ir::Group),
+    }
+    let mut parts = vec![
+        (&crates.models, "src/generated.rs".to_owned(), Part::Models),
+        (
+            &crates.client,
+            "src/generated/mod.rs".to_owned(),
+            Part::ClientRoot,
+        ),
+        (
+            &crates.server,
+            "src/generated/mod.rs".to_owned(),
+            Part::ServerRoot,
+        ),
+    ];
+    let mut groups: Vec<&ir::Group> = api.groups.iter().collect();
+    groups.sort_by_key(|g| std::cmp::Reverse(g.operations.len()));
+    for group in groups {
+        let name = format!("src/generated/{}.rs", group.module);
+        parts.push((&crates.client, name.clone(), Part::Client(group)));
+        parts.push((&crates.server, name, Part::Server(group)));
+    }
+    let rendered = render::parallel(&parts, |(krate, name, part)| {
+        // Group modules name the models crate through the `use crate::models;` they start with.
+        let models = quote!(models);
+        let tokens = match part {
+            Part::Models => emit::models::emit(api),
+            Part::ClientRoot => emit::client::emit_root(api, &quote!(crate::models)),
+            Part::ServerRoot => emit::server::emit_root(api),
+            Part::Client(group) => emit::client::emit_group(api, group, &models),
+            Part::Server(group) => emit::server::emit_group_module(api, group, &models),
+        };
+        let what = format!("{}/{name}", krate.name);
+        Ok(GeneratedFile {
+            path: format!("{}/{name}", krate.path),
+            contents: render::rust(tokens, file, &what)?,
+        })
+    })?;
+    files.extend(rendered);
     files.push(GeneratedFile {
         path: format!("{}/src/runtime.rs", crates.client.path),
         contents: render::rust_verbatim(templates::CLIENT_RUNTIME, file),

@@ -663,8 +663,25 @@ impl<'a> Lowerer<'a, '_> {
             merged.retain(|(existing, _)| key(existing) != key(param));
             merged.push((param, pointer));
         }
-        // The generated methods take these besides the parameters.
-        let mut names = Namespace::with_reserved(&["params", "body", "context", "api"]);
+        // Path parameters become arguments and locals of the generated methods and handlers, next
+        // to these; query and header parameters become fields of the parameter struct.
+        let mut fields = Namespace::default();
+        let mut names = Namespace::with_reserved(&[
+            "params",
+            "body",
+            "context",
+            "api",
+            "path",
+            "query",
+            "headers",
+            "request",
+            "response",
+            "form",
+            "multipart",
+            "bytes",
+            "pairs",
+            "start",
+        ]);
         let mut params = Vec::with_capacity(merged.len());
         for (param, pointer) in merged {
             let data = param.parameter_data_ref();
@@ -720,7 +737,11 @@ impl<'a> Lowerer<'a, '_> {
                 continue;
             }
             params.push(Param {
-                name: names.claim(naming::snake_name(&data.name)),
+                name: if location == ParamLocation::Path {
+                    names.claim(naming::snake_name(&data.name))
+                } else {
+                    fields.claim(naming::snake_name(&data.name))
+                },
                 wire_name: data.name.clone(),
                 location,
                 ty,

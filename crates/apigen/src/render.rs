@@ -48,6 +48,58 @@ pub fn rust(tokens: TokenStream, spec: &str, what: &str) -> Result<String, Error
     ))
 }
 
+/// Runs `task` over `items` on every available core and returns the results in `items` order
+/// (so the output does not depend on scheduling), or the first error in that order.
+pub fn parallel<T, R, F>(items: &[T], task: F) -> Result<Vec<R>, Error>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> Result<R, Error> + Sync,
+{
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(&task).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<R, Error>>>> =
+        Mutex::new(items.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(index) else {
+                        break;
+                    };
+                    let result = task(item);
+                    // A poisoned lock means another task panicked; its panic is re-raised below.
+                    if let Ok(mut results) = results.lock() {
+                        results[index] = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    let results = results.into_inner().map_err(|_| Error::Internal {
+        message: "a rendering task panicked".to_owned(),
+    })?;
+    results
+        .into_iter()
+        .map(|result| {
+            result.unwrap_or_else(|| {
+                Err(Error::Internal {
+                    message: "a rendering task did not run".to_owned(),
+                })
+            })
+        })
+        .collect()
+}
+
 /// A verbatim Rust support file, with the generated-file header.
 pub fn rust_verbatim(text: &str, spec: &str) -> String {
     format!("{}{text}", rust_header(spec))

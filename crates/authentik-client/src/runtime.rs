@@ -206,6 +206,91 @@ impl Client {
     }
 }
 
+/// A parameter value as sent in a query string or header: RFC 3339 for date-times, the wire
+/// value for enums, `Display` for the rest.
+#[doc(hidden)]
+pub trait __Param {
+    /// The text sent.
+    fn param(&self) -> String;
+}
+
+macro_rules! display_params {
+    ($($ty:ty),*) => {
+        $(impl __Param for $ty {
+            fn param(&self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+
+display_params!(String, str, bool, i32, i64, f32, f64, uuid::Uuid, chrono::NaiveDate);
+
+impl __Param for chrono::DateTime<chrono::Utc> {
+    fn param(&self) -> String {
+        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
+/// The query or header parameters of one request, as `(name, text)` pairs.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct __Params(Vec<(&'static str, String)>);
+
+impl __Params {
+    /// A required scalar.
+    pub fn one<V: __Param + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.0.push((name, value.param()));
+    }
+
+    /// An optional scalar, left out when `None`.
+    pub fn opt<V: __Param>(&mut self, name: &'static str, value: &Option<V>) {
+        if let Some(value) = value {
+            self.one(name, value);
+        }
+    }
+
+    /// An array, one pair per item (`explode: true`).
+    pub fn each<V: __Param>(&mut self, name: &'static str, values: &[V]) {
+        for value in values {
+            self.one(name, value);
+        }
+    }
+
+    /// An optional array, one pair per item.
+    pub fn opt_each<V: __Param>(&mut self, name: &'static str, values: &Option<Vec<V>>) {
+        if let Some(values) = values {
+            self.each(name, values);
+        }
+    }
+
+    /// An array in one comma-separated pair (`explode: false`, and headers).
+    pub fn csv<V: __Param>(&mut self, name: &'static str, values: &[V]) {
+        let text: Vec<String> = values.iter().map(__Param::param).collect();
+        self.0.push((name, text.join(",")));
+    }
+
+    /// An optional array in one comma-separated pair.
+    pub fn opt_csv<V: __Param>(&mut self, name: &'static str, values: &Option<Vec<V>>) {
+        if let Some(values) = values {
+            self.csv(name, values);
+        }
+    }
+
+    /// Adds the pairs to the request's query string.
+    pub fn query(self, request: RequestBuilder) -> RequestBuilder {
+        if self.0.is_empty() { request } else { request.query(&self.0) }
+    }
+
+    /// Adds the pairs as request headers (an invalid header value fails the request when sent).
+    pub fn headers(self, mut request: RequestBuilder) -> RequestBuilder {
+        for (name, value) in self.0 {
+            request = request.header(name, value);
+        }
+        request
+    }
+}
+
 /// Sets a JSON body.
 #[doc(hidden)]
 pub fn __json_body<T: serde::Serialize, E>(request: RequestBuilder, body: &T) -> Result<RequestBuilder, Error<E>> {
@@ -332,6 +417,66 @@ impl RawResponse {
         })
     }
 
+    /// A success with a JSON body, wrapped by `wrap`.
+    #[doc(hidden)]
+    pub fn __json_ok<T: serde::de::DeserializeOwned, S, E>(self, wrap: impl FnOnce(T) -> S) -> Result<ResponseValue<S>, Error<E>> {
+        let body = self.__json()?;
+        Ok(self.__value(wrap(body)))
+    }
+
+    /// A documented error with a JSON body, wrapped by `wrap`.
+    #[doc(hidden)]
+    pub fn __json_err<T: serde::de::DeserializeOwned, V, E>(self, wrap: impl FnOnce(T) -> E) -> Result<V, Error<E>> {
+        let body = self.__json()?;
+        Err(self.__error(wrap(body)))
+    }
+
+    /// A success with a text body, wrapped by `wrap`.
+    #[doc(hidden)]
+    pub fn __text_ok<S, E>(self, wrap: impl FnOnce(String) -> S) -> Result<ResponseValue<S>, Error<E>> {
+        let body = self.__text()?;
+        Ok(self.__value(wrap(body)))
+    }
+
+    /// A documented error with a text body, wrapped by `wrap`.
+    #[doc(hidden)]
+    pub fn __text_err<V, E>(self, wrap: impl FnOnce(String) -> E) -> Result<V, Error<E>> {
+        let body = self.__text()?;
+        Err(self.__error(wrap(body)))
+    }
+
+    /// A success with a binary body, wrapped by `wrap`.
+    #[doc(hidden)]
+    pub fn __bytes_ok<S, E>(self, wrap: impl FnOnce(Bytes) -> S) -> Result<ResponseValue<S>, Error<E>> {
+        let body = self.body.clone();
+        Ok(self.__value(wrap(body)))
+    }
+
+    /// A documented error with a binary body, wrapped by `wrap`.
+    #[doc(hidden)]
+    pub fn __bytes_err<V, E>(self, wrap: impl FnOnce(Bytes) -> E) -> Result<V, Error<E>> {
+        let body = self.body.clone();
+        Err(self.__error(wrap(body)))
+    }
+
+    /// A success without a body.
+    #[doc(hidden)]
+    pub fn __empty_ok<S, E>(self, value: S) -> Result<ResponseValue<S>, Error<E>> {
+        Ok(self.__value(value))
+    }
+
+    /// A documented error without a body.
+    #[doc(hidden)]
+    pub fn __empty_err<V, E>(self, value: E) -> Result<V, Error<E>> {
+        Err(self.__error(value))
+    }
+
+    /// A status the operation does not document.
+    #[doc(hidden)]
+    pub fn __unexpected_err<V, E>(self) -> Result<V, Error<E>> {
+        Err(Error::UnexpectedStatus(self))
+    }
+
     /// Wraps a decoded success body.
     #[doc(hidden)]
     pub fn __value<T>(self, body: T) -> ResponseValue<T> {
@@ -342,12 +487,6 @@ impl RawResponse {
     #[doc(hidden)]
     pub fn __error<E>(self, body: E) -> Error<E> {
         Error::Api(ErrorResponse { status: self.status, headers: self.headers, body, raw: self.body })
-    }
-
-    /// A status the operation does not document.
-    #[doc(hidden)]
-    pub fn __unexpected<E>(self) -> Error<E> {
-        Error::UnexpectedStatus(self)
     }
 }
 

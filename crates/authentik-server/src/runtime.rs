@@ -117,9 +117,47 @@ where
     })
 }
 
+/// A response status: a code the generator checked (100 to 599), or a `StatusCode`.
+#[doc(hidden)]
+pub trait __Status {
+    /// The status.
+    fn status(self) -> StatusCode;
+}
+
+impl __Status for u16 {
+    fn status(self) -> StatusCode {
+        __status(self)
+    }
+}
+
+impl __Status for StatusCode {
+    fn status(self) -> StatusCode {
+        self
+    }
+}
+
+/// The path parameters of a request, or why axum could not read them.
+#[doc(hidden)]
+pub type __PathParams = Result<RawPathParams, RawPathParamsRejection>;
+
+/// A multipart body, or why axum could not read it.
+#[doc(hidden)]
+pub type __Multipart = Result<Multipart, MultipartRejection>;
+
+/// What a handler answers: the implementation's response, or a rejection.
+#[doc(hidden)]
+pub type __Handled = Result<Response, Rejection>;
+
+/// The implementation's answer as a response.
+#[doc(hidden)]
+pub fn __respond<R: IntoResponse>(response: R) -> __Handled {
+    Ok(response.into_response())
+}
+
 /// A JSON response with `status` and `body`.
 #[doc(hidden)]
-pub fn __json<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
+pub fn __json<T: serde::Serialize>(status: impl __Status, body: &T) -> Response {
+    let status = status.status();
     match serde_json::to_vec(body) {
         Ok(bytes) => json_bytes(status, bytes),
         Err(err) => Rejection {
@@ -133,8 +171,8 @@ pub fn __json<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
 
 /// A response with `status` and no body.
 #[doc(hidden)]
-pub fn __empty(status: StatusCode) -> Response {
-    status.into_response()
+pub fn __empty(status: impl __Status) -> Response {
+    status.status().into_response()
 }
 
 fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
@@ -401,8 +439,8 @@ impl __Form {
 
 /// A response with `status`, a body and its media type.
 #[doc(hidden)]
-pub fn __bytes(status: StatusCode, media: &'static str, body: impl Into<Bytes>) -> Response {
-    let mut response = (status, body.into()).into_response();
+pub fn __bytes(status: impl __Status, media: &'static str, body: impl Into<Bytes>) -> Response {
+    let mut response = (status.status(), body.into()).into_response();
     let media = HeaderValue::from_str(media).unwrap_or(HeaderValue::from_static("application/octet-stream"));
     response.headers_mut().insert(header::CONTENT_TYPE, media);
     response

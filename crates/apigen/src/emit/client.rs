@@ -4,14 +4,18 @@
 //! documented status decodes into its own type, and any other status comes back as
 //! `Error::UnexpectedStatus` with the raw response.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc, ident, is_part_scalar, paragraphs, param_to_string, struct_of, type_tokens};
+use super::local_type_tokens as type_tokens;
+use super::{doc, ident, is_part_scalar, paragraphs, param_to_string, struct_of};
 use crate::ir::{
     Api, AuthKind, Body, Encoding, Group, Operation, ParamLocation, PathSegment, Presence,
-    Primitive, RequestBody, Response, Status, TypeRef,
+    Primitive, RequestBody, Response, Security, Status, TypeRef,
 };
+use crate::naming;
 
 /// The client code for one group of operations (one module, behind the group's Cargo feature).
 pub fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
@@ -24,6 +28,8 @@ pub fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream
     let pagers = operations.iter().filter_map(|op| emit_pager(op, models));
     let errors = operations.iter().map(|op| emit_error_enum(op, models));
     quote! {
+        use crate::models;
+
         impl crate::Client {
             #(#methods)*
             #(#pagers)*
@@ -49,7 +55,7 @@ fn body_type(response: &Response, models: &TokenStream) -> TokenStream {
     match &response.body {
         Body::Empty => quote!(()),
         Body::Json(ty) => type_tokens(ty, models),
-        Body::Text(_) => quote!(::std::string::String),
+        Body::Text(_) => quote!(String),
         Body::Bytes(_) => quote!(::bytes::Bytes),
     }
 }
@@ -106,7 +112,7 @@ fn method_args(op: &Operation, models: &TokenStream) -> Vec<TokenStream> {
         args.push(if body.required {
             quote!(body: #ty)
         } else {
-            quote!(body: ::std::option::Option<#ty>)
+            quote!(body: Option<#ty>)
         });
     }
     args
@@ -126,16 +132,15 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
     } else {
         quote!(path)
     };
-    let auth = op.security.schemes.iter().map(|scheme| {
-        let name = &scheme.name;
-        match &scheme.kind {
-            AuthKind::Http(prefix) => quote!(crate::runtime::__Auth::Http(#name, #prefix)),
-            AuthKind::Header(header) => quote!(crate::runtime::__Auth::Header(#name, #header)),
-            AuthKind::Query(param) => quote!(crate::runtime::__Auth::Query(#name, #param)),
+    let auth = match security_const(&op.security) {
+        Some(name) => {
+            let name = ident(&name);
+            quote!(crate::generated::#name)
         }
-    });
-    let query = emit_query(op);
-    let headers = emit_headers(op);
+        None => quote!(&[]),
+    };
+    let query = emit_params(op, ParamLocation::Query);
+    let headers = emit_params(op, ParamLocation::Header);
     let accept = accept(op)
         .map(|accept| quote!(request = request.header(::reqwest::header::ACCEPT, #accept);));
     let body = op.body.as_ref().map(|body| emit_body(api, body, models));
@@ -144,44 +149,35 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
     let arms = op.responses.iter().map(|response| {
         let pattern = status_pattern(response.status);
         let variant = ident(&response.variant);
-        let decode = match response.body {
-            Body::Empty => None,
-            Body::Json(_) => Some(quote!(let body = response.__json()?;)),
-            Body::Text(_) => Some(quote!(let body = response.__text()?;)),
-            Body::Bytes(_) => Some(quote!(let body = ::std::clone::Clone::clone(&response.body);)),
+        let kind = match response.body {
+            Body::Empty => "empty",
+            Body::Json(_) => "json",
+            Body::Text(_) => "text",
+            Body::Bytes(_) => "bytes",
         };
-        let carries = !matches!(response.body, Body::Empty);
-        let value = if carries { quote!(body) } else { quote!(()) };
-        let result = if response.is_success() && multiple_successes {
+        let (wrap, suffix) = if response.is_success() && multiple_successes {
             let success = ident(&op.success_type);
-            let wrapped = if carries {
-                quote!(#success::#variant(body))
-            } else {
-                quote!(#success::#variant)
-            };
-            quote!(::std::result::Result::Ok(response.__value(#wrapped)))
+            (quote!(#success::#variant), "ok")
         } else if response.is_success() {
-            quote!(::std::result::Result::Ok(response.__value(#value)))
+            match response.body {
+                Body::Empty => (quote!(()), "ok"),
+                _ => (quote!(::std::convert::identity), "ok"),
+            }
         } else {
-            let wrapped = if carries {
-                quote!(#error::#variant(body))
-            } else {
-                quote!(#error::#variant)
-            };
-            quote!(::std::result::Result::Err(response.__error(#wrapped)))
+            (quote!(#error::#variant), "err")
         };
-        quote!(#pattern => { #decode #result })
+        let helper = ident(&format!("__{kind}_{suffix}"));
+        quote!(#pattern => response.#helper(#wrap),)
     });
-    let unexpected =
-        (!has_default).then(|| quote!(_ => ::std::result::Result::Err(response.__unexpected()),));
+    let unexpected = (!has_default).then(|| quote!(_ => response.__unexpected_err(),));
     let mutable =
         (op.params_type.is_some() || op.body.is_some() || accept.is_some()).then(|| quote!(mut));
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<crate::ResponseValue<#success>, crate::Error<#error>> {
+        pub async fn #name(&self, #(#args),*) -> Result<crate::ResponseValue<#success>, crate::Error<#error>> {
             let path = #path;
-            let #mutable request = self.__request(::reqwest::Method::#method, #path_arg, &[#(#auth),*]);
+            let #mutable request = self.__request(::reqwest::Method::#method, #path_arg, #auth);
             #accept
             #query
             #headers
@@ -192,6 +188,89 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
                 #unexpected
             }
         }
+    }
+}
+
+/// The name of the constant (in the client's `generated` module) listing the schemes an
+/// operation accepts, or `None` when it accepts none.
+fn security_const(security: &Security) -> Option<String> {
+    if security.schemes.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = security
+        .schemes
+        .iter()
+        .map(|s| {
+            naming::snake_name(&s.name)
+                .trim_matches('_')
+                .to_ascii_uppercase()
+        })
+        .collect();
+    Some(format!("AUTH_{}", names.join("_OR_")))
+}
+
+/// The client's `generated` module root: the tag modules, the security-scheme lists the
+/// operations share, and how enums travel as parameters.
+pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
+    let modules = super::module_tree(api);
+    let mut consts: BTreeMap<String, &Security> = BTreeMap::new();
+    for op in &api.operations {
+        if let Some(name) = security_const(&op.security) {
+            consts.entry(name).or_insert(&op.security);
+        }
+    }
+    let consts = consts.into_iter().map(|(name, security)| {
+        let docs = doc(Some(&format!(
+            "Operations that accept {}, in that order of preference.",
+            security
+                .schemes
+                .iter()
+                .map(|s| format!("`{}`", s.name))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )));
+        let name = ident(&name);
+        let schemes = security.schemes.iter().map(|scheme| {
+            let name = &scheme.name;
+            match &scheme.kind {
+                AuthKind::Http(prefix) => quote!(crate::runtime::__Auth::Http(#name, #prefix)),
+                AuthKind::Header(header) => quote!(crate::runtime::__Auth::Header(#name, #header)),
+                AuthKind::Query(param) => quote!(crate::runtime::__Auth::Query(#name, #param)),
+            }
+        });
+        quote! {
+            #docs
+            #[allow(dead_code)]
+            pub(crate) const #name: &[crate::runtime::__Auth] = &[#(#schemes),*];
+        }
+    });
+    // Enums used as parameters travel as their wire value.
+    let mut enums: BTreeSet<&str> = BTreeSet::new();
+    for op in &api.operations {
+        for param in op.non_path_params() {
+            let ty = match &param.ty {
+                TypeRef::Vec(item) => item.as_ref(),
+                ty => ty,
+            };
+            if let TypeRef::Named(name) = ty {
+                enums.insert(name);
+            }
+        }
+    }
+    let enum_impls = enums.into_iter().map(|name| {
+        let name = ident(name);
+        quote! {
+            impl crate::runtime::__Param for #models::#name {
+                fn param(&self) -> String {
+                    self.as_str().to_owned()
+                }
+            }
+        }
+    });
+    quote! {
+        #modules
+        #(#consts)*
+        #(#enum_impls)*
     }
 }
 
@@ -211,89 +290,41 @@ fn accept(op: &Operation) -> Option<String> {
     (!media.is_empty()).then(|| media.join(", "))
 }
 
-/// An expression for the text of one scalar parameter value (`value` is a reference).
-fn scalar_text(value: &TokenStream, ty: &TypeRef) -> TokenStream {
-    param_to_string(value, ty)
-}
-
-/// Pushes `(wire, text)` pairs for a query or header parameter into `sink` (a closure body).
-fn param_pairs(
-    field: &TokenStream,
-    ty: &TypeRef,
-    required: bool,
-    explode: bool,
-    push: impl Fn(TokenStream) -> TokenStream,
-) -> TokenStream {
-    let body = match ty {
-        TypeRef::Vec(item) if explode => {
-            let text = scalar_text(&quote!(item), item);
-            let push = push(text);
-            quote!(for item in values { #push })
-        }
-        TypeRef::Vec(item) => {
-            let text = scalar_text(&quote!(item), item);
-            let push = push(
-                quote!(values.iter().map(|item| #text).collect::<::std::vec::Vec<_>>().join(",")),
-            );
-            quote!(#push)
-        }
-        ty => {
-            let text = scalar_text(&quote!(values), ty);
-            push(text)
-        }
-    };
-    if required {
-        quote!({ let values = &#field; #body })
-    } else {
-        quote!(if let ::std::option::Option::Some(values) = &#field { #body })
-    }
-}
-
-fn emit_query(op: &Operation) -> TokenStream {
+/// Collects the query (or header) parameters into pairs and adds them to the request.
+fn emit_params(op: &Operation, location: ParamLocation) -> TokenStream {
     let pushes: Vec<TokenStream> = op
         .params
         .iter()
-        .filter(|p| p.location == ParamLocation::Query)
+        .filter(|p| p.location == location)
         .map(|p| {
             let field = ident(&p.name);
             let wire = &p.wire_name;
-            param_pairs(
-                &quote!(params.#field),
-                &p.ty,
-                p.required,
-                p.explode,
-                |text| quote!(query.push((#wire, #text));),
-            )
+            // Header arrays are one comma-separated value (`simple` style).
+            let explode = p.explode && location == ParamLocation::Query;
+            let helper = match (&p.ty, explode, p.required) {
+                (TypeRef::Vec(_), true, true) => "each",
+                (TypeRef::Vec(_), true, false) => "opt_each",
+                (TypeRef::Vec(_), false, true) => "csv",
+                (TypeRef::Vec(_), false, false) => "opt_csv",
+                (_, _, true) => "one",
+                (_, _, false) => "opt",
+            };
+            let helper = ident(helper);
+            quote!(pairs.#helper(#wire, &params.#field);)
         })
         .collect();
     if pushes.is_empty() {
         return TokenStream::new();
     }
+    let apply = match location {
+        ParamLocation::Header => quote!(headers),
+        _ => quote!(query),
+    };
     quote! {
-        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut pairs = crate::runtime::__Params::default();
         #(#pushes)*
-        request = request.query(&query);
+        request = pairs.#apply(request);
     }
-}
-
-fn emit_headers(op: &Operation) -> TokenStream {
-    let headers = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Header)
-        .map(|p| {
-            let field = ident(&p.name);
-            let wire = &p.wire_name;
-            // Header arrays are one comma-separated value (`simple` style).
-            param_pairs(
-                &quote!(params.#field),
-                &p.ty,
-                p.required,
-                false,
-                |text| quote!(request = request.header(#wire, #text);),
-            )
-        });
-    quote!(#(#headers)*)
 }
 
 fn emit_body(api: &Api, body: &RequestBody, models: &TokenStream) -> TokenStream {
@@ -304,19 +335,19 @@ fn emit_body(api: &Api, body: &RequestBody, models: &TokenStream) -> TokenStream
         Encoding::Text => quote! {
             request = request
                 .header(::reqwest::header::CONTENT_TYPE, #media)
-                .body(::std::borrow::ToOwned::to_owned(body));
+                .body(body.to_owned());
         },
         Encoding::Bytes => quote! {
             request = request
                 .header(::reqwest::header::CONTENT_TYPE, body.content_type.as_deref().unwrap_or(#media))
-                .body(::std::clone::Clone::clone(&body.bytes));
+                .body(body.bytes.clone());
         },
         Encoding::Multipart => emit_multipart(api, &body.ty, models),
     };
     if body.required {
         set
     } else {
-        quote!(if let ::std::option::Option::Some(body) = body { #set })
+        quote!(if let Some(body) = body { #set })
     }
 }
 
@@ -344,10 +375,10 @@ fn emit_multipart(api: &Api, ty: &TypeRef, _models: &TokenStream) -> TokenStream
         match field.presence {
             Presence::Required => quote!({ let value = &body.#name; #push }),
             Presence::RequiredNullable | Presence::Optional => {
-                quote!(if let ::std::option::Option::Some(value) = &body.#name { #push })
+                quote!(if let Some(value) = &body.#name { #push })
             }
             Presence::OptionalNullable => {
-                quote!(if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &body.#name { #push })
+                quote!(if let Some(Some(value)) = &body.#name { #push })
             }
         }
     });
@@ -394,7 +425,7 @@ fn emit_pager(op: &Operation, models: &TokenStream) -> Option<TokenStream> {
         if body.required {
             quote!(body: &'a #ty,)
         } else {
-            quote!(body: ::std::option::Option<&'a #ty>,)
+            quote!(body: Option<&'a #ty>,)
         }
     });
     let docs = doc(Some(&format!(
@@ -406,17 +437,17 @@ fn emit_pager(op: &Operation, models: &TokenStream) -> Option<TokenStream> {
     Some(quote! {
         #docs
         pub fn #name<'a>(&'a self, #(#path_args,)* params: &#models::params::#params_type, #body_param)
-            -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error<#error>>> + 'a
+            -> impl ::futures_util::Stream<Item = Result<#item, crate::Error<#error>>> + 'a
         {
-            let start = ::std::clone::Clone::clone(params);
+            let start = params.clone();
             crate::runtime::__paginate(start, move |params: #models::params::#params_type| async move {
                 let current: #page_ty = params.#page.unwrap_or(1);
                 let page = self.#method(#(#path_names,)* &params, #body_arg).await?.into_inner();
                 let next = crate::runtime::__next_page(page.#pagination_field.#next)
                     #narrow
                     .filter(|next| *next > current)
-                    .map(|next| #models::params::#params_type { #page: ::std::option::Option::Some(next), ..params });
-                ::std::result::Result::Ok((page.#results, next))
+                    .map(|next| #models::params::#params_type { #page: Some(next), ..params });
+                Ok((page.#results, next))
             })
         }
     })
@@ -447,27 +478,40 @@ fn arg_type_for(ty: &TypeRef, models: &TokenStream, lifetime: &TokenStream) -> T
 
 /// The request path: literal text as written, parameters percent-encoded.
 fn emit_path(op: &Operation) -> TokenStream {
-    let mut format = String::new();
-    let mut args = Vec::new();
+    let mut pieces = Vec::new();
+    let mut has_params = false;
     for segment in &op.path_segments {
         match segment {
-            PathSegment::Literal(text) => {
-                format.push_str(&text.replace('{', "{{").replace('}', "}}"))
-            }
+            PathSegment::Literal(text) => pieces.push(quote!(#text)),
             PathSegment::Param(index) => {
+                has_params = true;
                 let param = &op.params[*index];
                 let name = ident(&param.name);
-                let text = param_to_string(&quote!(#name), &param.ty);
-                format.push_str("{}");
-                args.push(quote!(crate::runtime::__encode_path(&#text)));
+                pieces.push(match param.ty {
+                    // Strings are taken as `&str` already.
+                    TypeRef::Primitive(Primitive::String) => {
+                        quote!(&crate::runtime::__encode_path(#name))
+                    }
+                    _ => {
+                        let text = param_to_string(&quote!(#name), &param.ty);
+                        quote!(&crate::runtime::__encode_path(&#text))
+                    }
+                });
             }
         }
     }
-    if args.is_empty() {
-        let literal = format.replace("{{", "{").replace("}}", "}");
+    if !has_params {
+        let literal: String = op
+            .path_segments
+            .iter()
+            .map(|s| match s {
+                PathSegment::Literal(text) => text.as_str(),
+                PathSegment::Param(_) => "",
+            })
+            .collect();
         return quote!(#literal);
     }
-    quote!(::std::format!(#format, #(#args),*))
+    quote!([#(#pieces),*].concat())
 }
 
 fn emit_error_enum(op: &Operation, models: &TokenStream) -> TokenStream {

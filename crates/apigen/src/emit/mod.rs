@@ -55,24 +55,51 @@ pub(crate) fn paragraphs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -
 }
 
 /// The Rust type of `ty`, naming model types through `models` (`crate` inside the models crate).
+///
+/// Inside the models crate every std type is spelled out (`::std::option::Option`), since a schema
+/// may be called `Option`; see [`local_type_tokens`] for the client and server crates.
 pub(crate) fn type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
+    type_tokens_with(ty, models, false)
+}
+
+/// [`type_tokens`] for the client and server crates, whose generated names all end in a suffix
+/// (`Error`, `Response`, `Api`, ...) and so never shadow the prelude: `Option`, `Vec` and
+/// `String` are written plainly.
+pub(crate) fn local_type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
+    type_tokens_with(ty, models, true)
+}
+
+fn type_tokens_with(ty: &TypeRef, models: &TokenStream, prelude: bool) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
             let name = ident(name);
             quote!(#models::#name)
         }
+        TypeRef::Primitive(Primitive::String) if prelude => quote!(String),
         TypeRef::Primitive(primitive) => primitive_tokens(*primitive, models),
         TypeRef::Vec(item) => {
-            let item = type_tokens(item, models);
-            quote!(::std::vec::Vec<#item>)
+            let item = type_tokens_with(item, models, prelude);
+            if prelude {
+                quote!(Vec<#item>)
+            } else {
+                quote!(::std::vec::Vec<#item>)
+            }
         }
         TypeRef::Map(value) => {
-            let value = type_tokens(value, models);
-            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+            let value = type_tokens_with(value, models, prelude);
+            if prelude {
+                quote!(::std::collections::BTreeMap<String, #value>)
+            } else {
+                quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+            }
         }
         TypeRef::Nullable(inner) => {
-            let inner = type_tokens(inner, models);
-            quote!(::std::option::Option<#inner>)
+            let inner = type_tokens_with(inner, models, prelude);
+            if prelude {
+                quote!(Option<#inner>)
+            } else {
+                quote!(::std::option::Option<#inner>)
+            }
         }
         TypeRef::Any => quote!(::serde_json::Value),
     }
@@ -123,7 +150,7 @@ pub(crate) fn param_to_string(value: &TokenStream, ty: &TypeRef) -> TokenStream 
         TypeRef::Primitive(Primitive::DateTime) => {
             quote!(#value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true))
         }
-        _ => quote!(::std::string::ToString::to_string(&#value)),
+        _ => quote!(#value.to_string()),
     }
 }
 

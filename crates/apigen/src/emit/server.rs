@@ -10,7 +10,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::client::response_doc;
-use super::{doc, ident, is_part_scalar, paragraphs, struct_of, type_tokens};
+use super::local_type_tokens as type_tokens;
+use super::{doc, ident, is_part_scalar, paragraphs, struct_of};
 use crate::ir::{
     Api, Body, Encoding, Group, Method, Operation, Param, ParamLocation, Presence, Primitive,
     RequestBody, Status, TypeRef,
@@ -25,6 +26,12 @@ pub fn emit_group_module(api: &Api, group: &Group, models: &TokenStream) -> Toke
         .map(|&i| emit_response_enum(&api.operations[i], models));
     let group = emit_group(api, group, models);
     quote! {
+        use ::std::sync::Arc;
+
+        use ::axum::extract::State;
+
+        use crate::models;
+
         #(#responses)*
         #group
     }
@@ -46,7 +53,7 @@ fn emit_response_enum(op: &Operation, models: &TokenStream) -> TokenStream {
         let (status_field, status) = match response.status {
             Status::Code(code) => {
                 let code = proc_macro2::Literal::u16_unsuffixed(code);
-                (None, quote!(crate::runtime::__status(#code)))
+                (None, quote!(#code))
             }
             Status::Range(_) | Status::Default => {
                 (Some(quote!(::axum::http::StatusCode,)), quote!(status))
@@ -66,7 +73,7 @@ fn emit_response_enum(op: &Operation, models: &TokenStream) -> TokenStream {
                 arms.push(quote!(Self::#variant(#binding body) => crate::runtime::__json(#status, &body),));
             }
             Body::Text(media) => {
-                variants.push(quote!(#docs #variant(#status_field ::std::string::String),));
+                variants.push(quote!(#docs #variant(#status_field String),));
                 arms.push(quote!(Self::#variant(#binding body) => crate::runtime::__bytes(#status, #media, body),));
             }
             Body::Bytes(media) => {
@@ -129,12 +136,12 @@ fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
     });
     quote! {
         #trait_docs
-        pub trait #trait_name: ::std::marker::Send + ::std::marker::Sync + 'static {
+        pub trait #trait_name: Send + Sync + 'static {
             #(#methods)*
         }
 
         #routes_docs
-        pub fn #routes_fn<T: #trait_name>(api: ::std::sync::Arc<T>) -> ::axum::Router {
+        pub fn #routes_fn<T: #trait_name>(api: Arc<T>) -> ::axum::Router {
             ::axum::Router::new()
                 #(#routes)*
                 .with_state(api)
@@ -175,18 +182,18 @@ fn emit_trait_method(op: &Operation, models: &TokenStream) -> TokenStream {
         params.push(if body.required {
             quote!(body: #ty)
         } else {
-            quote!(body: ::std::option::Option<#ty>)
+            quote!(body: Option<#ty>)
         });
     }
     quote! {
         #docs
-        fn #name(&self, context: crate::RequestContext, #(#params),*) -> impl ::std::future::Future<Output = #response> + ::std::marker::Send;
+        fn #name(&self, context: crate::RequestContext, #(#params),*) -> impl ::std::future::Future<Output = #response> + Send;
     }
 }
 
 fn body_type(body: &RequestBody, models: &TokenStream) -> TokenStream {
     match body.encoding {
-        Encoding::Text => quote!(::std::string::String),
+        Encoding::Text => quote!(String),
         _ => type_tokens(&body.ty, models),
     }
 }
@@ -201,9 +208,7 @@ fn emit_handler(
     let handler = ident(&format!("handle_{}", op.name));
     let has_path = op.path_params().next().is_some();
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
-    let path_extractor = has_path.then(|| {
-        quote!(path: ::std::result::Result<::axum::extract::RawPathParams, ::axum::extract::rejection::RawPathParamsRejection>,)
-    });
+    let path_extractor = has_path.then(|| quote!(path: crate::runtime::__PathParams,));
     let query_extractor =
         has_query.then(|| quote!(::axum::extract::RawQuery(query): ::axum::extract::RawQuery,));
     let path_parse = has_path.then(|| quote!(let path = path?;));
@@ -243,20 +248,19 @@ fn emit_handler(
     }
     quote! {
         async fn #handler<T: #trait_name>(
-            ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<T>>,
+            State(api): State<Arc<T>>,
             #path_extractor
             #query_extractor
             headers: ::axum::http::HeaderMap,
             #body_extractor
-        ) -> ::std::result::Result<::axum::response::Response, crate::Rejection> {
+        ) -> crate::runtime::__Handled {
             #path_parse
             #query_parse
             #(#path_params)*
             #params
             #body_parse
             let context = crate::RequestContext::new(headers);
-            let response = api.#name(context, #(#args),*).await;
-            ::std::result::Result::Ok(::axum::response::IntoResponse::into_response(response))
+            crate::runtime::__respond(api.#name(context, #(#args),*).await)
         }
     }
 }
@@ -289,7 +293,7 @@ fn emit_body_parse(
     let required = body.required;
     let ty = body_type(body, models);
     if body.encoding == Encoding::Multipart {
-        let extractor = quote!(multipart: ::std::result::Result<::axum::extract::Multipart, ::axum::extract::multipart::MultipartRejection>,);
+        let extractor = quote!(multipart: crate::runtime::__Multipart,);
         let fields = struct_of(api, &body.ty).into_iter().flat_map(|s| &s.fields).map(|field| {
             let name = ident(&field.name);
             let wire = &field.wire_name;
@@ -317,16 +321,16 @@ fn emit_body_parse(
                 Presence::Required => quote!(crate::runtime::__required(#value, #wire)?),
                 Presence::RequiredNullable => quote!(#value),
                 Presence::Optional => value,
-                Presence::OptionalNullable => quote!(#value.map(::std::option::Option::Some)),
+                Presence::OptionalNullable => quote!(#value.map(Some)),
             };
-            let value = if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+            let value = if field.boxed { quote!(Box::new(#value)) } else { value };
             quote!(#name: #value,)
         });
         let additional = struct_of(api, &body.ty)
             .and_then(|s| s.additional.as_ref())
             .map(|additional| {
                 let name = ident(&additional.name);
-                quote!(#name: ::std::default::Default::default(),)
+                quote!(#name: Default::default(),)
             });
         let build = quote!(#ty { #(#fields)* #additional });
         let parse = if required {
@@ -337,11 +341,11 @@ fn emit_body_parse(
         } else {
             quote! {
                 let body = match multipart {
-                    ::std::result::Result::Ok(multipart) => {
+                    Ok(multipart) => {
                         let form = crate::runtime::__Form::read(multipart).await?;
-                        ::std::option::Option::Some(#build)
+                        Some(#build)
                     }
-                    ::std::result::Result::Err(_) => ::std::option::Option::None,
+                    Err(_) => None,
                 };
             }
         };
@@ -355,7 +359,7 @@ fn emit_body_parse(
         Encoding::Bytes | Encoding::Multipart => quote! {
             #models::Binary {
                 bytes: bytes.to_vec(),
-                file_name: ::std::option::Option::None,
+                file_name: None,
                 content_type: crate::runtime::__content_type(&headers),
             }
         },
@@ -364,7 +368,7 @@ fn emit_body_parse(
         quote!(let body = #decode;)
     } else {
         quote! {
-            let body = if bytes.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(#decode) };
+            let body = if bytes.is_empty() { None } else { Some(#decode) };
         }
     };
     (Some(extractor), Some(parse))

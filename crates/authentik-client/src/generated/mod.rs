@@ -16,3 +16,25 @@ pub use self::flows::*;
 mod providers;
 #[cfg(feature = "providers")]
 pub use self::providers::*;
+/// Operations that accept `authentik`, in that order of preference.
+#[allow(dead_code)]
+pub(crate) const AUTH_AUTHENTIK: &[crate::runtime::__Auth] = &[
+    crate::runtime::__Auth::Http("authentik", "Bearer"),
+];
+/// Operations that accept `authentik` or `authentik_device_auth`, in that order of preference.
+#[allow(dead_code)]
+pub(crate) const AUTH_AUTHENTIK_OR_AUTHENTIK_DEVICE_AUTH: &[crate::runtime::__Auth] = &[
+    crate::runtime::__Auth::Http("authentik", "Bearer"),
+    crate::runtime::__Auth::Http("authentik_device_auth", "bearer+agent"),
+];
+impl crate::runtime::__Param for crate::models::CoreUsersListTypeItem {
+    fn param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl crate::runtime::__Param
+for crate::models::ProvidersSamlMetadataRetrieveForceBinding {
+    fn param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
