@@ -7,7 +7,10 @@
 //!   standalone workspace with the models, client and server crates for any document.
 //! - `cargo xtask drift OLD NEW` reports what changed between two spec versions and what it
 //!   breaks, for HTTP clients and for users of the generated crates.
+//! - `cargo xtask bench [--cargo-check]` times generation of a whole document, stage by stage,
+//!   and optionally how long the generated workspace takes to check and build.
 
+mod bench;
 mod codegen;
 mod drift;
 
@@ -31,6 +34,8 @@ enum Command {
     Codegen(codegen::Args),
     /// Compare two versions of a spec: what changed, and what it breaks.
     Drift(drift::Args),
+    /// Time generation of a whole document (and, with --cargo-check, compiling the result).
+    Bench(bench::Args),
 }
 
 /// Exit code for input the generator rejects (a bad spec or config).
@@ -43,6 +48,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen(args) => codegen::main(&args),
         Command::Drift(args) => drift::run(&args),
+        Command::Bench(args) => bench::run(&codegen::project_root(), &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

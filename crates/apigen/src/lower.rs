@@ -44,6 +44,7 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         components,
         diags,
         types: Vec::new(),
+        kinds: HashMap::new(),
         type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
         component_names: HashMap::new(),
         nullable_components: BTreeSet::new(),
@@ -81,6 +82,8 @@ struct Lowerer<'a, 'd> {
     components: Components<'a>,
     diags: &'d mut Diagnostics,
     types: Vec<TypeDef>,
+    /// Whether each lowered type is a struct (`true`) or an enum (`false`); others are absent.
+    kinds: HashMap<String, bool>,
     type_names: Namespace,
     /// Component schema name to Rust type name, for every schema in the closure.
     component_names: HashMap<&'a str, String>,
@@ -202,7 +205,7 @@ impl<'a> Lowerer<'a, '_> {
                 }
                 ReferenceOr::Item(schema) => self.define(&rust, wire, schema, &pointer),
             };
-            self.types.push(def);
+            self.push_type(def);
         }
     }
 
@@ -565,7 +568,7 @@ impl<'a> Lowerer<'a, '_> {
     fn named_inline(&mut self, schema: &'a Schema, context: &str, pointer: &Pointer) -> TypeRef {
         let name = self.type_names.claim(naming::type_name(context));
         let def = self.define(&name, &name, schema, pointer);
-        self.types.push(def);
+        self.push_type(def);
         TypeRef::Named(name)
     }
 
@@ -722,8 +725,7 @@ impl<'a> Lowerer<'a, '_> {
                 }
             };
             let scalar = |ty: &TypeRef| {
-                matches!(ty, TypeRef::Primitive(p) if *p != Primitive::Binary)
-                    || is_enum(ty, &self.types)
+                matches!(ty, TypeRef::Primitive(p) if *p != Primitive::Binary) || self.is_enum(ty)
             };
             let valid = match (&ty, location) {
                 (TypeRef::Vec(item), ParamLocation::Query | ParamLocation::Header) => scalar(item),
@@ -948,10 +950,25 @@ impl<'a> Lowerer<'a, '_> {
         })
     }
 
+    fn push_type(&mut self, def: TypeDef) {
+        match def.kind {
+            TypeKind::Struct(_) => {
+                self.kinds.insert(def.name.clone(), true);
+            }
+            TypeKind::Enum(_) => {
+                self.kinds.insert(def.name.clone(), false);
+            }
+            _ => {}
+        }
+        self.types.push(def);
+    }
+
     fn is_struct(&self, name: &str) -> bool {
-        self.types
-            .iter()
-            .any(|t| t.name == name && matches!(t.kind, TypeKind::Struct(_)))
+        self.kinds.get(name) == Some(&true)
+    }
+
+    fn is_enum(&self, ty: &TypeRef) -> bool {
+        matches!(ty, TypeRef::Named(name) if self.kinds.get(name) == Some(&false))
     }
 
     fn security(
@@ -1076,15 +1093,6 @@ fn is_text(media: &str) -> bool {
         || essence.ends_with("+yaml")
 }
 
-fn is_enum(ty: &TypeRef, types: &[TypeDef]) -> bool {
-    match ty {
-        TypeRef::Named(name) => types
-            .iter()
-            .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum(_))),
-        _ => false,
-    }
-}
-
 fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Primitive {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
@@ -1150,24 +1158,14 @@ fn mark_boxed(types: &mut [TypeDef]) {
             TypeKind::Enum(_) => Vec::new(),
         })
         .collect();
-    let reaches = |from: usize, to: usize| -> bool {
-        let mut stack = vec![from];
-        let mut seen = vec![false; edges.len()];
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if !std::mem::replace(&mut seen[n], true) {
-                stack.extend(&edges[n]);
-            }
-        }
-        false
-    };
+    // A field must be boxed when its type leads back to its struct: when both are in the same
+    // strongly connected component of the "contains directly" graph.
+    let component = strongly_connected(&edges);
     let mut boxed: Vec<(usize, usize)> = Vec::new();
     for (i, t) in types.iter().enumerate() {
         if let TypeKind::Struct(s) = &t.kind {
             for (f, field) in s.fields.iter().enumerate() {
-                if direct(&field.ty).is_some_and(|target| reaches(target, i)) {
+                if direct(&field.ty).is_some_and(|target| component[target] == component[i]) {
                     boxed.push((i, f));
                 }
             }
@@ -1244,4 +1242,61 @@ fn pagination(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
         next_field: next.name.clone(),
         item: (**item).clone(),
     })
+}
+
+/// The strongly connected component of every node of `edges` (Tarjan's algorithm, iterative so
+/// that deep type graphs cannot overflow the stack).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNVISITED: usize = usize::MAX;
+    let n = edges.len();
+    let mut index = vec![UNVISITED; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut component = vec![UNVISITED; n];
+    let mut stack = Vec::new();
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != UNVISITED {
+            continue;
+        }
+        // (node, position of the next edge to follow)
+        let mut work = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
+            if let Some(&target) = edges[node].get(*edge) {
+                *edge += 1;
+                if index[target] == UNVISITED {
+                    index[target] = next_index;
+                    low[target] = next_index;
+                    next_index += 1;
+                    stack.push(target);
+                    on_stack[target] = true;
+                    work.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(index[target]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
 }

@@ -27,14 +27,18 @@ pub fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream
     let methods = operations.iter().map(|op| emit_method(api, op, models));
     let pagers = operations.iter().filter_map(|op| emit_pager(op, models));
     let errors = operations.iter().map(|op| emit_error_enum(op, models));
-    quote! {
-        use crate::models;
-
+    let body = quote! {
         impl crate::Client {
             #(#methods)*
             #(#pagers)*
         }
         #(#errors)*
+    };
+    let imports = super::use_models(&body);
+    quote! {
+        #imports
+
+        #body
     }
 }
 

@@ -198,3 +198,22 @@ pub(crate) fn module_tree(api: &Api) -> TokenStream {
     });
     quote!(#(#modules)*)
 }
+
+/// `use crate::models;` when `tokens` name the models crate through it, so that a module that
+/// does not (say, operations with only scalar parameters and no bodies) has no unused import.
+pub(crate) fn use_models(tokens: &TokenStream) -> TokenStream {
+    fn mentions(tokens: &TokenStream) -> bool {
+        tokens.clone().into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) => ident == "models",
+            proc_macro2::TokenTree::Group(group) => mentions(&group.stream()),
+            _ => false,
+        })
+    }
+    if mentions(tokens) {
+        quote!(
+            use crate::models;
+        )
+    } else {
+        TokenStream::new()
+    }
+}

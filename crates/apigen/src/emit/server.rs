@@ -25,15 +25,19 @@ pub fn emit_group_module(api: &Api, group: &Group, models: &TokenStream) -> Toke
         .iter()
         .map(|&i| emit_response_enum(&api.operations[i], models));
     let group = emit_group(api, group, models);
+    let body = quote! {
+        #(#responses)*
+        #group
+    };
+    let imports = super::use_models(&body);
     quote! {
         use ::std::sync::Arc;
 
         use ::axum::extract::State;
 
-        use crate::models;
+        #imports
 
-        #(#responses)*
-        #group
+        #body
     }
 }
 
