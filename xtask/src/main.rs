@@ -9,9 +9,12 @@
 //!   breaks, for HTTP clients and for users of the generated crates.
 //! - `cargo xtask bench [--cargo-check]` times generation of a whole document, stage by stage,
 //!   and optionally how long the generated workspace takes to check and build.
+//! - `cargo xtask conformance` calls every operation through the generated client against a
+//!   Prism mock of each authentik document.
 
 mod bench;
 mod codegen;
+mod conformance;
 mod drift;
 
 use std::process::ExitCode;
@@ -36,6 +39,8 @@ enum Command {
     Drift(drift::Args),
     /// Time generation of a whole document (and, with --cargo-check, compiling the result).
     Bench(bench::Args),
+    /// Call every operation through the generated client against a Prism mock of the document.
+    Conformance(conformance::Args),
 }
 
 /// Exit code for input the generator rejects (a bad spec or config).
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen::main(&args),
         Command::Drift(args) => drift::run(&args),
         Command::Bench(args) => bench::run(&codegen::project_root(), &args),
+        Command::Conformance(args) => conformance::run(&codegen::project_root(), &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,386 @@
+//! `cargo xtask conformance`: the generated client against Prism, an independent mock server.
+//!
+//! Prism (`@stoplight/prism-cli`, pinned in `conformance/package-lock.json`) reads the document
+//! itself, answers every operation with random data that conforms to the schemas, and checks
+//! every request: a request that does not match the document gets 422, one without credentials
+//! 401. For each document this writes the full generated workspace plus a runner crate under
+//! `target/conformance/`, where the runner calls every operation that takes no request body
+//! through the generated client (required parameters filled with valid values), and reports for
+//! each call whether the response decoded into its typed result, Prism rejected the request, or
+//! something else failed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use apigen::ir::{Api, AuthKind, Primitive, TypeKind, TypeRef};
+
+/// `cargo xtask conformance`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Documents to check (default: both upstream authentik documents).
+    #[arg(long = "spec", value_name = "FILE")]
+    specs: Vec<PathBuf>,
+    /// Rounds per document; each round gets fresh random data from Prism.
+    #[arg(long, default_value_t = 1)]
+    rounds: usize,
+}
+
+const DEFAULT_SPECS: &[&str] = &[
+    "../shared/specs/authentik/schema-2024.8.yml",
+    "../shared/specs/authentik/schema-latest.yml",
+];
+
+/// Runs the conformance check; fails when any call failed or was rejected.
+pub fn run(root: &Path, args: &Args) -> Result<()> {
+    let specs: Vec<PathBuf> = if args.specs.is_empty() {
+        DEFAULT_SPECS.iter().map(|s| root.join(s)).collect()
+    } else {
+        args.specs.clone()
+    };
+    let prism = install_prism(root)?;
+    let mut table = Vec::new();
+    let mut failures = Vec::new();
+    for spec_path in &specs {
+        let (row, failed) = check_document(root, &prism, spec_path, args.rounds)?;
+        table.push(row);
+        failures.extend(failed);
+    }
+    println!();
+    println!(
+        "| document | operations called | decoded | rejected (422) | failed | skipped (request body) |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for row in &table {
+        println!("{row}");
+    }
+    if failures.is_empty() {
+        return Ok(());
+    }
+    println!();
+    for failure in &failures {
+        println!("{failure}");
+    }
+    bail!("{} call(s) did not conform", failures.len())
+}
+
+/// `npm ci` in `conformance/` when Prism is not installed yet; the path of its binary.
+fn install_prism(root: &Path) -> Result<PathBuf> {
+    let dir = root.join("conformance");
+    let prism = dir.join("node_modules/.bin/prism");
+    if !prism.exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .context("cannot run npm (Node.js and npm are needed for Prism)")?;
+        if !status.success() {
+            bail!("npm ci failed in {}", dir.display());
+        }
+    }
+    Ok(prism)
+}
+
+/// Generates, builds and runs the runner for one document against Prism.
+fn check_document(
+    root: &Path,
+    prism: &Path,
+    spec_path: &Path,
+    rounds: usize,
+) -> Result<(String, Vec<String>)> {
+    let spec_name = spec_path.to_string_lossy().replace('\\', "/");
+    let spec = apigen::load(spec_path, &spec_name)?;
+    let name = apigen::default_name(&spec);
+    let select = apigen::config::Selection {
+        all: true,
+        ..Default::default()
+    };
+    let config = apigen::standalone_config(&spec_name, &name, select.clone());
+    let generated = apigen::generate_workspace(&spec, &config)?;
+    let mut diags = apigen::diagnostics::Diagnostics::default();
+    let api = apigen::lower::lower(&spec.document, &select, &mut diags);
+
+    let stem = spec_path
+        .file_stem()
+        .map_or_else(|| "spec".to_owned(), |s| s.to_string_lossy().into_owned());
+    let dir = root.join("target/conformance").join(&stem);
+    for file in &generated.files {
+        write_if_changed(&dir.join(&file.path), &file.contents)?;
+    }
+    let (runner, called, skipped) = runner_source(&api, &name);
+    write_if_changed(&dir.join("conformance-runner/src/main.rs"), &runner)?;
+    write_if_changed(
+        &dir.join("conformance-runner/Cargo.toml"),
+        &format!(
+            "[package]\nname = \"conformance-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\n{name}-client = {{ path = \"../{name}-client\" }}\n\
+             chrono = {{ version = \"0.4.38\", default-features = false, features = [\"std\"] }}\n\
+             tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
+             uuid = \"1.8\"\n"
+        ),
+    )?;
+    write_if_changed(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [\"{name}-models\", \"{name}-client\", \"{name}-server\", \"conformance-runner\"]\n"
+        ),
+    )?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+
+    eprintln!("{spec_name}: building the runner ({called} calls)...");
+    let target = root.join("target/conformance/target");
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--quiet", "-p", "conformance-runner"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .status()
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!("the conformance runner does not build in {}", dir.display());
+    }
+    let runner_bin = target.join("debug/conformance-runner");
+
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for round in 1..=rounds {
+        let port = free_port()?;
+        let mut server = Prism::start(prism, spec_path, port)?;
+        let output = Command::new(&runner_bin)
+            .arg(format!("http://127.0.0.1:{port}"))
+            .output()
+            .context("cannot run the conformance runner")?;
+        server.stop();
+        if !output.status.success() {
+            bail!(
+                "the runner failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let mut fields = line.splitn(3, '\t');
+            let (Some(id), Some(outcome), reason) = (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let outcome = match outcome {
+                "decoded" => "decoded",
+                "rejected" => "rejected",
+                _ => "failed",
+            };
+            *counts.entry(outcome).or_default() += 1;
+            if outcome != "decoded" {
+                failures.push(format!(
+                    "{stem} round {round}: {id}: {outcome}: {}",
+                    reason.unwrap_or_default()
+                ));
+            }
+        }
+    }
+    let count = |k: &str| counts.get(k).copied().unwrap_or(0);
+    let row = format!(
+        "| {stem} | {} | {} | {} | {} | {skipped} |",
+        called * rounds,
+        count("decoded"),
+        count("rejected"),
+        count("failed"),
+    );
+    Ok((row, failures))
+}
+
+fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|current| current == contents) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A running `prism mock --dynamic`, stopped on drop.
+struct Prism(Child);
+
+impl Prism {
+    fn start(prism: &Path, spec: &Path, port: u16) -> Result<Self> {
+        let mut child = Command::new(prism)
+            .args([
+                "mock",
+                "--dynamic",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .arg(spec)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot start prism")?;
+        let stdout = child.stdout.take().context("prism has no stdout")?;
+        let started = Instant::now();
+        let mut lines = BufReader::new(stdout).lines();
+        let mut server = Self(child);
+        loop {
+            match lines.next() {
+                Some(Ok(line)) if line.contains("Prism is listening") => break,
+                Some(Ok(_)) => {}
+                _ => {
+                    server.stop();
+                    bail!("prism stopped before listening");
+                }
+            }
+            if started.elapsed() > Duration::from_secs(120) {
+                server.stop();
+                bail!("prism did not start within 2 minutes");
+            }
+        }
+        // Keep draining its output so that it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Ok(server)
+    }
+
+    fn stop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The runner's `main.rs`: one function per body-less operation, each returning one line
+/// `operation_id <TAB> outcome <TAB> reason`. Also how many operations it calls and skips.
+fn runner_source(api: &Api, name: &str) -> (String, usize, usize) {
+    let krate = format!("{}_client", name.replace('-', "_"));
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "//! Calls every operation without a request body; written by `cargo xtask conformance`.\n\
+         #![allow(deprecated, clippy::all)]\n\n\
+         use {krate}::{{Client, Error, ResponseValue, models}};\n\n\
+         fn outcome<T, E: std::fmt::Debug>(id: &str, result: Result<ResponseValue<T>, Error<E>>) -> String {{\n\
+         \x20   let reason = match result {{\n\
+         \x20       Ok(_) => return format!(\"{{id}}\\tdecoded\"),\n\
+         \x20       Err(Error::UnexpectedStatus(r)) if r.status.as_u16() == 422 => return format!(\"{{id}}\\trejected\\t{{}}\", String::from_utf8_lossy(&r.body)),\n\
+         \x20       Err(Error::Api(e)) => format!(\"documented error {{}}: {{}}\", e.status, String::from_utf8_lossy(&e.raw)),\n\
+         \x20       Err(Error::UnexpectedStatus(r)) => format!(\"undocumented status {{}}: {{}}\", r.status, String::from_utf8_lossy(&r.body)),\n\
+         \x20       Err(Error::Decode {{ response, source }}) => format!(\"{{}} does not decode: {{source}}; body: {{}}\", response.status, String::from_utf8_lossy(&response.body)),\n\
+         \x20       Err(other) => format!(\"{{other}}\"),\n\
+         \x20   }};\n\
+         \x20   format!(\"{{id}}\\tfailed\\t{{}}\", reason.replace(['\\n', '\\t'], \" \"))\n\
+         }}\n"
+    );
+    let mut calls = Vec::new();
+    let mut skipped = 0;
+    for op in &api.operations {
+        if op.body.is_some() {
+            skipped += 1;
+            continue;
+        }
+        let mut args = Vec::new();
+        for param in op.path_params() {
+            args.push(value(api, &param.ty, true));
+        }
+        if let Some(params) = &op.params_type {
+            let fields: Vec<String> = op
+                .non_path_params()
+                .map(|p| {
+                    let value = if p.required {
+                        value(api, &p.ty, false)
+                    } else {
+                        "None".to_owned()
+                    };
+                    format!("{}: {value}", p.name)
+                })
+                .collect();
+            args.push(format!(
+                "&models::params::{params} {{ {} }}",
+                fields.join(", ")
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "async fn call_{0}(client: &Client) -> String {{\n    outcome({1:?}, client.{0}({2}).await)\n}}\n",
+            op.name,
+            op.id,
+            args.join(", ")
+        );
+        calls.push(op.name.clone());
+    }
+    let mut schemes: Vec<&str> = api
+        .operations
+        .iter()
+        .flat_map(|op| &op.security.schemes)
+        .filter(|s| matches!(s.kind, AuthKind::Http(_)))
+        .map(|s| s.name.as_str())
+        .collect();
+    schemes.sort_unstable();
+    schemes.dedup();
+    let _ = writeln!(
+        out,
+        "#[tokio::main(flavor = \"current_thread\")]\nasync fn main() {{\n    \
+         let base = std::env::args().nth(1).expect(\"the base URL\");\n    \
+         let client = Client::new(base).unwrap().with_bearer_token(\"conformance-token\").unwrap();"
+    );
+    for scheme in schemes {
+        let _ = writeln!(
+            out,
+            "    let client = client.with_credential({scheme:?}, \"conformance-token\").unwrap();"
+        );
+    }
+    for call in &calls {
+        let _ = writeln!(out, "    println!(\"{{}}\", call_{call}(&client).await);");
+    }
+    out.push_str("}\n");
+    (out, calls.len(), skipped)
+}
+
+/// A valid value of `ty`, as Rust source; `arg` for a positional argument (`&str`, `&Enum`).
+fn value(api: &Api, ty: &TypeRef, arg: bool) -> String {
+    match ty {
+        TypeRef::Primitive(primitive) => match primitive {
+            Primitive::String if arg => "\"conformance\"".to_owned(),
+            Primitive::String => "\"conformance\".to_owned()".to_owned(),
+            Primitive::Bool => "true".to_owned(),
+            Primitive::I32 | Primitive::I64 => "1".to_owned(),
+            Primitive::F32 | Primitive::F64 => "1.0".to_owned(),
+            Primitive::Uuid => {
+                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\".parse::<uuid::Uuid>().unwrap()".to_owned()
+            }
+            Primitive::DateTime => {
+                "chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap()".to_owned()
+            }
+            Primitive::Date => "chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap()".to_owned(),
+            Primitive::Binary => "models::Binary::new(vec![1, 2, 3])".to_owned(),
+        },
+        TypeRef::Named(name) => {
+            let variant = api
+                .types
+                .iter()
+                .find(|t| &t.name == name)
+                .and_then(|t| match &t.kind {
+                    TypeKind::Enum(e) => e.variants.first().map(|v| v.name.clone()),
+                    _ => None,
+                });
+            let value = match variant {
+                Some(variant) => format!("models::{name}::{variant}"),
+                None => format!("models::{name}::default()"),
+            };
+            if arg { format!("&{value}") } else { value }
+        }
+        TypeRef::Vec(item) => format!("vec![{}]", value(api, item, false)),
+        TypeRef::Nullable(inner) => format!("Some({})", value(api, inner, arg)),
+        TypeRef::Map(_) | TypeRef::Any => "Default::default()".to_owned(),
+    }
+}
