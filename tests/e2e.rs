@@ -676,12 +676,29 @@ async fn query_parameters_of_every_kind_arrive_as_sent() {
         type_: Some(vec![
             CoreUsersListTypeItem::Internal,
             CoreUsersListTypeItem::ServiceAccount,
-            CoreUsersListTypeItem::Other("robot".to_owned()),
         ]),
         uuid: Some(vec![uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2)]),
     };
     harness.client().core_users_list(&sent).await.unwrap();
     assert_eq!(harness.service.list_params.lock().unwrap()[0], sent);
+    // The client sends an enum value it does not know as is; the server, which owns the API,
+    // refuses it before the implementation sees it.
+    let unknown = CoreUsersListParams {
+        type_: Some(vec![CoreUsersListTypeItem::Other("robot".to_owned())]),
+        ..Default::default()
+    };
+    let err = harness
+        .client()
+        .core_users_list(&unknown)
+        .await
+        .unwrap_err();
+    match err.api_error() {
+        Some(authentik_client::CoreUsersListError::BadRequest(body)) => {
+            assert_eq!(body.code.as_deref(), Some("invalid_parameter"));
+        }
+        other => panic!("expected a 400, got {other:?}"),
+    }
+    assert_eq!(harness.service.list_params.lock().unwrap().len(), 1);
 }
 
 #[tokio::test]

@@ -284,6 +284,24 @@ impl __Query {
     }
 }
 
+/// Refuses enum values the API does not define (they parse into the enum's catch-all).
+#[doc(hidden)]
+pub fn __known<'a, T: 'a + std::fmt::Display>(
+    values: impl IntoIterator<Item = &'a T>,
+    known: impl Fn(&T) -> bool,
+    name: &str,
+) -> Result<(), Rejection> {
+    for value in values {
+        if !known(value) {
+            return Err(Rejection::bad_request(
+                "invalid_parameter",
+                format!("parameter `{name}`: {value:?} is not one of its values", value = value.to_string()),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A required parameter or property: its absence is a 400.
 #[doc(hidden)]
 pub fn __required<T>(value: Option<T>, name: &str) -> Result<T, Rejection> {
@@ -315,6 +333,9 @@ fn unsupported(expected: &str, headers: &HeaderMap) -> Rejection {
 /// Decodes a JSON request body; another content type is a 415, bad JSON a 400 that says where.
 #[doc(hidden)]
 pub fn __json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Rejection> {
+    if body.is_empty() && !headers.contains_key(header::CONTENT_TYPE) {
+        return Err(Rejection::bad_request("missing_body", "this operation needs a JSON body"));
+    }
     let essence = media_essence(headers);
     if essence != "application/json" && !essence.ends_with("+json") {
         return Err(unsupported("application/json", headers));

@@ -233,6 +233,31 @@ fn emit_handler(
         });
         quote!(let params = #models::params::#params_type { #(#fields)* };)
     });
+    // Enum parameters parse into the catch-all for unknown values; the server, which owns the
+    // API, refuses those with a 400 instead of passing them on.
+    let enum_checks = op.params.iter().filter_map(|p| {
+        let (item, many) = match &p.ty {
+            TypeRef::Vec(item) => (item.as_ref(), true),
+            ty => (ty, false),
+        };
+        let TypeRef::Named(name) = item else {
+            return None;
+        };
+        if !super::is_part_scalar(api, item) {
+            return None;
+        }
+        let enum_name = ident(name);
+        let field = ident(&p.name);
+        let wire = &p.wire_name;
+        let values = match (p.location, many, p.required) {
+            (ParamLocation::Path, _, _) => quote!(::std::iter::once(&#field)),
+            (_, false, true) => quote!(::std::iter::once(&params.#field)),
+            (_, false, false) => quote!(params.#field.iter()),
+            (_, true, true) => quote!(params.#field.iter()),
+            (_, true, false) => quote!(params.#field.iter().flatten()),
+        };
+        Some(quote!(crate::runtime::__known(#values, #models::#enum_name::is_known, #wire)?;))
+    });
     let (body_extractor, body_parse) = match &op.body {
         Some(body) => emit_body_parse(api, body, models),
         None => (None, None),
@@ -262,6 +287,7 @@ fn emit_handler(
             #query_parse
             #(#path_params)*
             #params
+            #(#enum_checks)*
             #body_parse
             let context = crate::RequestContext::new(headers);
             crate::runtime::__respond(api.#name(context, #(#args),*).await)

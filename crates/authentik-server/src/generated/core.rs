@@ -153,6 +153,11 @@ async fn handle_core_users_list<T: CoreApi>(
         type_: query.all("type")?,
         uuid: query.split("uuid")?,
     };
+    crate::runtime::__known(
+        params.type_.iter().flatten(),
+        models::CoreUsersListTypeItem::is_known,
+        "type",
+    )?;
     let context = crate::RequestContext::new(headers);
     crate::runtime::__respond(api.core_users_list(context, params).await)
 }

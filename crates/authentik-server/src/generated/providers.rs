@@ -141,6 +141,11 @@ async fn handle_providers_saml_metadata_retrieve<T: ProvidersApi>(
         download: query.one("download")?,
         force_binding: query.one("force_binding")?,
     };
+    crate::runtime::__known(
+        params.force_binding.iter(),
+        models::ProvidersSamlMetadataRetrieveForceBinding::is_known,
+        "force_binding",
+    )?;
     let context = crate::RequestContext::new(headers);
     crate::runtime::__respond(
         api.providers_saml_metadata_retrieve(context, id, params).await,
