@@ -953,3 +953,146 @@ async fn json_is_chosen_over_xml_and_enum_query_values_with_colons_travel() {
     );
     assert_eq!(metadata.download_url, "/download?download=Some(true)");
 }
+
+#[tokio::test]
+async fn server_refuses_bad_bodies_and_parameters_with_json_errors() {
+    // A 1 KiB body limit, set the way a service would (`DefaultBodyLimit`), to test 413.
+    let service = Arc::new(Service::default());
+    let app = authentik_server::router(Arc::clone(&service), "/api/v3")
+        .layer(axum::extract::DefaultBodyLimit::max(1024));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let http = reqwest::Client::new();
+    let url = |path: &str| format!("http://{addr}/api/v3{path}");
+    let check = |response: reqwest::Response, status: u16, code: &'static str| async move {
+        assert_eq!(response.status().as_u16(), status);
+        assert_eq!(response.headers()["content-type"], "application/json");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["code"], code, "{body}");
+        assert!(
+            body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{body}"
+        );
+    };
+    let patch = |body: String, content_type: &'static str| {
+        http.patch(url("/core/users/1/"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let json = "application/json";
+    let truncated = patch(r#"{"name": "#.to_owned(), json).await.unwrap();
+    check(truncated, 400, "invalid_body").await;
+    let mistyped = patch(r#"{"name": 5}"#.to_owned(), json).await.unwrap();
+    check(mistyped, 400, "invalid_body").await;
+    let text = patch("name=x".to_owned(), "text/plain").await.unwrap();
+    check(text, 415, "unsupported_media_type").await;
+    let large = format!(r#"{{"name": "{}"}}"#, "x".repeat(4096));
+    check(patch(large, json).await.unwrap(), 413, "body_too_large").await;
+    let missing = http.post(url("/providers/all/test/")).send().await.unwrap();
+    check(missing, 400, "missing_body").await;
+    let page = http.get(url("/core/users/?page=two")).send().await.unwrap();
+    check(page, 400, "invalid_query_parameter").await;
+    let twice = http
+        .get(url("/core/users/?page=1&page=2"))
+        .send()
+        .await
+        .unwrap();
+    check(twice, 400, "invalid_query_parameter").await;
+    let required = http.get(url("/flows/executor/x/")).send().await.unwrap();
+    check(required, 400, "missing_parameter").await;
+    // None of them reached the implementation.
+    assert!(service.patches.lock().unwrap().is_empty());
+    assert!(service.list_params.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn client_turns_a_misbehaving_server_into_typed_errors() {
+    // Answers by the provider id in the path.
+    let app = axum::Router::new().fallback(|uri: axum::http::Uri| async move {
+        let id = uri.path().split('/').nth(5).unwrap_or_default().to_owned();
+        let json = [("content-type", "application/json")];
+        match id.as_str() {
+            "1" => (axum::http::StatusCode::OK, json, r#"{"is_running": tr"#).into_response(),
+            "2" => (axum::http::StatusCode::OK, json, "<html>oops</html>").into_response(),
+            "3" => (axum::http::StatusCode::OK, json, "").into_response(),
+            "4" => (
+                axum::http::StatusCode::OK,
+                json,
+                r#"{"is_running": "yes", "tasks": []}"#,
+            )
+                .into_response(),
+            "5" => (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                [("content-type", "text/html")],
+                "<html>maintenance</html>",
+            )
+                .into_response(),
+            "6" => {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                (
+                    axum::http::StatusCode::OK,
+                    json,
+                    r#"{"is_running": true, "tasks": []}"#,
+                )
+                    .into_response()
+            }
+            _ => (
+                axum::http::StatusCode::OK,
+                json,
+                r#"{"is_running": true, "tasks": [], "new_field": {"x": 1}}"#,
+            )
+                .into_response(),
+        }
+    });
+    use axum::response::IntoResponse as _;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let client = Client::with_http_client(format!("http://{addr}/api/v3"), http).unwrap();
+    for (id, body) in [
+        (1, &br#"{"is_running": tr"#[..]),
+        (2, b"<html>oops</html>"),
+        (3, b""),
+        (4, br#"{"is_running": "yes", "tasks": []}"#),
+    ] {
+        match client
+            .providers_microsoft_entra_sync_status_retrieve(id)
+            .await
+        {
+            Err(Error::Decode { response, .. }) => {
+                assert_eq!(response.status.as_u16(), 200);
+                assert_eq!(&response.body[..], body, "id {id}: the raw body is kept");
+            }
+            other => panic!("id {id}: expected a decode error, got {other:?}"),
+        }
+    }
+    match client
+        .providers_microsoft_entra_sync_status_retrieve(5)
+        .await
+    {
+        Err(Error::UnexpectedStatus(response)) => {
+            assert_eq!(response.status.as_u16(), 503);
+            assert_eq!(&response.body[..], b"<html>maintenance</html>");
+        }
+        other => panic!("expected an unexpected status, got {other:?}"),
+    }
+    match client
+        .providers_microsoft_entra_sync_status_retrieve(6)
+        .await
+    {
+        Err(Error::Transport(err)) => assert!(err.is_timeout(), "{err}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    // Unknown fields are tolerated.
+    let status = client
+        .providers_microsoft_entra_sync_status_retrieve(7)
+        .await
+        .unwrap();
+    assert!(status.is_running);
+}

@@ -13,7 +13,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::RawPathParams;
-use axum::extract::rejection::RawPathParamsRejection;
+use axum::extract::rejection::{BytesRejection, RawPathParamsRejection};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -90,6 +90,14 @@ impl From<MultipartRejection> for Rejection {
     }
 }
 
+impl From<BytesRejection> for Rejection {
+    fn from(rejection: BytesRejection) -> Self {
+        let status = rejection.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "body_too_large" } else { "invalid_body" };
+        Self { status, code, detail: rejection.body_text() }
+    }
+}
+
 impl From<MultipartError> for Rejection {
     fn from(err: MultipartError) -> Self {
         Self { status: err.status(), code: "invalid_body", detail: err.body_text() }
@@ -139,6 +147,11 @@ impl __Status for StatusCode {
 /// The path parameters of a request, or why axum could not read them.
 #[doc(hidden)]
 pub type __PathParams = Result<RawPathParams, RawPathParamsRejection>;
+
+/// A request body, or why axum could not read it (such as 413 over the body limit, which
+/// `axum::extract::DefaultBodyLimit` sets: 2 MB unless the router is given another).
+#[doc(hidden)]
+pub type __Body = Result<Bytes, BytesRejection>;
 
 /// A multipart body, or why axum could not read it.
 #[doc(hidden)]

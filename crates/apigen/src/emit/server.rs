@@ -381,7 +381,7 @@ fn emit_body_parse(
         };
         return (Some(extractor), Some(parse));
     }
-    let extractor = quote!(bytes: ::axum::body::Bytes,);
+    let extractor = quote!(bytes: crate::runtime::__Body,);
     let decode = match body.encoding {
         Encoding::Json => quote!(crate::runtime::__json_body::<#ty>(&headers, &bytes)?),
         Encoding::Form => quote!(crate::runtime::__form_body::<#ty>(&headers, &bytes)?),
@@ -395,9 +395,13 @@ fn emit_body_parse(
         },
     };
     let parse = if required {
-        quote!(let body = #decode;)
+        quote! {
+            let bytes = bytes?;
+            let body = #decode;
+        }
     } else {
         quote! {
+            let bytes = bytes?;
             let body = if bytes.is_empty() { None } else { Some(#decode) };
         }
     };

@@ -175,10 +175,11 @@ async fn handle_core_users_partial_update<T: CoreApi>(
     State(api): State<Arc<T>>,
     path: crate::runtime::__PathParams,
     headers: ::axum::http::HeaderMap,
-    bytes: ::axum::body::Bytes,
+    bytes: crate::runtime::__Body,
 ) -> crate::runtime::__Handled {
     let path = path?;
     let id: i64 = crate::runtime::__path_param(&path, "id")?;
+    let bytes = bytes?;
     let body = if bytes.is_empty() {
         None
     } else {

@@ -122,8 +122,9 @@ pub fn providers_routes<T: ProvidersApi>(api: Arc<T>) -> ::axum::Router {
 async fn handle_providers_all_test_create<T: ProvidersApi>(
     State(api): State<Arc<T>>,
     headers: ::axum::http::HeaderMap,
-    bytes: ::axum::body::Bytes,
+    bytes: crate::runtime::__Body,
 ) -> crate::runtime::__Handled {
+    let bytes = bytes?;
     let body = crate::runtime::__json_body::<models::ModelRequest>(&headers, &bytes)?;
     let context = crate::RequestContext::new(headers);
     crate::runtime::__respond(api.providers_all_test_create(context, body).await)
