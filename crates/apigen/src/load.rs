@@ -34,8 +34,24 @@ pub fn load(path: &Path, display: &str) -> Result<Spec, Error> {
 pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
     // The fast path parses without tracking where it is; only a failure pays for a second,
     // path-tracking parse that can say where the problem is.
+    let refuse = |pointer: &str, message: String| Error::Parse {
+        file: file.to_owned(),
+        line: None,
+        column: None,
+        pointer: pointer.to_owned(),
+        message,
+    };
+    if text.trim().is_empty() {
+        return Err(refuse("", "the document is empty".to_owned()));
+    }
     let document: OpenAPI = match serde_yaml::from_str(text) {
         Ok(document) => document,
+        Err(_) if declares_swagger(text) => {
+            return Err(refuse(
+                "/swagger",
+                "this is a Swagger 2.0 document; this generator reads OpenAPI 3.0.x (convert it first, for example with swagger2openapi)".to_owned(),
+            ));
+        }
         Err(_) => return Err(locate_error(file, text)),
     };
     if !document.openapi.starts_with("3.0.") {
@@ -53,6 +69,14 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
     Ok(Spec {
         file: file.to_owned(),
         document,
+    })
+}
+
+/// Whether the document's top level has a `swagger` key (YAML or JSON).
+fn declares_swagger(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start_matches(['{', ' ']);
+        line.starts_with("swagger:") || line.starts_with("\"swagger\"")
     })
 }
 

@@ -200,6 +200,13 @@ impl<'a> Lowerer<'a, '_> {
             };
             let def = match schema {
                 ReferenceOr::Reference { .. } => {
+                    if let Some(cycle) = self.alias_cycle(wire) {
+                        self.diags.error(
+                            &pointer,
+                            format!("reference cycle with no type in between: {cycle}; give one of them a schema"),
+                        );
+                        continue;
+                    }
                     let lowered = self.type_of(schema, &rust, &pointer);
                     self.alias(&rust, wire, &pointer, None, lowered)
                 }
@@ -207,6 +214,27 @@ impl<'a> Lowerer<'a, '_> {
             };
             self.push_type(def);
         }
+    }
+
+    /// The chain `A → B → A` when component `start` is a `$ref` that leads back to itself
+    /// through `$ref`s alone (an alias of itself, which no type can express).
+    fn alias_cycle(&self, start: &'a str) -> Option<String> {
+        let mut chain = vec![start];
+        let mut current = start;
+        while let Some(ReferenceOr::Reference { reference }) = self.components.schema(current) {
+            let next = resolve::component_name(reference, "schemas").ok()?;
+            if next == start {
+                chain.push(next);
+                return Some(chain.join(" → "));
+            }
+            if chain.contains(&next) {
+                // A cycle further down the chain; it is reported at its own members.
+                return None;
+            }
+            chain.push(next);
+            current = next;
+        }
+        None
     }
 
     fn alias(

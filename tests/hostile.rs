@@ -1,0 +1,216 @@
+//! A corpus of small hostile documents: each gets a precise error (or a documented, compiling
+//! disambiguation), never a panic, a hang or an internal error.
+
+use apigen::config::Selection;
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+fn all() -> Selection {
+    Selection {
+        all: true,
+        ..Default::default()
+    }
+}
+
+/// Parses and generates `text`; the error's text, or the generated output.
+fn run(text: &str) -> Result<apigen::Generated, String> {
+    let spec = apigen::parse("hostile.yaml", text).map_err(|e| {
+        assert!(
+            !e.is_internal(),
+            "a bad document is not an internal error: {e}"
+        );
+        e.to_string()
+    })?;
+    let config = apigen::standalone_config("hostile.yaml", "hostile", all());
+    apigen::generate(&spec, &config).map_err(|e| {
+        assert!(
+            !e.is_internal(),
+            "a bad document is not an internal error: {e}"
+        );
+        e.to_string()
+    })
+}
+
+fn error(text: &str) -> String {
+    match run(text) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(message) => message,
+    }
+}
+
+fn assert_contains(message: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(message.contains(part), "{part:?} not in:\n{message}");
+    }
+}
+
+#[test]
+fn malformed_documents() {
+    assert_contains(&error(""), &["hostile.yaml", "empty"]);
+    assert_contains(&error("  \n\n"), &["empty"]);
+    assert_contains(&error("openapi: 3.0.3\ninfo: [\n"), &["hostile.yaml:"]);
+    assert_contains(
+        &error(r#"{"openapi": "3.0.3", "info": }"#),
+        &["hostile.yaml:1:"],
+    );
+    assert_contains(
+        &error(&format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      responses: 7\n"
+        )),
+        &["/paths/~1a/get/responses"],
+    );
+}
+
+#[test]
+fn unsupported_versions_say_which_are_supported() {
+    let swagger = error("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_contains(&swagger, &["Swagger 2.0", "3.0"]);
+    let json_swagger = error(r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}}"#);
+    assert_contains(&json_swagger, &["Swagger 2.0"]);
+    let v31 = error("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_contains(&v31, &["3.1.0", "3.0.x"]);
+}
+
+#[test]
+fn non_utf8_files_are_refused() {
+    let path = std::env::temp_dir().join(format!("hostile-{}.yaml", std::process::id()));
+    std::fs::write(
+        &path,
+        b"openapi: 3.0.3\ninfo: {title: \"\xff\xfe\", version: '1'}\n",
+    )
+    .unwrap();
+    let err = apigen::load(&path, "hostile.yaml").unwrap_err();
+    std::fs::remove_file(&path).unwrap();
+    assert!(!err.is_internal());
+    assert_contains(&err.to_string(), &["hostile.yaml", "UTF-8"]);
+}
+
+#[test]
+fn alias_bombs_and_deep_nesting_are_bounded() {
+    let mut bomb = format!(
+        "{HEAD}paths: {{}}\nx-bomb:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    );
+    let mut previous = 'a';
+    for name in "bcdefghi".chars() {
+        let items = vec![format!("*{previous}"); 9].join(", ");
+        bomb.push_str(&format!("  {name}: &{name} [{items}]\n"));
+        previous = name;
+    }
+    assert_contains(&error(&bomb), &["repetition limit"]);
+    let deep = format!(
+        "{HEAD}paths: {{}}\nx-deep: {}{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    assert_contains(&error(&deep), &["recursion limit"]);
+}
+
+fn one_op(responses: &str, components: &str) -> String {
+    format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n{responses}components:\n  schemas:\n{components}"
+    )
+}
+
+#[test]
+fn bad_references() {
+    let body = |schema: &str| {
+        format!(
+            "        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {schema}\n"
+        )
+    };
+    let missing = error(&one_op(
+        &body("{$ref: '#/components/schemas/Nope'}"),
+        "    A: {type: string}\n",
+    ));
+    assert_contains(&missing, &["Nope", "/paths/~1a/get/responses/200"]);
+    let external = error(&one_op(
+        &body("{$ref: 'other.yaml#/components/schemas/A'}"),
+        "    A: {type: string}\n",
+    ));
+    assert_contains(&external, &["other.yaml"]);
+    let cycle = error(&one_op(
+        &body("{$ref: '#/components/schemas/A'}"),
+        "    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n",
+    ));
+    assert_contains(&cycle, &["#/components/schemas/"]);
+    // Recursion through a property is a valid type: it is boxed.
+    let generated = run(&one_op(
+        &body("{$ref: '#/components/schemas/Node'}"),
+        "    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n",
+    ))
+    .unwrap();
+    let models = generated
+        .files
+        .iter()
+        .find(|f| f.path == "hostile-models/src/generated.rs")
+        .unwrap();
+    assert!(
+        models.contents.contains("::std::boxed::Box<crate::Node>"),
+        "{}",
+        models.contents
+    );
+}
+
+#[test]
+fn operations_ids_and_path_templates() {
+    let twice = error(&format!(
+        "{HEAD}paths:\n  /a:\n    get: {{operationId: same, responses: {{'204': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: same, responses: {{'204': {{description: ok}}}}}}\n"
+    ));
+    assert_contains(&twice, &["same", "/paths/~1b/get"]);
+    let derived = run(&format!(
+        "{HEAD}paths:\n  /things/{{id}}:\n    get:\n      parameters: [{{name: id, in: path, required: true, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+    ))
+    .unwrap();
+    assert_eq!(derived.operations, 1);
+    assert!(
+        derived
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("no operationId")),
+        "{:?}",
+        derived.diagnostics
+    );
+    let undeclared = error(&format!(
+        "{HEAD}paths:\n  /things/{{id}}:\n    get: {{operationId: a, responses: {{'204': {{description: ok}}}}}}\n"
+    ));
+    assert_contains(&undeclared, &["{id}", "not declared"]);
+    let unused = error(&format!(
+        "{HEAD}paths:\n  /things:\n    get:\n      operationId: a\n      parameters: [{{name: id, in: path, required: true, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+    ));
+    assert_contains(&unused, &["`id`", "does not appear"]);
+}
+
+#[test]
+fn colliding_and_awkward_names_are_disambiguated_deterministically() {
+    let text = std::fs::read_to_string(tests::root().join("tests/specs/names.yaml")).unwrap();
+    let first = run(&text).unwrap();
+    let second = run(&text).unwrap();
+    assert_eq!(first.files, second.files, "deterministic");
+    let find = |suffix: &str| {
+        first
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(suffix))
+            .map(|f| f.contents.clone())
+            .unwrap()
+    };
+    let models = find("hostile-models/src/generated.rs");
+    for expected in [
+        "pub struct Foo ",
+        "pub struct Foo2 ",
+        "pub foo_bar:",
+        "pub foo_bar2:",
+        "pub type_:",
+        "pub _2fa:",
+        "pub enum Option ",
+        "pub struct Result ",
+        "pub type Box = ::std::string::String;",
+        "V1_1",
+        "V6",
+    ] {
+        assert!(models.contains(expected), "{expected:?} not in:\n{models}");
+    }
+    let client = find("hostile-client/src/generated/untagged.rs");
+    assert!(client.contains("pub async fn get_foo("), "{client}");
+    assert!(client.contains("pub async fn get_foo2("), "{client}");
+}
