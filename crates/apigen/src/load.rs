@@ -44,7 +44,18 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
     if text.trim().is_empty() {
         return Err(refuse("", "the document is empty".to_owned()));
     }
-    let document: OpenAPI = match serde_yaml::from_str(text) {
+    // openapiv3 can panic on some malformed documents (its `ReferenceOr` deserializer expects a
+    // second parse to fail the way the first did); such a panic is a parse error, not a crash.
+    let parsed = std::panic::catch_unwind(|| serde_yaml::from_str::<OpenAPI>(text));
+    let Ok(parsed) = parsed else {
+        return Err(std::panic::catch_unwind(|| locate_error(file, text)).unwrap_or_else(|_| {
+            refuse(
+                "",
+                "the document is malformed in a way openapiv3 cannot report (it panicked); check it with an OpenAPI validator".to_owned(),
+            )
+        }));
+    };
+    let document: OpenAPI = match parsed {
         Ok(document) => document,
         Err(_) if declares_swagger(text) => {
             return Err(refuse(
