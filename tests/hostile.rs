@@ -214,3 +214,43 @@ fn colliding_and_awkward_names_are_disambiguated_deterministically() {
     assert!(client.contains("pub async fn get_foo("), "{client}");
     assert!(client.contains("pub async fn get_foo2("), "{client}");
 }
+
+/// Every file of `tests/specs/hostile/`: the lines `# expect: <text>` at its top name what its
+/// error must say (`# expect: ok` when it must generate). Regression inputs found by fuzzing go
+/// there.
+#[test]
+fn corpus() {
+    let dir = tests::root().join("tests/specs/hostile");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "the corpus is missing: {}", dir.display());
+    let mut mismatches = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let expected: Vec<&str> = text
+            .lines()
+            .filter_map(|line| line.strip_prefix("# expect: "))
+            .collect();
+        assert!(
+            !expected.is_empty(),
+            "{}: no `# expect:` line",
+            path.display()
+        );
+        let name = path.file_name().unwrap().to_string_lossy();
+        match (run(&text), expected.as_slice()) {
+            (Ok(_), ["ok"]) => {}
+            (Ok(_), _) => mismatches.push(format!("{name}: generated, expected an error")),
+            (Err(message), _) => {
+                for part in &expected {
+                    if !message.contains(part) {
+                        mismatches.push(format!("{name}: {part:?} not in:\n{message}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
+}

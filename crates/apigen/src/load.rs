@@ -45,10 +45,20 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
         return Err(refuse("", "the document is empty".to_owned()));
     }
     // openapiv3 can panic on some malformed documents (its `ReferenceOr` deserializer expects a
-    // second parse to fail the way the first did); such a panic is a parse error, not a crash.
-    let parsed = std::panic::catch_unwind(|| serde_yaml::from_str::<OpenAPI>(text));
-    let Ok(parsed) = parsed else {
-        return Err(std::panic::catch_unwind(|| locate_error(file, text)).unwrap_or_else(|_| {
+    // second parse to fail the way the first did, which a duplicated key defeats); such a panic is
+    // a parse error, not a crash, and YAML's own reading of the text says what is wrong.
+    let Ok(parsed) = quietly(|| serde_yaml::from_str::<OpenAPI>(text)) else {
+        if let Err(err) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+            let location = err.location();
+            return Err(Error::Parse {
+                file: file.to_owned(),
+                line: location.as_ref().map(|l| l.line()),
+                column: location.as_ref().map(|l| l.column()),
+                pointer: String::new(),
+                message: strip_location(&err.to_string()),
+            });
+        }
+        return Err(quietly(|| locate_error(file, text)).unwrap_or_else(|_| {
             refuse(
                 "",
                 "the document is malformed in a way openapiv3 cannot report (it panicked); check it with an OpenAPI validator".to_owned(),
@@ -92,6 +102,26 @@ fn declares_swagger(text: &str) -> bool {
 }
 
 /// Parses `text` again, tracking the path, to report where it fails.
+/// Runs `f`, turning a panic into `Err` without printing it: the process's panic hook is wrapped
+/// once so that it stays silent on this thread while `f` runs (and behaves as before otherwise).
+fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> std::thread::Result<T> {
+    use std::cell::Cell;
+    thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
+    static WRAP_HOOK: std::sync::Once = std::sync::Once::new();
+    WRAP_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_quiet = QUIET.with(|quiet| quiet.replace(true));
+    let result = std::panic::catch_unwind(f);
+    QUIET.with(|quiet| quiet.set(was_quiet));
+    result
+}
+
 fn locate_error(file: &str, text: &str) -> Error {
     let deserializer = serde_yaml::Deserializer::from_str(text);
     let result: Result<OpenAPI, _> = serde_path_to_error::deserialize(deserializer);

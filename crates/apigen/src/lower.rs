@@ -578,6 +578,9 @@ impl<'a> Lowerer<'a, '_> {
                     && any.any_of.is_empty()
                     && any.not.is_none() =>
             {
+                if let Some(typ) = &any.typ {
+                    self.unreadable_typed_schema(typ, any, pointer);
+                }
                 TypeRef::Any
             }
             SchemaKind::OneOf { .. } => self.named_inline(schema, context, pointer),
@@ -590,6 +593,51 @@ impl<'a> Lowerer<'a, '_> {
             }
         };
         Lowered { ty, nullable }
+    }
+
+    /// A schema with a `type` that `openapiv3` could not read as that type, because a keyword has
+    /// the wrong shape: an `enum` value of another type is an error (the values could not be
+    /// sent), anything else (a fractional `minimum` on an integer) is reported and kept as JSON.
+    fn unreadable_typed_schema(
+        &mut self,
+        typ: &str,
+        any: &openapiv3::AnySchema,
+        pointer: &Pointer,
+    ) {
+        let fits = |value: &serde_json::Value| match typ {
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "array" => value.is_array(),
+            "object" => value.is_object(),
+            _ => true,
+        };
+        if let Some((index, value)) = any
+            .enumeration
+            .iter()
+            .enumerate()
+            .find(|(_, value)| !value.is_null() && !fits(value))
+        {
+            self.diags.error(
+                pointer.push("enum").push(index),
+                format!(
+                    "the `enum` value {value} is not of the schema's `type: {typ}`{}",
+                    if typ == "string" {
+                        " (quote it, as in '1', if the API sends it as a string)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        } else {
+            self.diags.degraded(
+                pointer,
+                format!(
+                    "a keyword of this `type: {typ}` schema has the wrong shape for its type (such as a fractional bound on an integer); the value is kept as `serde_json::Value`"
+                ),
+            );
+        }
     }
 
     /// Gives an inline object or enum schema a type of its own.
