@@ -16,6 +16,7 @@ mod bench;
 mod codegen;
 mod conformance;
 mod drift;
+mod example;
 
 use std::process::ExitCode;
 
@@ -60,12 +61,37 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            let code = match err.downcast_ref::<apigen::Error>() {
-                Some(e) if e.is_internal() => EXIT_INTERNAL,
-                Some(_) => EXIT_BAD_INPUT,
-                None => 1,
-            };
-            ExitCode::from(code)
+            ExitCode::from(exit_code(&err))
         }
+    }
+}
+
+/// 2 for input the generator rejects, 3 for a generator bug, 1 for anything else (a failed
+/// check, an I/O error writing the output, a tool that would not start).
+fn exit_code(err: &anyhow::Error) -> u8 {
+    match err.downcast_ref::<apigen::Error>() {
+        Some(e) if e.is_internal() => EXIT_INTERNAL,
+        Some(_) => EXIT_BAD_INPUT,
+        None => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_tell_bad_input_from_generator_bugs() {
+        let internal = anyhow::Error::new(apigen::Error::Internal {
+            message: "a bug".to_owned(),
+        })
+        .context("generating x.yaml");
+        assert_eq!(exit_code(&internal), EXIT_INTERNAL);
+        let bad = apigen::parse("x.yaml", "openapi: [").unwrap_err();
+        assert_eq!(
+            exit_code(&anyhow::Error::new(bad).context("x")),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(exit_code(&anyhow::anyhow!("drift found")), 1);
     }
 }
