@@ -169,8 +169,19 @@ async fn main() {
         percentile(1.0)
     );
     println!("failed: {}", failures.load(Ordering::Relaxed));
-    println!(
-        "resident memory: {before} KiB before, {} KiB halfway, {after} KiB after",
-        halfway.load(Ordering::Relaxed)
-    );
+    let halfway = halfway.load(Ordering::Relaxed) as u64;
+    println!("resident memory: {before} KiB before, {halfway} KiB halfway, {after} KiB after");
+    // A bounded run for CI: every request must succeed, and the second half must not keep
+    // growing the process (beyond the latency samples this test keeps: 16 bytes a request).
+    let failed = failures.load(Ordering::Relaxed);
+    let samples_kib = (requests as u64 * 16) / 1024;
+    let growth_limit = halfway + halfway / 2 + samples_kib;
+    if failed > 0 {
+        eprintln!("{failed} request(s) failed");
+        std::process::exit(1);
+    }
+    if halfway > 0 && after > growth_limit {
+        eprintln!("memory kept growing: {halfway} KiB halfway, {after} KiB after");
+        std::process::exit(1);
+    }
 }
