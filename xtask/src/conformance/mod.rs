@@ -18,7 +18,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use apigen::ir::{Api, AuthKind, Primitive, TypeKind, TypeRef};
+use apigen::ir::{Api, AuthKind, Encoding, Operation, Primitive, RequestBody, TypeKind, TypeRef};
+use serde_json::Value;
+
+use crate::example::{Direction, Examples};
+
+mod schemathesis;
+mod stub;
 
 /// `cargo xtask conformance`.
 #[derive(Debug, clap::Args)]
@@ -29,6 +35,13 @@ pub struct Args {
     /// Rounds per document; each round gets fresh random data from Prism.
     #[arg(long, default_value_t = 1)]
     rounds: usize,
+    /// Check the generated server under Schemathesis instead of the client against Prism
+    /// (default document: the seed, `specs/authentik.yaml`).
+    #[arg(long)]
+    server: bool,
+    /// With `--server`: examples Schemathesis generates per operation and phase.
+    #[arg(long, default_value_t = 20)]
+    max_examples: usize,
 }
 
 const DEFAULT_SPECS: &[&str] = &[
@@ -38,27 +51,44 @@ const DEFAULT_SPECS: &[&str] = &[
 
 /// Runs the conformance check; fails when any call failed or was rejected.
 pub fn run(root: &Path, args: &Args) -> Result<()> {
+    if args.server {
+        let specs = if args.specs.is_empty() {
+            vec![root.join("specs/authentik.yaml")]
+        } else {
+            args.specs.clone()
+        };
+        return schemathesis::run(root, &specs, args.max_examples);
+    }
     let specs: Vec<PathBuf> = if args.specs.is_empty() {
         DEFAULT_SPECS.iter().map(|s| root.join(s)).collect()
     } else {
         args.specs.clone()
     };
     let prism = install_prism(root)?;
-    let mut table = Vec::new();
-    let mut failures = Vec::new();
+    let mut reports = Vec::new();
     for spec_path in &specs {
-        let (row, failed) = check_document(root, &prism, spec_path, args.rounds)?;
-        table.push(row);
-        failures.extend(failed);
+        reports.push(check_document(root, &prism, spec_path, args.rounds)?);
     }
     println!();
     println!(
-        "| document | operations called | decoded | rejected (422) | failed | skipped (request body) |"
+        "| document | operations called | decoded | rejected | rejected as the document predicts | failed | with a request body: decoded/sent |"
     );
-    println!("|---|---|---|---|---|---|");
-    for row in &table {
-        println!("{row}");
+    println!("|---|---|---|---|---|---|---|");
+    for report in &reports {
+        println!("{}", report.row);
     }
+    let notes: Vec<&String> = reports.iter().flat_map(|r| &r.notes).collect();
+    if !notes.is_empty() {
+        println!(
+            "\nNo valid body exists for these (the document's schema is ambiguous under JSON Schema, \
+             which a validating mock enforces; the example follows the discriminator, as the real \
+             server reads it):"
+        );
+        for note in notes {
+            println!("- {note}");
+        }
+    }
+    let failures: Vec<&String> = reports.iter().flat_map(|r| &r.failures).collect();
     if failures.is_empty() {
         return Ok(());
     }
@@ -86,13 +116,19 @@ fn install_prism(root: &Path) -> Result<PathBuf> {
     Ok(prism)
 }
 
-/// Generates, builds and runs the runner for one document against Prism.
-fn check_document(
-    root: &Path,
-    prism: &Path,
-    spec_path: &Path,
-    rounds: usize,
-) -> Result<(String, Vec<String>)> {
+/// The generated workspace of one document under `target/conformance/<stem>/`: the models,
+/// client and server crates plus the Prism runner and the Schemathesis stub.
+struct Workspace {
+    stem: String,
+    dir: PathBuf,
+    api: Api,
+    runner: Runner,
+    stub_problems: Vec<String>,
+    base_path: String,
+}
+
+/// Generates the workspace of `spec_path` (files rewritten only when they change).
+fn prepare(root: &Path, spec_path: &Path) -> Result<Workspace> {
     let spec_name = spec_path.to_string_lossy().replace('\\', "/");
     let spec = apigen::load(spec_path, &spec_name)?;
     let name = apigen::default_name(&spec);
@@ -112,8 +148,9 @@ fn check_document(
     for file in &generated.files {
         write_if_changed(&dir.join(&file.path), &file.contents)?;
     }
-    let (runner, called, skipped) = runner_source(&api, &name);
-    write_if_changed(&dir.join("conformance-runner/src/main.rs"), &runner)?;
+    let document = serde_json::to_value(&spec.document)?;
+    let runner = runner_source(&api, &name, &document);
+    write_if_changed(&dir.join("conformance-runner/src/main.rs"), &runner.source)?;
     write_if_changed(
         &dir.join("conformance-runner/Cargo.toml"),
         &format!(
@@ -121,33 +158,88 @@ fn check_document(
              [dependencies]\n{name}-client = {{ path = \"../{name}-client\" }}\n\
              chrono = {{ version = \"0.4.38\", default-features = false, features = [\"std\"] }}\n\
              tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
+             serde_json = \"1\"\n\
              uuid = \"1.8\"\n"
+        ),
+    )?;
+    let base_path = base_path(&document);
+    let server_crate = format!("{}_server", name.replace('-', "_"));
+    let (stub, stub_problems) = stub::source(&api, &server_crate, &document, &base_path);
+    write_if_changed(&dir.join("conformance-stub/src/main.rs"), &stub)?;
+    write_if_changed(
+        &dir.join("conformance-stub/Cargo.toml"),
+        &format!(
+            "[package]\nname = \"conformance-stub\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\n{name}-server = {{ path = \"../{name}-server\" }}\n\
+             axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
+             serde = \"1\"\n\
+             serde_json = \"1\"\n\
+             tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }}\n"
         ),
     )?;
     write_if_changed(
         &dir.join("Cargo.toml"),
         &format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [\"{name}-models\", \"{name}-client\", \"{name}-server\", \"conformance-runner\"]\n"
+            "[workspace]\nresolver = \"3\"\nmembers = [\"{name}-models\", \"{name}-client\", \"{name}-server\", \"conformance-runner\", \"conformance-stub\"]\n"
         ),
     )?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    Ok(Workspace {
+        stem,
+        dir,
+        api,
+        runner,
+        stub_problems,
+        base_path,
+    })
+}
 
-    eprintln!("{spec_name}: building the runner ({called} calls)...");
+/// The path of the document's first server URL (`/api/v3` of `http://host/api/v3`), or "".
+fn base_path(document: &Value) -> String {
+    let url = document
+        .pointer("/servers/0/url")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => url,
+    };
+    path.trim_end_matches('/').to_owned()
+}
+
+/// Builds one package of the workspace; the path of its binary.
+fn build(root: &Path, workspace: &Workspace, package: &str) -> Result<PathBuf> {
+    eprintln!("{}: building {package}...", workspace.stem);
     let target = root.join("target/conformance/target");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--quiet", "-p", "conformance-runner"])
-        .current_dir(&dir)
+        .args(["build", "--quiet", "-p", package])
+        .current_dir(&workspace.dir)
         .env("CARGO_TARGET_DIR", &target)
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .status()
         .context("cannot run cargo")?;
     if !status.success() {
-        bail!("the conformance runner does not build in {}", dir.display());
+        bail!("{package} does not build in {}", workspace.dir.display());
     }
-    let runner_bin = target.join("debug/conformance-runner");
+    Ok(target.join("debug").join(package))
+}
+
+/// Builds and runs the runner for one document against Prism.
+fn check_document(root: &Path, prism: &Path, spec_path: &Path, rounds: usize) -> Result<Report> {
+    let workspace = prepare(root, spec_path)?;
+    let runner_bin = build(root, &workspace, "conformance-runner")?;
+    let (stem, api, runner) = (&workspace.stem, &workspace.api, &workspace.runner);
+    let called = runner.calls;
+    let with_body: std::collections::HashSet<&str> = api
+        .operations
+        .iter()
+        .filter(|op| op.body.is_some())
+        .map(|op| op.id.as_str())
+        .collect();
 
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut failures = Vec::new();
+    let mut notes = std::collections::BTreeSet::new();
     for round in 1..=rounds {
         let port = free_port()?;
         let mut server = Prism::start(prism, spec_path, port)?;
@@ -173,8 +265,21 @@ fn check_document(
                 "rejected" => "rejected",
                 _ => "failed",
             };
+            let outcome = match runner.predicted.get(id) {
+                Some(why) if outcome == "rejected" => {
+                    notes.insert(format!("{id}: {why}"));
+                    "predicted"
+                }
+                _ => outcome,
+            };
             *counts.entry(outcome).or_default() += 1;
-            if outcome != "decoded" {
+            if with_body.contains(id) {
+                *counts.entry("sent").or_default() += 1;
+                if outcome == "decoded" {
+                    *counts.entry("accepted").or_default() += 1;
+                }
+            }
+            if outcome == "rejected" || outcome == "failed" {
                 failures.push(format!(
                     "{stem} round {round}: {id}: {outcome}: {}",
                     reason.unwrap_or_default()
@@ -184,13 +289,33 @@ fn check_document(
     }
     let count = |k: &str| counts.get(k).copied().unwrap_or(0);
     let row = format!(
-        "| {stem} | {} | {} | {} | {} | {skipped} |",
+        "| {stem} | {} | {} | {} | {} | {} | {}/{} |",
         called * rounds,
         count("decoded"),
         count("rejected"),
+        count("predicted"),
         count("failed"),
+        count("accepted"),
+        count("sent"),
     );
-    Ok((row, failures))
+    Ok(Report {
+        row,
+        failures,
+        notes: notes
+            .into_iter()
+            .map(|note| format!("{stem}: {note}"))
+            .collect(),
+    })
+}
+
+/// What one document's check found.
+struct Report {
+    /// Its row of the table.
+    row: String,
+    /// Calls that did not conform, with why.
+    failures: Vec<String>,
+    /// Calls rejected as the document predicts, with why.
+    notes: Vec<String>,
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
@@ -261,7 +386,7 @@ impl Drop for Prism {
 
 /// The runner's `main.rs`: one function per body-less operation, each returning one line
 /// `operation_id <TAB> outcome <TAB> reason`. Also how many operations it calls and skips.
-fn runner_source(api: &Api, name: &str) -> (String, usize, usize) {
+fn runner_source(api: &Api, name: &str, document: &Value) -> Runner {
     let krate = format!("{}_client", name.replace('-', "_"));
     let mut out = String::new();
     let _ = writeln!(
@@ -272,6 +397,9 @@ fn runner_source(api: &Api, name: &str) -> (String, usize, usize) {
          fn outcome<T, E: std::fmt::Debug>(id: &str, result: Result<ResponseValue<T>, Error<E>>) -> String {{\n\
          \x20   let reason = match result {{\n\
          \x20       Ok(_) => return format!(\"{{id}}\\tdecoded\"),\n\
+         \x20       // Prism lists what it found wrong with a request in `sl-violations`.\n\
+         \x20       Err(Error::Api(e)) if e.headers.contains_key(\"sl-violations\") => return format!(\"{{id}}\\trejected\\t{{}}\", String::from_utf8_lossy(e.headers[\"sl-violations\"].as_bytes())),\n\
+         \x20       Err(Error::UnexpectedStatus(r)) if r.headers.contains_key(\"sl-violations\") => return format!(\"{{id}}\\trejected\\t{{}}\", String::from_utf8_lossy(r.headers[\"sl-violations\"].as_bytes())),\n\
          \x20       Err(Error::UnexpectedStatus(r)) if r.status.as_u16() == 422 => return format!(\"{{id}}\\trejected\\t{{}}\", String::from_utf8_lossy(&r.body)),\n\
          \x20       Err(Error::Api(e)) => format!(\"documented error {{}}: {{}}\", e.status, String::from_utf8_lossy(&e.raw)),\n\
          \x20       Err(Error::UnexpectedStatus(r)) => format!(\"undocumented status {{}}: {{}}\", r.status, String::from_utf8_lossy(&r.body)),\n\
@@ -281,13 +409,10 @@ fn runner_source(api: &Api, name: &str) -> (String, usize, usize) {
          \x20   format!(\"{{id}}\\tfailed\\t{{}}\", reason.replace(['\\n', '\\t'], \" \"))\n\
          }}\n"
     );
+    let examples = Examples::new(document, Direction::Request);
     let mut calls = Vec::new();
-    let mut skipped = 0;
+    let mut predicted = BTreeMap::new();
     for op in &api.operations {
-        if op.body.is_some() {
-            skipped += 1;
-            continue;
-        }
         let mut args = Vec::new();
         for param in op.path_params() {
             args.push(value(api, &param.ty, true));
@@ -309,9 +434,49 @@ fn runner_source(api: &Api, name: &str) -> (String, usize, usize) {
                 fields.join(", ")
             ));
         }
+        let mut prepare = String::new();
+        if let Some(body) = &op.body {
+            let example = body_example(&examples, op, body);
+            let arg = match (example, body.encoding) {
+                (Err(reason), _) => {
+                    let _ = writeln!(
+                        out,
+                        "async fn call_{0}(_: &Client) -> String {{\n    {1:?}.to_owned()\n}}\n",
+                        op.name,
+                        format!(
+                            "{}\tfailed\tno example body: {}",
+                            op.id,
+                            reason.replace(['\n', '\t'], " ")
+                        )
+                    );
+                    calls.push(op.name.clone());
+                    continue;
+                }
+                (Ok((Value::String(text), _)), Encoding::Text) => format!("{text:?}"),
+                (Ok((other, _)), Encoding::Text) => format!("{:?}", other.to_string()),
+                (Ok((example, problems)), _) => {
+                    if !problems.is_empty() {
+                        predicted.insert(op.id.clone(), problems.join("; "));
+                    }
+                    let _ = write!(
+                        prepare,
+                        "    let body = match serde_json::from_str({:?}) {{\n        Ok(body) => body,\n        \
+                         Err(e) => return format!(\"{}\\tfailed\\tthe example body does not decode: {{e}}\"),\n    }};\n",
+                        example.to_string(),
+                        op.id
+                    );
+                    "&body".to_owned()
+                }
+            };
+            args.push(if body.required {
+                arg
+            } else {
+                format!("Some({arg})")
+            });
+        }
         let _ = writeln!(
             out,
-            "async fn call_{0}(client: &Client) -> String {{\n    outcome({1:?}, client.{0}({2}).await)\n}}\n",
+            "async fn call_{0}(client: &Client) -> String {{\n{prepare}    outcome({1:?}, client.{0}({2}).await)\n}}\n",
             op.name,
             op.id,
             args.join(", ")
@@ -343,7 +508,50 @@ fn runner_source(api: &Api, name: &str) -> (String, usize, usize) {
         let _ = writeln!(out, "    println!(\"{{}}\", call_{call}(&client).await);");
     }
     out.push_str("}\n");
-    (out, calls.len(), skipped)
+    Runner {
+        source: out,
+        calls: calls.len(),
+        predicted,
+    }
+}
+
+/// The runner's source and what the document predicts of its calls.
+struct Runner {
+    /// `main.rs`.
+    source: String,
+    /// How many operations it calls.
+    calls: usize,
+    /// Operations whose example body no body can fix (see [`body_example`]), with why.
+    predicted: BTreeMap<String, String>,
+}
+
+/// The example request body of `op`, built from the document's schema for its media type.
+///
+/// Also what makes the example invalid under JSON Schema, when the document allows no valid one
+/// (a `oneOf` whose alternatives overlap): a validating mock is then expected to refuse it.
+fn body_example(
+    examples: &Examples<'_>,
+    op: &Operation,
+    body: &RequestBody,
+) -> Result<(Value, Vec<String>), String> {
+    let operation = examples
+        .resolve("#/paths")?
+        .get(&op.path)
+        .and_then(|item| item.get(op.method.as_str().to_ascii_lowercase()))
+        .ok_or_else(|| format!("no operation at {}", op.pointer))?;
+    let request_body = examples.deref(
+        operation
+            .get("requestBody")
+            .ok_or("the operation has no requestBody")?,
+    )?;
+    let schema = request_body
+        .get("content")
+        .and_then(|content| content.get(&body.media))
+        .and_then(|media| media.get("schema"))
+        .ok_or_else(|| format!("no schema for `{}`", body.media))?;
+    let value = examples.value(schema)?;
+    let problems = examples.problems(&value, schema);
+    Ok((value, problems))
 }
 
 /// A valid value of `ty`, as Rust source; `arg` for a positional argument (`&str`, `&Enum`).

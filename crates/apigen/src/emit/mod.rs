@@ -54,6 +54,14 @@ pub(crate) fn paragraphs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -
     (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
+/// The Rust type the generated crates use for `ty` (in signatures of the server traits and the
+/// client's methods), as source text, with model types under the path `models` (such as
+/// `my_api_models`). For tools that write code against the generated crates.
+pub fn rust_type(ty: &TypeRef, models: &str) -> String {
+    let models: TokenStream = models.parse().unwrap_or_else(|_| quote!(models));
+    type_tokens(ty, &models).to_string()
+}
+
 /// The Rust type of `ty`, naming model types through `models` (`crate` inside the models crate).
 ///
 /// Inside the models crate every std type is spelled out (`::std::option::Option`), since a schema

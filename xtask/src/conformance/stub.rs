@@ -1,0 +1,199 @@
+//! A stub implementation of every server trait of a document, for Schemathesis: each operation
+//! answers its first documented success with an example built from the document's own schema
+//! (see [`crate::example`]), and operations that require credentials answer their documented
+//! 401 or 403 unless the request carries the conformance token.
+
+use std::fmt::Write as _;
+
+use apigen::emit::rust_type;
+use apigen::ir::{Api, AuthKind, Body, Encoding, Operation, Response, Status};
+use serde_json::Value;
+
+use crate::example::{Direction, Examples};
+
+/// The token the stub accepts (and Schemathesis and the Prism runner send).
+pub const TOKEN: &str = "conformance-token";
+
+/// The stub's `main.rs` for the generated server crate `krate`, and the operations it could not
+/// build an answer for (with why; those answer with a panic, which Schemathesis reports).
+pub fn source(api: &Api, krate: &str, document: &Value, base_path: &str) -> (String, Vec<String>) {
+    let examples = Examples::new(document, Direction::Response);
+    let mut problems = Vec::new();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "//! Answers every operation with schema-valid data; written by `cargo xtask conformance --server`.\n\
+         #![allow(deprecated, unused_variables, clippy::all)]\n\n\
+         use {krate}::{{RequestContext, models}};\n\n\
+         struct Stub;\n\n\
+         /// Whether the request carries the conformance token, in `Authorization` or in `header`.\n\
+         fn authorized(context: &RequestContext, header: Option<&str>) -> bool {{\n\
+         \x20   context.authorization().is_some_and(|(_, token)| token == {TOKEN:?})\n\
+         \x20       || header.and_then(|h| context.headers.get(h)).is_some_and(|v| v == {TOKEN:?})\n\
+         }}\n\n\
+         fn example<T: serde::de::DeserializeOwned>(operation: &str, json: &str) -> T {{\n\
+         \x20   serde_json::from_str(json).unwrap_or_else(|e| panic!(\"{{operation}}: the example does not decode: {{e}}\"))\n\
+         }}\n"
+    );
+    for group in &api.groups {
+        let _ = writeln!(out, "impl {krate}::{} for Stub {{", group.trait_name);
+        for &index in &group.operations {
+            let op = &api.operations[index];
+            match method(&examples, op, krate) {
+                Ok(method) => out.push_str(&method),
+                Err(why) => {
+                    problems.push(format!("{}: {why}", op.id));
+                    let _ = writeln!(
+                        out,
+                        "    {} {{\n        panic!({:?})\n    }}",
+                        signature(op, krate),
+                        format!("{}: no example answer: {why}", op.id)
+                    );
+                }
+            }
+        }
+        out.push_str("}\n\n");
+    }
+    let _ = writeln!(
+        out,
+        "#[tokio::main]\nasync fn main() {{\n    \
+         let address = std::env::args().nth(1).expect(\"the address to listen on\");\n    \
+         let app = {krate}::router(std::sync::Arc::new(Stub), {base_path:?});\n    \
+         let listener = tokio::net::TcpListener::bind(address).await.expect(\"bind\");\n    \
+         println!(\"listening\");\n    \
+         axum::serve(listener, app).await.expect(\"serve\");\n}}"
+    );
+    (out, problems)
+}
+
+fn signature(op: &Operation, krate: &str) -> String {
+    let mut args = vec!["&self".to_owned(), "context: RequestContext".to_owned()];
+    for param in op.path_params() {
+        args.push(format!(
+            "{}: {}",
+            param.name,
+            rust_type(&param.ty, "models")
+        ));
+    }
+    if let Some(params) = &op.params_type {
+        args.push(format!("params: models::params::{params}"));
+    }
+    if let Some(body) = &op.body {
+        let ty = match body.encoding {
+            Encoding::Text => "String".to_owned(),
+            _ => rust_type(&body.ty, "models"),
+        };
+        args.push(if body.required {
+            format!("body: {ty}")
+        } else {
+            format!("body: Option<{ty}>")
+        });
+    }
+    format!(
+        "async fn {}({}) -> {krate}::{}",
+        op.name,
+        args.join(", "),
+        op.response_type
+    )
+}
+
+fn method(examples: &Examples<'_>, op: &Operation, krate: &str) -> Result<String, String> {
+    let success = op
+        .responses
+        .iter()
+        .find(|r| r.is_success() && matches!(r.status, Status::Code(_)))
+        .or_else(|| op.responses.iter().find(|r| r.is_success()))
+        .or_else(|| op.responses.iter().find(|r| r.status == Status::Default))
+        .ok_or("no success or default response is documented")?;
+    let mut body = String::new();
+    let needs_credentials = !op.security.optional && !op.security.schemes.is_empty();
+    let refusal = op
+        .responses
+        .iter()
+        .find(|r| r.status == Status::Code(401))
+        .or_else(|| op.responses.iter().find(|r| r.status == Status::Code(403)));
+    if let (true, Some(refusal)) = (needs_credentials, refusal) {
+        let header = op.security.schemes.iter().find_map(|s| match &s.kind {
+            AuthKind::Header(name) => Some(name.to_ascii_lowercase()),
+            _ => None,
+        });
+        let _ = writeln!(
+            body,
+            "        if !authorized(&context, {header:?}) {{\n            return {};\n        }}",
+            answer(examples, op, refusal, krate)?
+        );
+    }
+    let _ = writeln!(body, "        {}", answer(examples, op, success, krate)?);
+    Ok(format!("    {} {{\n{body}    }}\n", signature(op, krate)))
+}
+
+/// The expression answering `response` with an example body.
+fn answer(
+    examples: &Examples<'_>,
+    op: &Operation,
+    response: &Response,
+    krate: &str,
+) -> Result<String, String> {
+    let mut fields = Vec::new();
+    if !matches!(response.status, Status::Code(_)) {
+        let code = match response.status {
+            Status::Range(class) => class * 100,
+            _ => 200,
+        };
+        fields.push(format!("axum::http::StatusCode::from_u16({code}).unwrap()"));
+    }
+    match &response.body {
+        Body::Empty => {}
+        Body::Json(_) => {
+            let value = response_example(examples, op, response, |media| media.contains("json"))?;
+            fields.push(format!("example({:?}, {:?})", op.id, value.to_string()));
+        }
+        Body::Text(media) => {
+            let value = response_example(examples, op, response, |m| m == media)?;
+            let text = match value {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            fields.push(format!("{text:?}.to_owned()"));
+        }
+        Body::Bytes(_) => fields.push("b\"conformance\".to_vec().into()".to_owned()),
+    }
+    let path = format!("{krate}::{}::{}", op.response_type, response.variant);
+    Ok(if fields.is_empty() {
+        path
+    } else {
+        format!("{path}({})", fields.join(", "))
+    })
+}
+
+/// An example of the response's body for the first media type `pick` accepts.
+fn response_example(
+    examples: &Examples<'_>,
+    op: &Operation,
+    response: &Response,
+    pick: impl Fn(&str) -> bool,
+) -> Result<Value, String> {
+    let status = match response.status {
+        Status::Code(code) => code.to_string(),
+        Status::Range(class) => format!("{class}XX"),
+        Status::Default => "default".to_owned(),
+    };
+    let operation = examples
+        .resolve("#/paths")?
+        .get(&op.path)
+        .and_then(|item| item.get(op.method.as_str().to_ascii_lowercase()))
+        .ok_or_else(|| format!("no operation at {}", op.pointer))?;
+    let responses = operation.get("responses").ok_or("no responses")?;
+    let documented = responses
+        .get(&status)
+        .or_else(|| responses.get(status.to_ascii_lowercase()))
+        .ok_or_else(|| format!("no response `{status}`"))?;
+    let documented = examples.deref(documented)?;
+    let schema = documented
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|content| content.iter().find(|(media, _)| pick(media)))
+        .and_then(|(_, media)| media.get("schema"))
+        .ok_or_else(|| format!("no schema for the `{status}` response"))?;
+    examples.value(schema)
+}
