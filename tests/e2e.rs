@@ -1002,6 +1002,42 @@ async fn server_refuses_bad_bodies_and_parameters_with_json_errors() {
     check(twice, 400, "invalid_query_parameter").await;
     let required = http.get(url("/flows/executor/x/")).send().await.unwrap();
     check(required, 400, "missing_parameter").await;
+    // Requests are decoded strictly (responses tolerantly, see the union and enum tests): an
+    // enum value the document does not list, a null where the property is not nullable, and a
+    // union body without (or with an unknown) tag are refused.
+    let unknown_enum = patch(r#"{"type": "robot"}"#.to_owned(), json)
+        .await
+        .unwrap();
+    check(unknown_enum, 400, "invalid_body").await;
+    let null = patch(r#"{"attributes": null}"#.to_owned(), json)
+        .await
+        .unwrap();
+    check(null, 400, "invalid_body").await;
+    let nullable = patch(r#"{"last_login": null}"#.to_owned(), json)
+        .await
+        .unwrap();
+    assert_eq!(nullable.status().as_u16(), 200);
+    let test_provider = |body: &'static str| {
+        http.post(url("/providers/all/test/"))
+            .header("content-type", json)
+            .body(body)
+            .send()
+    };
+    let untagged = test_provider(r#"{"name": "x"}"#).await.unwrap();
+    check(untagged, 400, "invalid_body").await;
+    let unknown_tag = test_provider(r#"{"name": "x", "provider_model": "nope"}"#)
+        .await
+        .unwrap();
+    check(unknown_tag, 400, "invalid_body").await;
+    let tagged = test_provider(
+        r#"{"name": "x", "base_dn": "dc=x", "provider_model": "authentik_providers_ldap.ldapprovider"}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(tagged.status().as_u16(), 200);
+    // One (accepted) patch reached the implementation; none of the refused requests did.
+    assert_eq!(service.patches.lock().unwrap().len(), 1);
+    service.patches.lock().unwrap().clear();
     // None of them reached the implementation.
     assert!(service.patches.lock().unwrap().is_empty());
     assert!(service.list_params.lock().unwrap().is_empty());
@@ -1095,4 +1131,22 @@ async fn client_turns_a_misbehaving_server_into_typed_errors() {
         .await
         .unwrap();
     assert!(status.is_running);
+}
+
+#[test]
+fn strict_decoding_is_scoped_to_its_closure() {
+    let robot = r#""robot""#;
+    let lenient: UserTypeEnum = serde_json::from_str(robot).unwrap();
+    assert!(!lenient.is_known());
+    let strict = authentik_models::strictly(|| serde_json::from_str::<UserTypeEnum>(robot));
+    assert!(
+        strict
+            .unwrap_err()
+            .to_string()
+            .contains("unknown variant `robot`")
+    );
+    // The mode ends with the closure, also when it panics.
+    let panicked = std::panic::catch_unwind(|| authentik_models::strictly(|| panic!("decoding")));
+    assert!(panicked.is_err());
+    assert!(serde_json::from_str::<UserTypeEnum>(robot).is_ok());
 }

@@ -353,7 +353,8 @@ pub fn __json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &B
     if essence != "application/json" && !essence.ends_with("+json") {
         return Err(unsupported("application/json", headers));
     }
-    serde_json::from_slice(body).map_err(|err| Rejection::bad_request("invalid_body", format!("the JSON body is not valid: {err}")))
+    crate::models::strictly(|| serde_json::from_slice(body))
+        .map_err(|err| Rejection::bad_request("invalid_body", format!("the JSON body is not valid: {err}")))
 }
 
 /// Decodes an `application/x-www-form-urlencoded` request body.
@@ -362,7 +363,8 @@ pub fn __form_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &B
     if media_essence(headers) != "application/x-www-form-urlencoded" {
         return Err(unsupported("application/x-www-form-urlencoded", headers));
     }
-    serde_urlencoded::from_bytes(body).map_err(|err| Rejection::bad_request("invalid_body", format!("the form body is not valid: {err}")))
+    crate::models::strictly(|| serde_urlencoded::from_bytes(body))
+        .map_err(|err| Rejection::bad_request("invalid_body", format!("the form body is not valid: {err}")))
 }
 
 /// A text request body, which must be UTF-8.
@@ -423,7 +425,8 @@ impl __Form {
     }
 
     fn json_of<T: serde::de::DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<T, Rejection> {
-        serde_json::from_slice(bytes).map_err(|err| Rejection::bad_request("invalid_body", format!("part `{name}` is not valid JSON: {err}")))
+        crate::models::strictly(|| serde_json::from_slice(bytes))
+            .map_err(|err| Rejection::bad_request("invalid_body", format!("part `{name}` is not valid JSON: {err}")))
     }
 
     /// The text part `name`, parsed.

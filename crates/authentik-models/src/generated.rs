@@ -5,10 +5,13 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessDeniedChallenge {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub flow_info: ::std::option::Option<crate::ContextualFlowInfo>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub component: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub response_errors: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -17,6 +20,7 @@ pub struct AccessDeniedChallenge {
     >,
     pub pending_user: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
 /// One of the alternatives of `ChallengeTypes`.
@@ -99,6 +103,18 @@ impl<'de> ::serde::Deserialize<'de> for ChallengeTypes {
             ::std::option::Option::Some("xak-flow-shell") => {
                 ::serde_json::from_value(value).map(Self::ShellChallenge)
             }
+            _ if crate::__private::strict() => {
+                return ::std::result::Result::Err(
+                    crate::__private::unknown_tag(
+                        Self::TAG,
+                        &[
+                            "ak-stage-access-denied",
+                            "xak-flow-redirect",
+                            "xak-flow-shell",
+                        ],
+                    ),
+                );
+            }
             _ => return ::std::result::Result::Ok(Self::Unknown(value)),
         };
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)
@@ -179,6 +195,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientTypeEnum {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
+        crate::__private::check_known::<D::Error>(&value, Self::VALUES)?;
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -186,8 +203,10 @@ impl<'de> ::serde::Deserialize<'de> for ClientTypeEnum {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContextualFlowInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub title: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub background: ::std::option::Option<::std::string::String>,
     pub cancel_url: ::std::string::String,
     pub layout: crate::ContextualFlowInfoLayoutEnum,
@@ -288,6 +307,7 @@ impl<'de> ::serde::Deserialize<'de> for ContextualFlowInfoLayoutEnum {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
+        crate::__private::check_known::<D::Error>(&value, Self::VALUES)?;
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -381,6 +401,7 @@ impl<'de> ::serde::Deserialize<'de> for CoreUsersListTypeItem {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
+        crate::__private::check_known::<D::Error>(&value, Self::VALUES)?;
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -394,8 +415,10 @@ pub struct ErrorDetail {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileUploadRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub file: ::std::option::Option<crate::Binary>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub clear: ::std::option::Option<bool>,
 }
 /// Generic API Error
@@ -403,6 +426,7 @@ pub struct FileUploadRequest {
 pub struct GenericError {
     pub detail: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub code: ::std::option::Option<::std::string::String>,
 }
 /// LDAPProvider Serializer
@@ -411,8 +435,10 @@ pub struct LdapProviderRequest {
     pub name: ::std::string::String,
     /// DN under which objects are accessible.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub base_dn: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub tls_server_name: ::std::option::Option<::std::string::String>,
 }
 /// Single log message with all context logged.
@@ -541,6 +567,7 @@ impl<'de> ::serde::Deserialize<'de> for LogLevelEnum {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
+        crate::__private::check_known::<D::Error>(&value, Self::VALUES)?;
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -618,6 +645,17 @@ impl<'de> ::serde::Deserialize<'de> for ModelRequest {
             ::std::option::Option::Some("authentik_providers_oauth2.oauth2provider") => {
                 ::serde_json::from_value(value).map(Self::OAuth2ProviderRequest)
             }
+            _ if crate::__private::strict() => {
+                return ::std::result::Result::Err(
+                    crate::__private::unknown_tag(
+                        Self::TAG,
+                        &[
+                            "authentik_providers_ldap.ldapprovider",
+                            "authentik_providers_oauth2.oauth2provider",
+                        ],
+                    ),
+                );
+            }
             _ => return ::std::result::Result::Ok(Self::Unknown(value)),
         };
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)
@@ -628,9 +666,11 @@ impl<'de> ::serde::Deserialize<'de> for ModelRequest {
 pub struct OAuth2ProviderRequest {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub client_type: ::std::option::Option<crate::ClientTypeEnum>,
     /// Access codes not valid on or after current time + this value (Format: hours=1;minutes=2;seconds=3).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub access_code_validity: ::std::option::Option<::std::string::String>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -656,11 +696,14 @@ pub struct Pagination {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PatchedUserRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub username: ::std::option::Option<::std::string::String>,
     /// User's display name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub is_active: ::std::option::Option<bool>,
     #[serde(
         default,
@@ -671,13 +714,17 @@ pub struct PatchedUserRequest {
         ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub path: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub type_: ::std::option::Option<crate::UserTypeEnum>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub email: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
@@ -773,6 +820,7 @@ impl<'de> ::serde::Deserialize<'de> for ProvidersSamlMetadataRetrieveForceBindin
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
+        crate::__private::check_known::<D::Error>(&value, Self::VALUES)?;
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -780,8 +828,10 @@ impl<'de> ::serde::Deserialize<'de> for ProvidersSamlMetadataRetrieveForceBindin
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RedirectChallenge {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub flow_info: ::std::option::Option<crate::ContextualFlowInfo>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub component: ::std::option::Option<::std::string::String>,
     pub to: ::std::string::String,
 }
@@ -797,8 +847,10 @@ pub struct SamlMetadata {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShellChallenge {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub flow_info: ::std::option::Option<crate::ContextualFlowInfo>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub component: ::std::option::Option<::std::string::String>,
     pub body: ::std::string::String,
 }
@@ -821,6 +873,7 @@ pub struct SystemTask {
     /// Read-only: sent by the server, ignored in requests.
     pub full_name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub uid: ::std::option::Option<::std::string::String>,
     pub description: ::std::string::String,
     /// Read-only: sent by the server, ignored in requests.
@@ -840,6 +893,7 @@ pub struct SystemTask {
         ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub expiring: ::std::option::Option<bool>,
 }
 /// The values of `SystemTaskStatusEnum`.
@@ -932,6 +986,7 @@ impl<'de> ::serde::Deserialize<'de> for SystemTaskStatusEnum {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
+        crate::__private::check_known::<D::Error>(&value, Self::VALUES)?;
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -944,6 +999,7 @@ pub struct User {
     /// User's display name.
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub is_active: ::std::option::Option<bool>,
     #[serde(
         default,
@@ -955,10 +1011,12 @@ pub struct User {
     >,
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub type_: ::std::option::Option<crate::UserTypeEnum>,
     /// Read-only: sent by the server, ignored in requests.
     pub uuid: ::uuid::Uuid,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
@@ -1053,6 +1111,7 @@ impl<'de> ::serde::Deserialize<'de> for UserTypeEnum {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
+        crate::__private::check_known::<D::Error>(&value, Self::VALUES)?;
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -1060,8 +1119,10 @@ impl<'de> ::serde::Deserialize<'de> for UserTypeEnum {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidationError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub non_field_errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept so that none is lost.
     #[serde(flatten)]
@@ -1227,4 +1288,67 @@ pub mod __private {
         <T as ::serde::Deserialize<'de>>::deserialize(deserializer)
             .map(::std::option::Option::Some)
     }
+    ::std::thread_local! {
+        static STRICT : ::std::cell::Cell < bool > = const {
+        ::std::cell::Cell::new(false) };
+    }
+    /// Whether this thread is decoding strictly (inside [`crate::strictly`]).
+    pub fn strict() -> bool {
+        STRICT.with(::std::cell::Cell::get)
+    }
+    /// Restores the previous mode when dropped, also when decoding panics.
+    pub struct StrictGuard(bool);
+    impl StrictGuard {
+        pub fn enter() -> Self {
+            Self(STRICT.with(|strict| strict.replace(true)))
+        }
+    }
+    impl ::std::ops::Drop for StrictGuard {
+        fn drop(&mut self) {
+            STRICT.with(|strict| strict.set(self.0));
+        }
+    }
+    /// In strict decoding, an error for a value not in `known`.
+    pub fn check_known<E: ::serde::de::Error>(
+        value: &str,
+        known: &'static [&'static str],
+    ) -> ::std::result::Result<(), E> {
+        if strict() && !known.contains(&value) {
+            return ::std::result::Result::Err(E::unknown_variant(value, known));
+        }
+        ::std::result::Result::Ok(())
+    }
+    /// The error for a union value whose tag is missing or unknown, in strict decoding.
+    pub fn unknown_tag<E: ::serde::de::Error>(tag: &str, known: &[&str]) -> E {
+        E::custom(
+            ::std::format_args!("the `{tag}` tag is missing or not one of {known:?}"),
+        )
+    }
+    /// Deserializes an optional field that is not nullable: a null reads as absent,
+    /// except in strict decoding, where it is an error.
+    pub fn deserialize_non_null<'de, T, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+    where
+        T: ::serde::Deserialize<'de>,
+        D: ::serde::Deserializer<'de>,
+    {
+        if strict() {
+            <T as ::serde::Deserialize<'de>>::deserialize(deserializer)
+                .map(::std::option::Option::Some)
+        } else {
+            <::std::option::Option<
+                T,
+            > as ::serde::Deserialize<'de>>::deserialize(deserializer)
+        }
+    }
+}
+/// Runs `decode` in strict mode, as a server reads requests: where the default decoding
+/// tolerates what a newer or sloppier peer may send (an enum value or a union tag this
+/// crate does not know, kept in the catch-all variant; a union value without its tag; a
+/// null in an optional field that is not nullable, read as absent), strict decoding
+/// refuses it with an error. Applies to every decode on this thread inside `decode`.
+pub fn strictly<R>(decode: impl ::std::ops::FnOnce() -> R) -> R {
+    let _guard = __private::StrictGuard::enter();
+    decode()
 }

@@ -247,6 +247,9 @@ fn emit_union(def: &TypeDef, union: &Union, models: &TokenStream) -> TokenStream
                 let tag = value.get(Self::TAG).and_then(::serde_json::Value::as_str);
                 let decoded = match tag {
                     #(::std::option::Option::Some(#tags) => ::serde_json::from_value(value).map(Self::#names),)*
+                    _ if crate::__private::strict() => {
+                        return ::std::result::Result::Err(crate::__private::unknown_tag(Self::TAG, &[#(#tags),*]));
+                    }
                     _ => return ::std::result::Result::Ok(Self::#other(value)),
                 };
                 decoded.map_err(<D::Error as ::serde::de::Error>::custom)
@@ -328,7 +331,11 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
         Presence::Required => (None, ty),
         Presence::RequiredNullable => (None, quote!(::std::option::Option<#ty>)),
         Presence::Optional => (
-            Some(quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])),
+            // Two attributes rather than one: each fits on a line.
+            Some(quote! {
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
+            }),
             quote!(::std::option::Option<#ty>),
         ),
         Presence::OptionalNullable => (
@@ -429,6 +436,7 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                crate::__private::check_known::<D::Error>(&value, Self::VALUES)?;
                 ::std::result::Result::Ok(Self::from(value))
             }
         }
@@ -449,6 +457,67 @@ fn private_module() -> TokenStream {
             {
                 <T as ::serde::Deserialize<'de>>::deserialize(deserializer).map(::std::option::Option::Some)
             }
+
+            ::std::thread_local! {
+                static STRICT: ::std::cell::Cell<bool> = const { ::std::cell::Cell::new(false) };
+            }
+
+            /// Whether this thread is decoding strictly (inside [`crate::strictly`]).
+            pub fn strict() -> bool {
+                STRICT.with(::std::cell::Cell::get)
+            }
+
+            /// Restores the previous mode when dropped, also when decoding panics.
+            pub struct StrictGuard(bool);
+
+            impl StrictGuard {
+                pub fn enter() -> Self {
+                    Self(STRICT.with(|strict| strict.replace(true)))
+                }
+            }
+
+            impl ::std::ops::Drop for StrictGuard {
+                fn drop(&mut self) {
+                    STRICT.with(|strict| strict.set(self.0));
+                }
+            }
+
+            /// In strict decoding, an error for a value not in `known`.
+            pub fn check_known<E: ::serde::de::Error>(value: &str, known: &'static [&'static str]) -> ::std::result::Result<(), E> {
+                if strict() && !known.contains(&value) {
+                    return ::std::result::Result::Err(E::unknown_variant(value, known));
+                }
+                ::std::result::Result::Ok(())
+            }
+
+            /// The error for a union value whose tag is missing or unknown, in strict decoding.
+            pub fn unknown_tag<E: ::serde::de::Error>(tag: &str, known: &[&str]) -> E {
+                E::custom(::std::format_args!("the `{tag}` tag is missing or not one of {known:?}"))
+            }
+
+            /// Deserializes an optional field that is not nullable: a null reads as absent,
+            /// except in strict decoding, where it is an error.
+            pub fn deserialize_non_null<'de, T, D>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            where
+                T: ::serde::Deserialize<'de>,
+                D: ::serde::Deserializer<'de>,
+            {
+                if strict() {
+                    <T as ::serde::Deserialize<'de>>::deserialize(deserializer).map(::std::option::Option::Some)
+                } else {
+                    <::std::option::Option<T> as ::serde::Deserialize<'de>>::deserialize(deserializer)
+                }
+            }
+        }
+
+        /// Runs `decode` in strict mode, as a server reads requests: where the default decoding
+        /// tolerates what a newer or sloppier peer may send (an enum value or a union tag this
+        /// crate does not know, kept in the catch-all variant; a union value without its tag; a
+        /// null in an optional field that is not nullable, read as absent), strict decoding
+        /// refuses it with an error. Applies to every decode on this thread inside `decode`.
+        pub fn strictly<R>(decode: impl ::std::ops::FnOnce() -> R) -> R {
+            let _guard = __private::StrictGuard::enter();
+            decode()
         }
     }
 }
