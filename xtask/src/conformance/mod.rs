@@ -123,7 +123,7 @@ struct Workspace {
     dir: PathBuf,
     api: Api,
     runner: Runner,
-    stub_problems: Vec<String>,
+    stub: stub::Stub,
     base_path: String,
 }
 
@@ -164,17 +164,19 @@ fn prepare(root: &Path, spec_path: &Path) -> Result<Workspace> {
     )?;
     let base_path = base_path(&document);
     let server_crate = format!("{}_server", name.replace('-', "_"));
-    let (stub, stub_problems) = stub::source(&api, &server_crate, &document, &base_path);
-    write_if_changed(&dir.join("conformance-stub/src/main.rs"), &stub)?;
+    let stub = stub::source(&api, &server_crate, &document, &base_path);
+    write_if_changed(&dir.join("conformance-stub/src/main.rs"), &stub.source)?;
     write_if_changed(
         &dir.join("conformance-stub/Cargo.toml"),
         &format!(
             "[package]\nname = \"conformance-stub\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
              [dependencies]\n{name}-server = {{ path = \"../{name}-server\" }}\n\
              axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
+             chrono = {{ version = \"0.4.38\", default-features = false, features = [\"std\"] }}\n\
              serde = \"1\"\n\
              serde_json = \"1\"\n\
-             tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }}\n"
+             tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }}\n\
+             uuid = \"1.8\"\n"
         ),
     )?;
     write_if_changed(
@@ -189,7 +191,7 @@ fn prepare(root: &Path, spec_path: &Path) -> Result<Workspace> {
         dir,
         api,
         runner,
-        stub_problems,
+        stub,
         base_path,
     })
 }
@@ -221,7 +223,13 @@ fn build(root: &Path, workspace: &Workspace, package: &str) -> Result<PathBuf> {
     if !status.success() {
         bail!("{package} does not build in {}", workspace.dir.display());
     }
-    Ok(target.join("debug").join(package))
+    // The target directory is shared by every document (its dependencies build once), so the
+    // binary is copied out before another document's build replaces it.
+    let binary = workspace.dir.join("bin").join(package);
+    std::fs::create_dir_all(workspace.dir.join("bin"))?;
+    std::fs::copy(target.join("debug").join(package), &binary)
+        .with_context(|| format!("cannot copy {package} to {}", binary.display()))?;
+    Ok(binary)
 }
 
 /// Builds and runs the runner for one document against Prism.

@@ -14,11 +14,23 @@ use crate::example::{Direction, Examples};
 /// The token the stub accepts (and Schemathesis and the Prism runner send).
 pub const TOKEN: &str = "conformance-token";
 
-/// The stub's `main.rs` for the generated server crate `krate`, and the operations it could not
-/// build an answer for (with why; those answer with a panic, which Schemathesis reports).
-pub fn source(api: &Api, krate: &str, document: &Value, base_path: &str) -> (String, Vec<String>) {
+/// The stub for one document.
+pub struct Stub {
+    /// Its `main.rs`.
+    pub source: String,
+    /// Operations it could not build an answer for, with why (they answer with a panic, which
+    /// Schemathesis reports).
+    pub problems: Vec<String>,
+    /// Operations (`METHOD /path`) whose answer no valid value exists for under JSON Schema (a
+    /// `oneOf` whose alternatives overlap), with why: a schema check is expected to refuse it.
+    pub predicted: std::collections::BTreeMap<String, String>,
+}
+
+/// The stub's `main.rs` for the generated server crate `krate`.
+pub fn source(api: &Api, krate: &str, document: &Value, base_path: &str) -> Stub {
     let examples = Examples::new(document, Direction::Response);
     let mut problems = Vec::new();
+    let mut predicted = std::collections::BTreeMap::new();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -40,7 +52,15 @@ pub fn source(api: &Api, krate: &str, document: &Value, base_path: &str) -> (Str
         for &index in &group.operations {
             let op = &api.operations[index];
             match method(&examples, op, krate) {
-                Ok(method) => out.push_str(&method),
+                Ok((method, invalid)) => {
+                    out.push_str(&method);
+                    if !invalid.is_empty() {
+                        predicted.insert(
+                            format!("{} {}", op.method.as_str(), op.path),
+                            invalid.join("; "),
+                        );
+                    }
+                }
                 Err(why) => {
                     problems.push(format!("{}: {why}", op.id));
                     let _ = writeln!(
@@ -63,7 +83,11 @@ pub fn source(api: &Api, krate: &str, document: &Value, base_path: &str) -> (Str
          println!(\"listening\");\n    \
          axum::serve(listener, app).await.expect(\"serve\");\n}}"
     );
-    (out, problems)
+    Stub {
+        source: out,
+        problems,
+        predicted,
+    }
 }
 
 fn signature(op: &Operation, krate: &str) -> String {
@@ -97,7 +121,13 @@ fn signature(op: &Operation, krate: &str) -> String {
     )
 }
 
-fn method(examples: &Examples<'_>, op: &Operation, krate: &str) -> Result<String, String> {
+/// The method, and what makes its answers invalid under JSON Schema (empty when nothing does).
+fn method(
+    examples: &Examples<'_>,
+    op: &Operation,
+    krate: &str,
+) -> Result<(String, Vec<String>), String> {
+    let mut invalid = Vec::new();
     let success = op
         .responses
         .iter()
@@ -120,11 +150,18 @@ fn method(examples: &Examples<'_>, op: &Operation, krate: &str) -> Result<String
         let _ = writeln!(
             body,
             "        if !authorized(&context, {header:?}) {{\n            return {};\n        }}",
-            answer(examples, op, refusal, krate)?
+            answer(examples, op, refusal, krate, &mut invalid)?
         );
     }
-    let _ = writeln!(body, "        {}", answer(examples, op, success, krate)?);
-    Ok(format!("    {} {{\n{body}    }}\n", signature(op, krate)))
+    let _ = writeln!(
+        body,
+        "        {}",
+        answer(examples, op, success, krate, &mut invalid)?
+    );
+    Ok((
+        format!("    {} {{\n{body}    }}\n", signature(op, krate)),
+        invalid,
+    ))
 }
 
 /// The expression answering `response` with an example body.
@@ -133,6 +170,7 @@ fn answer(
     op: &Operation,
     response: &Response,
     krate: &str,
+    invalid: &mut Vec<String>,
 ) -> Result<String, String> {
     let mut fields = Vec::new();
     if !matches!(response.status, Status::Code(_)) {
@@ -145,11 +183,13 @@ fn answer(
     match &response.body {
         Body::Empty => {}
         Body::Json(_) => {
-            let value = response_example(examples, op, response, |media| media.contains("json"))?;
+            let (value, problems) =
+                response_example(examples, op, response, |media| media.contains("json"))?;
+            invalid.extend(problems);
             fields.push(format!("example({:?}, {:?})", op.id, value.to_string()));
         }
         Body::Text(media) => {
-            let value = response_example(examples, op, response, |m| m == media)?;
+            let (value, _) = response_example(examples, op, response, |m| m == media)?;
             let text = match value {
                 Value::String(text) => text,
                 other => other.to_string(),
@@ -166,13 +206,14 @@ fn answer(
     })
 }
 
-/// An example of the response's body for the first media type `pick` accepts.
+/// An example of the response's body for the first media type `pick` accepts, and what makes it
+/// invalid under JSON Schema (see [`Examples::problems`]).
 fn response_example(
     examples: &Examples<'_>,
     op: &Operation,
     response: &Response,
     pick: impl Fn(&str) -> bool,
-) -> Result<Value, String> {
+) -> Result<(Value, Vec<String>), String> {
     let status = match response.status {
         Status::Code(code) => code.to_string(),
         Status::Range(class) => format!("{class}XX"),
@@ -195,5 +236,7 @@ fn response_example(
         .and_then(|content| content.iter().find(|(media, _)| pick(media)))
         .and_then(|(_, media)| media.get("schema"))
         .ok_or_else(|| format!("no schema for the `{status}` response"))?;
-    examples.value(schema)
+    let value = examples.value(schema)?;
+    let problems = examples.problems(&value, schema);
+    Ok((value, problems))
 }
