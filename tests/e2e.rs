@@ -1017,6 +1017,20 @@ async fn server_refuses_bad_bodies_and_parameters_with_json_errors() {
         .await
         .unwrap();
     assert_eq!(nullable.status().as_u16(), 200);
+    // `username`: minLength 1, maxLength 150; `email`: maxLength 254 (counted in characters).
+    let empty = patch(r#"{"username": ""}"#.to_owned(), json).await.unwrap();
+    check(empty, 400, "invalid_body").await;
+    let long = format!(r#"{{"username": "{}"}}"#, "é".repeat(151));
+    check(patch(long, json).await.unwrap(), 400, "invalid_body").await;
+    let longest = format!(r#"{{"username": "{}"}}"#, "é".repeat(150));
+    assert_eq!(patch(longest, json).await.unwrap().status().as_u16(), 200);
+    let email = format!(r#"{{"email": "{}@example.com"}}"#, "a".repeat(250));
+    let refused = patch(email, json).await.unwrap();
+    let detail = refused.text().await.unwrap();
+    assert!(
+        detail.contains("length 262 is outside the allowed ..=254"),
+        "{detail}"
+    );
     let test_provider = |body: &'static str| {
         http.post(url("/providers/all/test/"))
             .header("content-type", json)
@@ -1035,8 +1049,8 @@ async fn server_refuses_bad_bodies_and_parameters_with_json_errors() {
     .await
     .unwrap();
     assert_eq!(tagged.status().as_u16(), 200);
-    // One (accepted) patch reached the implementation; none of the refused requests did.
-    assert_eq!(service.patches.lock().unwrap().len(), 1);
+    // The accepted patches reached the implementation; none of the refused requests did.
+    assert_eq!(service.patches.lock().unwrap().len(), 2);
     service.patches.lock().unwrap().clear();
     // None of them reached the implementation.
     assert!(service.patches.lock().unwrap().is_empty());

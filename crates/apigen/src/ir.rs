@@ -111,6 +111,19 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly`: sent by the client only.
     pub write_only: bool,
+    /// The bounds a server checks when it decodes strictly.
+    pub bounds: Option<Bounds>,
+}
+
+/// Inclusive bounds on a property: its length for a string (`minLength`, `maxLength`), its
+/// number of items for an array (`minItems`, `maxItems`), its value for a number (`minimum`,
+/// `maximum`, exclusive ones made inclusive for integers). Only whole-number bounds are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// The least allowed.
+    pub min: Option<i64>,
+    /// The most allowed.
+    pub max: Option<i64>,
 }
 
 /// The four combinations of `required` and `nullable`.

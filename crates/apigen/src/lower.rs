@@ -19,7 +19,7 @@ use openapiv3::{
 use crate::config::Selection;
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
-    Additional, Api, AuthKind, AuthScheme, Body, Encoding, Enum, Field, Group, Operation,
+    Additional, Api, AuthKind, AuthScheme, Body, Bounds, Encoding, Enum, Field, Group, Operation,
     Pagination, Param, ParamLocation, PathSegment, Presence, Primitive, RequestBody, Response,
     Security, Status, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
@@ -104,6 +104,52 @@ impl Lowered {
             nullable: false,
         }
     }
+}
+
+/// The whole-number bounds of a string, array, integer or number schema (see [`Bounds`]).
+fn bounds_of(schema: &Schema) -> Option<Bounds> {
+    let count = |n: Option<usize>| n.and_then(|n| i64::try_from(n).ok());
+    let whole = |n: Option<f64>| {
+        n.filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+            // Whole and small enough to be exact.
+            .map(|n| n as i64)
+    };
+    let (min, max) = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => (count(s.min_length), count(s.max_length)),
+        SchemaKind::Type(Type::Array(a)) => (count(a.min_items), count(a.max_items)),
+        SchemaKind::Type(Type::Integer(i)) => (
+            i.minimum.map(|m| {
+                if i.exclusive_minimum {
+                    m.saturating_add(1)
+                } else {
+                    m
+                }
+            }),
+            i.maximum.map(|m| {
+                if i.exclusive_maximum {
+                    m.saturating_sub(1)
+                } else {
+                    m
+                }
+            }),
+        ),
+        SchemaKind::Type(Type::Number(n)) => (
+            whole(n.minimum.filter(|_| !n.exclusive_minimum)),
+            whole(n.maximum.filter(|_| !n.exclusive_maximum)),
+        ),
+        SchemaKind::Any(any) => (
+            count(any.min_length).or(count(any.min_items)),
+            count(any.max_length).or(count(any.max_items)),
+        ),
+        _ => (None, None),
+    };
+    // `minLength: 0` and the like bound nothing.
+    let numeric = matches!(
+        schema.schema_kind,
+        SchemaKind::Type(Type::Integer(_) | Type::Number(_))
+    );
+    let min = min.filter(|m| *m != 0 || numeric);
+    (min.is_some() || max.is_some()).then_some(Bounds { min, max })
 }
 
 /// The single `$ref` of an `allOf` that only wraps it to add `nullable`, `readOnly` or docs.
@@ -323,13 +369,14 @@ impl<'a> Lowerer<'a, '_> {
             let name = names.claim(naming::snake_name(wire));
             let context = format!("{type_name}{}", naming::type_name(wire));
             let lowered = self.type_of(property, &context, &field_pointer);
-            let (doc, read_only, write_only) = match property {
+            let (doc, read_only, write_only, bounds) = match property {
                 ReferenceOr::Item(schema) => (
                     non_empty(&schema.schema_data.description),
                     schema.schema_data.read_only,
                     schema.schema_data.write_only,
+                    bounds_of(schema),
                 ),
-                ReferenceOr::Reference { .. } => (None, false, false),
+                ReferenceOr::Reference { .. } => (None, false, false, None),
             };
             fields.push(Field {
                 name,
@@ -340,6 +387,7 @@ impl<'a> Lowerer<'a, '_> {
                 doc,
                 read_only,
                 write_only,
+                bounds,
             });
         }
         for name in required.iter().filter(|r| !properties.contains_key(*r)) {

@@ -432,10 +432,15 @@ pub struct GenericError {
 /// LDAPProvider Serializer
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapProviderRequest {
+    #[serde(
+        deserialize_with = "crate::__private::bounded_value::<_, _, 1, { i64::MAX }>"
+    )]
     pub name: ::std::string::String,
     /// DN under which objects are accessible.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
+    #[serde(
+        deserialize_with = "crate::__private::bounded_non_null::<_, _, 1, { i64::MAX }>"
+    )]
     pub base_dn: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
@@ -664,13 +669,18 @@ impl<'de> ::serde::Deserialize<'de> for ModelRequest {
 /// OAuth2Provider Serializer
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OAuth2ProviderRequest {
+    #[serde(
+        deserialize_with = "crate::__private::bounded_value::<_, _, 1, { i64::MAX }>"
+    )]
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub client_type: ::std::option::Option<crate::ClientTypeEnum>,
     /// Access codes not valid on or after current time + this value (Format: hours=1;minutes=2;seconds=3).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
+    #[serde(
+        deserialize_with = "crate::__private::bounded_non_null::<_, _, 1, { i64::MAX }>"
+    )]
     pub access_code_validity: ::std::option::Option<::std::string::String>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -696,7 +706,7 @@ pub struct Pagination {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PatchedUserRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
+    #[serde(deserialize_with = "crate::__private::bounded_non_null::<_, _, 1, 150>")]
     pub username: ::std::option::Option<::std::string::String>,
     /// User's display name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -705,23 +715,24 @@ pub struct PatchedUserRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub is_active: ::std::option::Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::__private::deserialize_some"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_some")]
     pub last_login: ::std::option::Option<
         ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
+    #[serde(
+        deserialize_with = "crate::__private::bounded_non_null::<_, _, 1, { i64::MAX }>"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub type_: ::std::option::Option<crate::UserTypeEnum>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
+    #[serde(
+        deserialize_with = "crate::__private::bounded_non_null::<_, _, { i64::MIN }, 254>"
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
@@ -884,11 +895,8 @@ pub struct SystemTask {
     pub duration: f64,
     pub status: crate::SystemTaskStatusEnum,
     pub messages: ::std::vec::Vec<crate::LogEvent>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::__private::deserialize_some"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_some")]
     pub expires: ::std::option::Option<
         ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     >,
@@ -995,17 +1003,17 @@ impl<'de> ::serde::Deserialize<'de> for SystemTaskStatusEnum {
 pub struct User {
     /// Read-only: sent by the server, ignored in requests.
     pub pk: i64,
+    #[serde(
+        deserialize_with = "crate::__private::bounded_value::<_, _, { i64::MIN }, 150>"
+    )]
     pub username: ::std::string::String,
     /// User's display name.
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
     pub is_active: ::std::option::Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::__private::deserialize_some"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::__private::deserialize_some")]
     pub last_login: ::std::option::Option<
         ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     >,
@@ -1323,6 +1331,129 @@ pub mod __private {
         E::custom(
             ::std::format_args!("the `{tag}` tag is missing or not one of {known:?}"),
         )
+    }
+    /// A value with a size that bounds apply to.
+    pub trait Measured {
+        /// What is measured, for messages.
+        const WHAT: &'static str;
+        /// The size, if there is a value.
+        fn measure(&self) -> ::std::option::Option<f64>;
+    }
+    impl Measured for ::std::string::String {
+        const WHAT: &'static str = "length";
+        fn measure(&self) -> ::std::option::Option<f64> {
+            ::std::option::Option::Some(self.chars().count() as f64)
+        }
+    }
+    impl<T> Measured for ::std::vec::Vec<T> {
+        const WHAT: &'static str = "number of items";
+        fn measure(&self) -> ::std::option::Option<f64> {
+            ::std::option::Option::Some(self.len() as f64)
+        }
+    }
+    impl Measured for i32 {
+        const WHAT: &'static str = "value";
+        fn measure(&self) -> ::std::option::Option<f64> {
+            ::std::option::Option::Some(f64::from(*self))
+        }
+    }
+    impl Measured for i64 {
+        const WHAT: &'static str = "value";
+        fn measure(&self) -> ::std::option::Option<f64> {
+            ::std::option::Option::Some(*self as f64)
+        }
+    }
+    impl Measured for f32 {
+        const WHAT: &'static str = "value";
+        fn measure(&self) -> ::std::option::Option<f64> {
+            ::std::option::Option::Some(f64::from(*self))
+        }
+    }
+    impl Measured for f64 {
+        const WHAT: &'static str = "value";
+        fn measure(&self) -> ::std::option::Option<f64> {
+            ::std::option::Option::Some(*self)
+        }
+    }
+    impl<T: Measured> Measured for ::std::option::Option<T> {
+        const WHAT: &'static str = T::WHAT;
+        fn measure(&self) -> ::std::option::Option<f64> {
+            self.as_ref().and_then(T::measure)
+        }
+    }
+    impl<T: Measured> Measured for &T {
+        const WHAT: &'static str = T::WHAT;
+        fn measure(&self) -> ::std::option::Option<f64> {
+            T::measure(self)
+        }
+    }
+    impl<T: Measured> Measured for ::std::boxed::Box<T> {
+        const WHAT: &'static str = T::WHAT;
+        fn measure(&self) -> ::std::option::Option<f64> {
+            T::measure(self)
+        }
+    }
+    /// In strict decoding, an error when `value` is outside `min..=max`.
+    pub fn check_bounds<T: Measured, E: ::serde::de::Error>(
+        value: &T,
+        min: i64,
+        max: i64,
+    ) -> ::std::result::Result<(), E> {
+        match value.measure() {
+            ::std::option::Option::Some(
+                size,
+            ) if strict() && (size < min as f64 || size > max as f64) => {
+                ::std::result::Result::Err(
+                    E::custom(
+                        ::std::format_args!(
+                            "{} {size} is outside the allowed {}..={}", T::WHAT, if min
+                            == i64::MIN { ::std::string::String::new() } else { min
+                            .to_string() }, if max == i64::MAX {
+                            ::std::string::String::new() } else { max.to_string() },
+                        ),
+                    ),
+                )
+            }
+            _ => ::std::result::Result::Ok(()),
+        }
+    }
+    /// A field with bounds.
+    pub fn bounded_value<'de, D, T, const MIN: i64, const MAX: i64>(
+        deserializer: D,
+    ) -> ::std::result::Result<T, D::Error>
+    where
+        T: ::serde::Deserialize<'de> + Measured,
+        D: ::serde::Deserializer<'de>,
+    {
+        let value = <T as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        check_bounds(&value, MIN, MAX)?;
+        ::std::result::Result::Ok(value)
+    }
+    /// An optional, non-nullable field with bounds (see [`deserialize_non_null`]).
+    pub fn bounded_non_null<'de, D, T, const MIN: i64, const MAX: i64>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+    where
+        T: ::serde::Deserialize<'de> + Measured,
+        D: ::serde::Deserializer<'de>,
+    {
+        let value = deserialize_non_null(deserializer)?;
+        check_bounds(&value, MIN, MAX)?;
+        ::std::result::Result::Ok(value)
+    }
+    /// An optional, nullable field with bounds (see [`deserialize_some`]).
+    pub fn bounded_some<'de, D, T, const MIN: i64, const MAX: i64>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+    where
+        T: ::serde::Deserialize<'de> + Measured,
+        D: ::serde::Deserializer<'de>,
+    {
+        let value: ::std::option::Option<::std::option::Option<T>> = deserialize_some(
+            deserializer,
+        )?;
+        check_bounds(&value.as_ref().and_then(::std::option::Option::as_ref), MIN, MAX)?;
+        ::std::result::Result::Ok(value)
     }
     /// Deserializes an optional field that is not nullable: a null reads as absent,
     /// except in strict decoding, where it is an error.

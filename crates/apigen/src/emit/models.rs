@@ -5,7 +5,8 @@ use quote::quote;
 
 use super::{doc, ident, paragraphs, type_tokens, uses_binary};
 use crate::ir::{
-    Api, Enum, Field, Operation, ParamLocation, Presence, Struct, TypeDef, TypeKind, Union,
+    Api, Enum, Field, Operation, ParamLocation, Presence, Primitive, Struct, TypeDef, TypeKind,
+    TypeRef, Union,
 };
 
 /// The models crate's `generated` module.
@@ -314,7 +315,39 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
         doc: description,
         read_only,
         write_only,
+        bounds,
     } = field;
+    // Bounds are checked where the value has a length, a number of items or a numeric value.
+    let measured = match ty {
+        TypeRef::Nullable(inner) => inner.as_ref(),
+        other => other,
+    };
+    let measured = matches!(
+        measured,
+        TypeRef::Vec(_)
+            | TypeRef::Primitive(
+                Primitive::String
+                    | Primitive::I32
+                    | Primitive::I64
+                    | Primitive::F32
+                    | Primitive::F64
+            )
+    );
+    let bounds = bounds.filter(|_| measured).map(|b| {
+        let bound = |n: Option<i64>, absent: &str| match n {
+            Some(n) if n < 0 => format!("{{ {n} }}"),
+            Some(n) => n.to_string(),
+            None => format!("{{ i64::{absent} }}"),
+        };
+        format!("{}, {}", bound(b.min, "MIN"), bound(b.max, "MAX"))
+    });
+    let with = |helper: &str| {
+        let path = match &bounds {
+            Some(bounds) => format!("crate::__private::bounded_{helper}::<_, _, {bounds}>"),
+            None => format!("crate::__private::deserialize_{helper}"),
+        };
+        quote!(#[serde(deserialize_with = #path)])
+    };
     let name = ident(name);
     let mut ty = type_tokens(ty, models);
     if *boxed {
@@ -328,26 +361,32 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
     let docs = doc(paragraphs([description.as_deref(), access]).as_deref());
     let rename = (name != wire_name.as_str()).then(|| quote!(#[serde(rename = #wire_name)]));
     let (attrs, ty) = match presence {
-        Presence::Required => (None, ty),
-        Presence::RequiredNullable => (None, quote!(::std::option::Option<#ty>)),
-        Presence::Optional => (
-            // Two attributes rather than one: each fits on a line.
-            Some(quote! {
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-                #[serde(deserialize_with = "crate::__private::deserialize_non_null")]
-            }),
+        Presence::Required => (bounds.is_some().then(|| with("value")), ty),
+        Presence::RequiredNullable => (
+            bounds.is_some().then(|| with("value")),
             quote!(::std::option::Option<#ty>),
         ),
-        Presence::OptionalNullable => (
-            Some(quote! {
-                #[serde(
-                    default,
-                    skip_serializing_if = "::std::option::Option::is_none",
-                    deserialize_with = "crate::__private::deserialize_some"
-                )]
-            }),
-            quote!(::std::option::Option<::std::option::Option<#ty>>),
-        ),
+        Presence::Optional => {
+            let with = with("non_null");
+            // Two attributes rather than one: each fits on a line.
+            (
+                Some(quote! {
+                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                    #with
+                }),
+                quote!(::std::option::Option<#ty>),
+            )
+        }
+        Presence::OptionalNullable => {
+            let with = with("some");
+            (
+                Some(quote! {
+                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                    #with
+                }),
+                quote!(::std::option::Option<::std::option::Option<#ty>>),
+            )
+        }
     };
     quote! {
         #docs
@@ -445,6 +484,13 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
 
 /// Helpers the derived serde code calls; not part of the crate's API.
 fn private_module() -> TokenStream {
+    let numbers = [quote!(i32), quote!(i64), quote!(f32), quote!(f64)];
+    let as_f64 = [
+        quote!(f64::from(*self)),
+        quote!(*self as f64),
+        quote!(f64::from(*self)),
+        quote!(*self),
+    ];
     quote! {
         #[doc(hidden)]
         pub mod __private {
@@ -493,6 +539,106 @@ fn private_module() -> TokenStream {
             /// The error for a union value whose tag is missing or unknown, in strict decoding.
             pub fn unknown_tag<E: ::serde::de::Error>(tag: &str, known: &[&str]) -> E {
                 E::custom(::std::format_args!("the `{tag}` tag is missing or not one of {known:?}"))
+            }
+
+            /// A value with a size that bounds apply to.
+            pub trait Measured {
+                /// What is measured, for messages.
+                const WHAT: &'static str;
+                /// The size, if there is a value.
+                fn measure(&self) -> ::std::option::Option<f64>;
+            }
+
+            impl Measured for ::std::string::String {
+                const WHAT: &'static str = "length";
+                fn measure(&self) -> ::std::option::Option<f64> {
+                    ::std::option::Option::Some(self.chars().count() as f64)
+                }
+            }
+
+            impl<T> Measured for ::std::vec::Vec<T> {
+                const WHAT: &'static str = "number of items";
+                fn measure(&self) -> ::std::option::Option<f64> {
+                    ::std::option::Option::Some(self.len() as f64)
+                }
+            }
+
+            #(
+                impl Measured for #numbers {
+                    const WHAT: &'static str = "value";
+                    fn measure(&self) -> ::std::option::Option<f64> {
+                        ::std::option::Option::Some(#as_f64)
+                    }
+                }
+            )*
+
+            impl<T: Measured> Measured for ::std::option::Option<T> {
+                const WHAT: &'static str = T::WHAT;
+                fn measure(&self) -> ::std::option::Option<f64> {
+                    self.as_ref().and_then(T::measure)
+                }
+            }
+
+            impl<T: Measured> Measured for &T {
+                const WHAT: &'static str = T::WHAT;
+                fn measure(&self) -> ::std::option::Option<f64> {
+                    T::measure(self)
+                }
+            }
+
+            impl<T: Measured> Measured for ::std::boxed::Box<T> {
+                const WHAT: &'static str = T::WHAT;
+                fn measure(&self) -> ::std::option::Option<f64> {
+                    T::measure(self)
+                }
+            }
+
+            /// In strict decoding, an error when `value` is outside `min..=max`.
+            pub fn check_bounds<T: Measured, E: ::serde::de::Error>(value: &T, min: i64, max: i64) -> ::std::result::Result<(), E> {
+                match value.measure() {
+                    ::std::option::Option::Some(size) if strict() && (size < min as f64 || size > max as f64) => {
+                        ::std::result::Result::Err(E::custom(::std::format_args!(
+                            "{} {size} is outside the allowed {}..={}",
+                            T::WHAT,
+                            if min == i64::MIN { ::std::string::String::new() } else { min.to_string() },
+                            if max == i64::MAX { ::std::string::String::new() } else { max.to_string() },
+                        )))
+                    }
+                    _ => ::std::result::Result::Ok(()),
+                }
+            }
+
+            /// A field with bounds.
+            pub fn bounded_value<'de, D, T, const MIN: i64, const MAX: i64>(deserializer: D) -> ::std::result::Result<T, D::Error>
+            where
+                T: ::serde::Deserialize<'de> + Measured,
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = <T as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                check_bounds(&value, MIN, MAX)?;
+                ::std::result::Result::Ok(value)
+            }
+
+            /// An optional, non-nullable field with bounds (see [`deserialize_non_null`]).
+            pub fn bounded_non_null<'de, D, T, const MIN: i64, const MAX: i64>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            where
+                T: ::serde::Deserialize<'de> + Measured,
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = deserialize_non_null(deserializer)?;
+                check_bounds(&value, MIN, MAX)?;
+                ::std::result::Result::Ok(value)
+            }
+
+            /// An optional, nullable field with bounds (see [`deserialize_some`]).
+            pub fn bounded_some<'de, D, T, const MIN: i64, const MAX: i64>(deserializer: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+            where
+                T: ::serde::Deserialize<'de> + Measured,
+                D: ::serde::Deserializer<'de>,
+            {
+                let value: ::std::option::Option<::std::option::Option<T>> = deserialize_some(deserializer)?;
+                check_bounds(&value.as_ref().and_then(::std::option::Option::as_ref), MIN, MAX)?;
+                ::std::result::Result::Ok(value)
             }
 
             /// Deserializes an optional field that is not nullable: a null reads as absent,
