@@ -172,9 +172,13 @@ fn findings(report: &Value) -> Vec<(String, String)> {
 fn install(root: &Path) -> Result<PathBuf> {
     let venv = root.join("target/conformance/venv");
     let st = venv.join("bin/st");
-    if st.exists() {
+    let requirements = std::fs::read_to_string(root.join("conformance/requirements.txt"))?;
+    // The requirements the environment was built from: a changed pin rebuilds it.
+    let installed = venv.join("requirements.txt");
+    if st.exists() && std::fs::read_to_string(&installed).is_ok_and(|r| r == requirements) {
         return Ok(st);
     }
+    let _ = std::fs::remove_dir_all(&venv);
     let status = Command::new("python3")
         .args(["-m", "venv"])
         .arg(&venv)
@@ -191,6 +195,7 @@ fn install(root: &Path) -> Result<PathBuf> {
     if !status.success() || !st.exists() {
         bail!("installing conformance/requirements.txt failed");
     }
+    std::fs::write(&installed, requirements)?;
     Ok(st)
 }
 
