@@ -1164,3 +1164,16 @@ fn strict_decoding_is_scoped_to_its_closure() {
     assert!(panicked.is_err());
     assert!(serde_json::from_str::<UserTypeEnum>(robot).is_ok());
 }
+
+#[test]
+fn binary_is_a_json_string_when_it_is_text_and_bytes_otherwise() {
+    use authentik_models::Binary;
+    let text = Binary::new("version: 1\n");
+    assert_eq!(serde_json::to_string(&text).unwrap(), r#""version: 1\n""#);
+    let bytes = Binary::new(vec![0xff, 0, 7]);
+    assert_eq!(serde_json::to_string(&bytes).unwrap(), "[255,0,7]");
+    for value in [text, bytes] {
+        let json = serde_json::to_string(&value).unwrap();
+        assert_eq!(serde_json::from_str::<Binary>(&json).unwrap(), value);
+    }
+}

@@ -1141,8 +1141,9 @@ pub struct ValidationError {
 }
 /// Raw bytes (`format: binary`), such as a file sent as one part of a multipart body.
 ///
-/// In JSON (where OpenAPI gives `binary` no meaning) it is written as an array of byte
-/// values and read from such an array or from a string.
+/// In JSON (where a `binary` schema is still `type: string`) it is written as a string
+/// when the bytes are UTF-8, and otherwise as an array of byte values, so that no byte
+/// is lost; it is read from either.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Binary {
     /// The contents.
@@ -1183,7 +1184,10 @@ impl ::serde::Serialize for Binary {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(&self.bytes)
+        match ::std::str::from_utf8(&self.bytes) {
+            ::std::result::Result::Ok(text) => serializer.serialize_str(text),
+            ::std::result::Result::Err(_) => serializer.serialize_bytes(&self.bytes),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Binary {
