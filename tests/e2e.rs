@@ -1031,6 +1031,16 @@ async fn server_refuses_bad_bodies_and_parameters_with_json_errors() {
         detail.contains("length 262 is outside the allowed ..=254"),
         "{detail}"
     );
+    // `email` is `format: email`.
+    for not_email in ["", "user", "a b@example.com", "@example.com"] {
+        let body = serde_json::json!({ "email": not_email }).to_string();
+        let refused = patch(body, json).await.unwrap();
+        assert_eq!(refused.status().as_u16(), 400, "{not_email:?}");
+        let detail = refused.text().await.unwrap();
+        assert!(detail.contains("is not an email address"), "{detail}");
+    }
+    let email = patch(r#"{"email": "user@example.com"}"#.to_owned(), json);
+    assert_eq!(email.await.unwrap().status().as_u16(), 200);
     let test_provider = |body: &'static str| {
         http.post(url("/providers/all/test/"))
             .header("content-type", json)
@@ -1050,7 +1060,7 @@ async fn server_refuses_bad_bodies_and_parameters_with_json_errors() {
     .unwrap();
     assert_eq!(tagged.status().as_u16(), 200);
     // The accepted patches reached the implementation; none of the refused requests did.
-    assert_eq!(service.patches.lock().unwrap().len(), 2);
+    assert_eq!(service.patches.lock().unwrap().len(), 3);
     service.patches.lock().unwrap().clear();
     // None of them reached the implementation.
     assert!(service.patches.lock().unwrap().is_empty());

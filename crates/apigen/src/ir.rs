@@ -111,19 +111,31 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly`: sent by the client only.
     pub write_only: bool,
-    /// The bounds a server checks when it decodes strictly.
-    pub bounds: Option<Bounds>,
+    /// What a server checks when it decodes strictly.
+    pub checks: Option<Checks>,
 }
 
-/// Inclusive bounds on a property: its length for a string (`minLength`, `maxLength`), its
-/// number of items for an array (`minItems`, `maxItems`), its value for a number (`minimum`,
-/// `maximum`, exclusive ones made inclusive for integers). Only whole-number bounds are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Bounds {
+/// What a server checks of a property when it decodes strictly: inclusive bounds on its length
+/// for a string (`minLength`, `maxLength`), its number of items for an array (`minItems`,
+/// `maxItems`) or its value for a number (`minimum`, `maximum`, exclusive ones made inclusive
+/// for integers; only whole-number bounds are kept), and a rule on a string's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checks {
     /// The least allowed.
     pub min: Option<i64>,
     /// The most allowed.
     pub max: Option<i64>,
+    /// The rule a string follows.
+    pub text: Option<TextRule>,
+}
+
+/// A rule on a string's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextRule {
+    /// A `format` with a check: `email`, `uri`, `ipv4` or `ipv6`.
+    Format(String),
+    /// A `pattern` (which takes precedence over the format), as written in the document.
+    Pattern(String),
 }
 
 /// The four combinations of `required` and `nullable`.

@@ -19,9 +19,9 @@ use openapiv3::{
 use crate::config::Selection;
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
-    Additional, Api, AuthKind, AuthScheme, Body, Bounds, Encoding, Enum, Field, Group, Operation,
+    Additional, Api, AuthKind, AuthScheme, Body, Checks, Encoding, Enum, Field, Group, Operation,
     Pagination, Param, ParamLocation, PathSegment, Presence, Primitive, RequestBody, Response,
-    Security, Status, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
+    Security, Status, Struct, TextRule, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
 use crate::naming::{self, Namespace};
 use crate::resolve::{self, Components, Selected};
@@ -106,8 +106,8 @@ impl Lowered {
     }
 }
 
-/// The whole-number bounds of a string, array, integer or number schema (see [`Bounds`]).
-fn bounds_of(schema: &Schema) -> Option<Bounds> {
+/// What a strict decoder checks of a string, array, integer or number schema (see [`Checks`]).
+fn checks_of(schema: &Schema) -> Option<Checks> {
     let count = |n: Option<usize>| n.and_then(|n| i64::try_from(n).ok());
     let whole = |n: Option<f64>| {
         n.filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
@@ -149,7 +149,22 @@ fn bounds_of(schema: &Schema) -> Option<Bounds> {
         SchemaKind::Type(Type::Integer(_) | Type::Number(_))
     );
     let min = min.filter(|m| *m != 0 || numeric);
-    (min.is_some() || max.is_some()).then_some(Bounds { min, max })
+    let text = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => match (&s.pattern, &s.format) {
+            // A pattern the checker's regex engine does not read is not checked.
+            (Some(pattern), _) if regex_lite::Regex::new(pattern).is_ok() => {
+                Some(TextRule::Pattern(pattern.clone()))
+            }
+            (_, VariantOrUnknownOrEmpty::Unknown(format))
+                if matches!(format.as_str(), "email" | "uri" | "ipv4" | "ipv6") =>
+            {
+                Some(TextRule::Format(format.clone()))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    (min.is_some() || max.is_some() || text.is_some()).then_some(Checks { min, max, text })
 }
 
 /// The single `$ref` of an `allOf` that only wraps it to add `nullable`, `readOnly` or docs.
@@ -369,12 +384,12 @@ impl<'a> Lowerer<'a, '_> {
             let name = names.claim(naming::snake_name(wire));
             let context = format!("{type_name}{}", naming::type_name(wire));
             let lowered = self.type_of(property, &context, &field_pointer);
-            let (doc, read_only, write_only, bounds) = match property {
+            let (doc, read_only, write_only, checks) = match property {
                 ReferenceOr::Item(schema) => (
                     non_empty(&schema.schema_data.description),
                     schema.schema_data.read_only,
                     schema.schema_data.write_only,
-                    bounds_of(schema),
+                    checks_of(schema),
                 ),
                 ReferenceOr::Reference { .. } => (None, false, false, None),
             };
@@ -387,7 +402,7 @@ impl<'a> Lowerer<'a, '_> {
                 doc,
                 read_only,
                 write_only,
-                bounds,
+                checks,
             });
         }
         for name in required.iter().filter(|r| !properties.contains_key(*r)) {

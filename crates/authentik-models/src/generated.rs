@@ -433,13 +433,13 @@ pub struct GenericError {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapProviderRequest {
     #[serde(
-        deserialize_with = "crate::__private::bounded_value::<_, _, 1, { i64::MAX }>"
+        deserialize_with = "crate::__private::checked_value::<_, _, 1, { i64::MAX }, crate::__private::AnyText>"
     )]
     pub name: ::std::string::String,
     /// DN under which objects are accessible.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(
-        deserialize_with = "crate::__private::bounded_non_null::<_, _, 1, { i64::MAX }>"
+        deserialize_with = "crate::__private::checked_non_null::<_, _, 1, { i64::MAX }, crate::__private::AnyText>"
     )]
     pub base_dn: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -670,7 +670,7 @@ impl<'de> ::serde::Deserialize<'de> for ModelRequest {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OAuth2ProviderRequest {
     #[serde(
-        deserialize_with = "crate::__private::bounded_value::<_, _, 1, { i64::MAX }>"
+        deserialize_with = "crate::__private::checked_value::<_, _, 1, { i64::MAX }, crate::__private::AnyText>"
     )]
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -679,7 +679,7 @@ pub struct OAuth2ProviderRequest {
     /// Access codes not valid on or after current time + this value (Format: hours=1;minutes=2;seconds=3).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(
-        deserialize_with = "crate::__private::bounded_non_null::<_, _, 1, { i64::MAX }>"
+        deserialize_with = "crate::__private::checked_non_null::<_, _, 1, { i64::MAX }, crate::__private::AnyText>"
     )]
     pub access_code_validity: ::std::option::Option<::std::string::String>,
 }
@@ -706,7 +706,9 @@ pub struct Pagination {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PatchedUserRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "crate::__private::bounded_non_null::<_, _, 1, 150>")]
+    #[serde(
+        deserialize_with = "crate::__private::checked_non_null::<_, _, 1, 150, crate::__private::AnyText>"
+    )]
     pub username: ::std::option::Option<::std::string::String>,
     /// User's display name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -722,7 +724,7 @@ pub struct PatchedUserRequest {
     >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(
-        deserialize_with = "crate::__private::bounded_non_null::<_, _, 1, { i64::MAX }>"
+        deserialize_with = "crate::__private::checked_non_null::<_, _, 1, { i64::MAX }, crate::__private::AnyText>"
     )]
     pub path: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
@@ -731,7 +733,7 @@ pub struct PatchedUserRequest {
     pub type_: ::std::option::Option<crate::UserTypeEnum>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(
-        deserialize_with = "crate::__private::bounded_non_null::<_, _, { i64::MIN }, 254>"
+        deserialize_with = "crate::__private::checked_non_null::<_, _, { i64::MIN }, 254, crate::__private::Email>"
     )]
     pub email: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1004,7 +1006,7 @@ pub struct User {
     /// Read-only: sent by the server, ignored in requests.
     pub pk: i64,
     #[serde(
-        deserialize_with = "crate::__private::bounded_value::<_, _, { i64::MIN }, 150>"
+        deserialize_with = "crate::__private::checked_value::<_, _, { i64::MIN }, 150, crate::__private::AnyText>"
     )]
     pub username: ::std::string::String,
     /// User's display name.
@@ -1342,11 +1344,18 @@ pub mod __private {
         const WHAT: &'static str;
         /// The size, if there is a value.
         fn measure(&self) -> ::std::option::Option<f64>;
+        /// The text, for a string.
+        fn text(&self) -> ::std::option::Option<&str> {
+            ::std::option::Option::None
+        }
     }
     impl Measured for ::std::string::String {
         const WHAT: &'static str = "length";
         fn measure(&self) -> ::std::option::Option<f64> {
             ::std::option::Option::Some(self.chars().count() as f64)
+        }
+        fn text(&self) -> ::std::option::Option<&str> {
+            ::std::option::Option::Some(self)
         }
     }
     impl<T> Measured for ::std::vec::Vec<T> {
@@ -1384,11 +1393,17 @@ pub mod __private {
         fn measure(&self) -> ::std::option::Option<f64> {
             self.as_ref().and_then(T::measure)
         }
+        fn text(&self) -> ::std::option::Option<&str> {
+            self.as_ref().and_then(T::text)
+        }
     }
     impl<T: Measured> Measured for &T {
         const WHAT: &'static str = T::WHAT;
         fn measure(&self) -> ::std::option::Option<f64> {
             T::measure(self)
+        }
+        fn text(&self) -> ::std::option::Option<&str> {
+            T::text(self)
         }
     }
     impl<T: Measured> Measured for ::std::boxed::Box<T> {
@@ -1396,33 +1411,105 @@ pub mod __private {
         fn measure(&self) -> ::std::option::Option<f64> {
             T::measure(self)
         }
+        fn text(&self) -> ::std::option::Option<&str> {
+            T::text(self)
+        }
     }
-    /// In strict decoding, an error when `value` is outside `min..=max`.
-    pub fn check_bounds<T: Measured, E: ::serde::de::Error>(
+    /// A rule on the text of a string.
+    pub trait TextRule {
+        /// What the rule wants, for messages.
+        const WHAT: &'static str;
+        /// Whether `text` follows the rule.
+        fn allows(text: &str) -> bool;
+    }
+    /// No rule.
+    pub struct AnyText;
+    impl TextRule for AnyText {
+        const WHAT: &'static str = "any text";
+        fn allows(_: &str) -> bool {
+            true
+        }
+    }
+    /// `format: email`: one `@` between a local part and a domain, no spaces.
+    pub struct Email;
+    impl TextRule for Email {
+        const WHAT: &'static str = "an email address";
+        fn allows(text: &str) -> bool {
+            text
+                .split_once('@')
+                .is_some_and(|(local, domain)| {
+                    !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+                }) && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+    }
+    /// `format: uri`: a scheme, a colon, and no spaces.
+    pub struct Uri;
+    impl TextRule for Uri {
+        const WHAT: &'static str = "a URI";
+        fn allows(text: &str) -> bool {
+            text
+                .split_once(':')
+                .is_some_and(|(scheme, _)| {
+                    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && scheme
+                            .chars()
+                            .all(|c| {
+                                c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')
+                            })
+                }) && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+    }
+    /// `format: ipv4`.
+    pub struct Ipv4;
+    impl TextRule for Ipv4 {
+        const WHAT: &'static str = "an IPv4 address";
+        fn allows(text: &str) -> bool {
+            text.parse::<::std::net::Ipv4Addr>().is_ok()
+        }
+    }
+    /// `format: ipv6`.
+    pub struct Ipv6;
+    impl TextRule for Ipv6 {
+        const WHAT: &'static str = "an IPv6 address";
+        fn allows(text: &str) -> bool {
+            text.parse::<::std::net::Ipv6Addr>().is_ok()
+        }
+    }
+    /// In strict decoding, an error when `value` is outside `min..=max` or its text does
+    /// not follow `R`.
+    pub fn check<T: Measured, R: TextRule, E: ::serde::de::Error>(
         value: &T,
         min: i64,
         max: i64,
     ) -> ::std::result::Result<(), E> {
-        match value.measure() {
-            ::std::option::Option::Some(
-                size,
-            ) if strict() && (size < min as f64 || size > max as f64) => {
-                ::std::result::Result::Err(
-                    E::custom(
-                        ::std::format_args!(
-                            "{} {size} is outside the allowed {}..={}", T::WHAT, if min
-                            == i64::MIN { ::std::string::String::new() } else { min
-                            .to_string() }, if max == i64::MAX {
-                            ::std::string::String::new() } else { max.to_string() },
-                        ),
+        if !strict() {
+            return ::std::result::Result::Ok(());
+        }
+        if let ::std::option::Option::Some(size) = value.measure()
+            && (size < min as f64 || size > max as f64)
+        {
+            return ::std::result::Result::Err(
+                E::custom(
+                    ::std::format_args!(
+                        "{} {size} is outside the allowed {}..={}", T::WHAT, if min ==
+                        i64::MIN { ::std::string::String::new() } else { min.to_string()
+                        }, if max == i64::MAX { ::std::string::String::new() } else { max
+                        .to_string() },
                     ),
+                ),
+            );
+        }
+        match value.text() {
+            ::std::option::Option::Some(text) if !R::allows(text) => {
+                ::std::result::Result::Err(
+                    E::custom(::std::format_args!("{text:?} is not {}", R::WHAT)),
                 )
             }
             _ => ::std::result::Result::Ok(()),
         }
     }
-    /// A field with bounds.
-    pub fn bounded_value<'de, D, T, const MIN: i64, const MAX: i64>(
+    /// A field with checks.
+    pub fn checked_value<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule>(
         deserializer: D,
     ) -> ::std::result::Result<T, D::Error>
     where
@@ -1430,11 +1517,11 @@ pub mod __private {
         D: ::serde::Deserializer<'de>,
     {
         let value = <T as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        check_bounds(&value, MIN, MAX)?;
+        check::<_, R, _>(&value, MIN, MAX)?;
         ::std::result::Result::Ok(value)
     }
-    /// An optional, non-nullable field with bounds (see [`deserialize_non_null`]).
-    pub fn bounded_non_null<'de, D, T, const MIN: i64, const MAX: i64>(
+    /// An optional, non-nullable field with checks (see [`deserialize_non_null`]).
+    pub fn checked_non_null<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule>(
         deserializer: D,
     ) -> ::std::result::Result<::std::option::Option<T>, D::Error>
     where
@@ -1442,11 +1529,11 @@ pub mod __private {
         D: ::serde::Deserializer<'de>,
     {
         let value = deserialize_non_null(deserializer)?;
-        check_bounds(&value, MIN, MAX)?;
+        check::<_, R, _>(&value, MIN, MAX)?;
         ::std::result::Result::Ok(value)
     }
-    /// An optional, nullable field with bounds (see [`deserialize_some`]).
-    pub fn bounded_some<'de, D, T, const MIN: i64, const MAX: i64>(
+    /// An optional, nullable field with checks (see [`deserialize_some`]).
+    pub fn checked_some<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule>(
         deserializer: D,
     ) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
     where
@@ -1456,7 +1543,11 @@ pub mod __private {
         let value: ::std::option::Option<::std::option::Option<T>> = deserialize_some(
             deserializer,
         )?;
-        check_bounds(&value.as_ref().and_then(::std::option::Option::as_ref), MIN, MAX)?;
+        check::<
+            _,
+            R,
+            _,
+        >(&value.as_ref().and_then(::std::option::Option::as_ref), MIN, MAX)?;
         ::std::result::Result::Ok(value)
     }
     /// Deserializes an optional field that is not nullable: a null reads as absent,

@@ -1,26 +1,20 @@
 //! The models crate: one serde type per named schema, usable without any HTTP stack.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::{doc, ident, paragraphs, type_tokens, uses_binary};
 use crate::ir::{
-    Api, Enum, Field, Operation, ParamLocation, Presence, Primitive, Struct, TypeDef, TypeKind,
-    TypeRef, Union,
+    Api, Enum, Field, Operation, ParamLocation, Presence, Primitive, Struct, TextRule, TypeDef,
+    TypeKind, TypeRef, Union,
 };
 
 /// The models crate's `generated` module.
 pub fn emit(api: &Api) -> TokenStream {
     let models = quote!(crate);
     let types = api.types.iter().map(|def| emit_type(def, &models));
-    let needs_private = api.types.iter().any(|def| match &def.kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .any(|f| f.presence == Presence::OptionalNullable),
-        _ => false,
-    });
-    let private = needs_private.then(private_module);
+    // Always there: the server calls `strictly`, and optional fields, enums and unions use it.
+    let private = private_module(&patterns(api));
     let binary = uses_binary(api).then(binary_type);
     let params = emit_params(api);
     quote! {
@@ -319,15 +313,16 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
         doc: description,
         read_only,
         write_only,
-        bounds,
+        checks,
     } = field;
-    // Bounds are checked where the value has a length, a number of items or a numeric value.
-    let measured = match ty {
+    // Bounds apply where the value has a length, a number of items or a numeric value; text
+    // rules where it is a string.
+    let inner = match ty {
         TypeRef::Nullable(inner) => inner.as_ref(),
         other => other,
     };
     let measured = matches!(
-        measured,
+        inner,
         TypeRef::Vec(_)
             | TypeRef::Primitive(
                 Primitive::String
@@ -337,17 +332,27 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
                     | Primitive::F64
             )
     );
-    let bounds = bounds.filter(|_| measured).map(|b| {
+    let text = matches!(inner, TypeRef::Primitive(Primitive::String));
+    let checks = checks.as_ref().filter(|_| measured).and_then(|c| {
+        let rule = c.text.as_ref().filter(|_| text).map(rule_marker);
+        if c.min.is_none() && c.max.is_none() && rule.is_none() {
+            return None;
+        }
         let bound = |n: Option<i64>, absent: &str| match n {
             Some(n) if n < 0 => format!("{{ {n} }}"),
             Some(n) => n.to_string(),
             None => format!("{{ i64::{absent} }}"),
         };
-        format!("{}, {}", bound(b.min, "MIN"), bound(b.max, "MAX"))
+        Some(format!(
+            "{}, {}, crate::__private::{}",
+            bound(c.min, "MIN"),
+            bound(c.max, "MAX"),
+            rule.unwrap_or_else(|| "AnyText".to_owned())
+        ))
     });
     let with = |helper: &str| {
-        let path = match &bounds {
-            Some(bounds) => format!("crate::__private::bounded_{helper}::<_, _, {bounds}>"),
+        let path = match &checks {
+            Some(checks) => format!("crate::__private::checked_{helper}::<_, _, {checks}>"),
             None => format!("crate::__private::deserialize_{helper}"),
         };
         quote!(#[serde(deserialize_with = #path)])
@@ -365,9 +370,9 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
     let docs = doc(paragraphs([description.as_deref(), access]).as_deref());
     let rename = (name != wire_name.as_str()).then(|| quote!(#[serde(rename = #wire_name)]));
     let (attrs, ty) = match presence {
-        Presence::Required => (bounds.is_some().then(|| with("value")), ty),
+        Presence::Required => (checks.is_some().then(|| with("value")), ty),
         Presence::RequiredNullable => (
-            bounds.is_some().then(|| with("value")),
+            checks.is_some().then(|| with("value")),
             quote!(::std::option::Option<#ty>),
         ),
         Presence::Optional => {
@@ -486,8 +491,54 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
     }
 }
 
+/// The name of the marker type for a text rule in `__private`.
+fn rule_marker(rule: &TextRule) -> String {
+    match rule {
+        TextRule::Format(format) => match format.as_str() {
+            "email" => "Email",
+            "uri" => "Uri",
+            "ipv4" => "Ipv4",
+            _ => "Ipv6",
+        }
+        .to_owned(),
+        TextRule::Pattern(pattern) => pattern_marker(pattern),
+    }
+}
+
+/// `Pattern` and a hash of the pattern: the same name wherever the pattern appears, with no
+/// table to share between the tasks that emit the types.
+fn pattern_marker(pattern: &str) -> String {
+    // FNV-1a, 64 bits.
+    let hash = pattern
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("Pattern{hash:016x}")
+}
+
+/// Every pattern a field checks, with its marker type's name.
+fn patterns(api: &Api) -> std::collections::BTreeMap<String, String> {
+    api.types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|field| match field.checks.as_ref()?.text.as_ref()? {
+            TextRule::Pattern(pattern) => Some((pattern.clone(), pattern_marker(pattern))),
+            TextRule::Format(_) => None,
+        })
+        .collect()
+}
+
 /// Helpers the derived serde code calls; not part of the crate's API.
-fn private_module() -> TokenStream {
+fn private_module(patterns: &std::collections::BTreeMap<String, String>) -> TokenStream {
+    let pattern_names: Vec<Ident> = patterns.values().map(|name| ident(name)).collect();
+    let pattern_docs = patterns.keys().map(|p| format!(" `pattern: {p}`"));
+    let pattern_whats = patterns.keys().map(|p| format!("matching `{p}`"));
+    let patterns = patterns.keys();
     let numbers = [quote!(i32), quote!(i64), quote!(f32), quote!(f64)];
     let as_f64 = [
         quote!(f64::from(*self)),
@@ -551,12 +602,19 @@ fn private_module() -> TokenStream {
                 const WHAT: &'static str;
                 /// The size, if there is a value.
                 fn measure(&self) -> ::std::option::Option<f64>;
+                /// The text, for a string.
+                fn text(&self) -> ::std::option::Option<&str> {
+                    ::std::option::Option::None
+                }
             }
 
             impl Measured for ::std::string::String {
                 const WHAT: &'static str = "length";
                 fn measure(&self) -> ::std::option::Option<f64> {
                     ::std::option::Option::Some(self.chars().count() as f64)
+                }
+                fn text(&self) -> ::std::option::Option<&str> {
+                    ::std::option::Option::Some(self)
                 }
             }
 
@@ -581,12 +639,18 @@ fn private_module() -> TokenStream {
                 fn measure(&self) -> ::std::option::Option<f64> {
                     self.as_ref().and_then(T::measure)
                 }
+                fn text(&self) -> ::std::option::Option<&str> {
+                    self.as_ref().and_then(T::text)
+                }
             }
 
             impl<T: Measured> Measured for &T {
                 const WHAT: &'static str = T::WHAT;
                 fn measure(&self) -> ::std::option::Option<f64> {
                     T::measure(self)
+                }
+                fn text(&self) -> ::std::option::Option<&str> {
+                    T::text(self)
                 }
             }
 
@@ -595,53 +659,143 @@ fn private_module() -> TokenStream {
                 fn measure(&self) -> ::std::option::Option<f64> {
                     T::measure(self)
                 }
+                fn text(&self) -> ::std::option::Option<&str> {
+                    T::text(self)
+                }
             }
 
-            /// In strict decoding, an error when `value` is outside `min..=max`.
-            pub fn check_bounds<T: Measured, E: ::serde::de::Error>(value: &T, min: i64, max: i64) -> ::std::result::Result<(), E> {
-                match value.measure() {
-                    ::std::option::Option::Some(size) if strict() && (size < min as f64 || size > max as f64) => {
-                        ::std::result::Result::Err(E::custom(::std::format_args!(
-                            "{} {size} is outside the allowed {}..={}",
-                            T::WHAT,
-                            if min == i64::MIN { ::std::string::String::new() } else { min.to_string() },
-                            if max == i64::MAX { ::std::string::String::new() } else { max.to_string() },
-                        )))
+            /// A rule on the text of a string.
+            pub trait TextRule {
+                /// What the rule wants, for messages.
+                const WHAT: &'static str;
+                /// Whether `text` follows the rule.
+                fn allows(text: &str) -> bool;
+            }
+
+            /// No rule.
+            pub struct AnyText;
+
+            impl TextRule for AnyText {
+                const WHAT: &'static str = "any text";
+                fn allows(_: &str) -> bool {
+                    true
+                }
+            }
+
+            /// `format: email`: one `@` between a local part and a domain, no spaces.
+            pub struct Email;
+
+            impl TextRule for Email {
+                const WHAT: &'static str = "an email address";
+                fn allows(text: &str) -> bool {
+                    text.split_once('@').is_some_and(|(local, domain)| {
+                        !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+                    }) && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+                }
+            }
+
+            /// `format: uri`: a scheme, a colon, and no spaces.
+            pub struct Uri;
+
+            impl TextRule for Uri {
+                const WHAT: &'static str = "a URI";
+                fn allows(text: &str) -> bool {
+                    text.split_once(':').is_some_and(|(scheme, _)| {
+                        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                    }) && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+                }
+            }
+
+            /// `format: ipv4`.
+            pub struct Ipv4;
+
+            impl TextRule for Ipv4 {
+                const WHAT: &'static str = "an IPv4 address";
+                fn allows(text: &str) -> bool {
+                    text.parse::<::std::net::Ipv4Addr>().is_ok()
+                }
+            }
+
+            /// `format: ipv6`.
+            pub struct Ipv6;
+
+            impl TextRule for Ipv6 {
+                const WHAT: &'static str = "an IPv6 address";
+                fn allows(text: &str) -> bool {
+                    text.parse::<::std::net::Ipv6Addr>().is_ok()
+                }
+            }
+
+            #(
+                #[doc = #pattern_docs]
+                pub struct #pattern_names;
+
+                impl TextRule for #pattern_names {
+                    const WHAT: &'static str = #pattern_whats;
+                    fn allows(text: &str) -> bool {
+                        static REGEX: ::std::sync::OnceLock<::regex_lite::Regex> = ::std::sync::OnceLock::new();
+                        REGEX
+                            .get_or_init(|| ::regex_lite::Regex::new(#patterns).expect("the generator checked this pattern"))
+                            .is_match(text)
+                    }
+                }
+            )*
+
+            /// In strict decoding, an error when `value` is outside `min..=max` or its text does
+            /// not follow `R`.
+            pub fn check<T: Measured, R: TextRule, E: ::serde::de::Error>(value: &T, min: i64, max: i64) -> ::std::result::Result<(), E> {
+                if !strict() {
+                    return ::std::result::Result::Ok(());
+                }
+                if let ::std::option::Option::Some(size) = value.measure()
+                    && (size < min as f64 || size > max as f64)
+                {
+                    return ::std::result::Result::Err(E::custom(::std::format_args!(
+                        "{} {size} is outside the allowed {}..={}",
+                        T::WHAT,
+                        if min == i64::MIN { ::std::string::String::new() } else { min.to_string() },
+                        if max == i64::MAX { ::std::string::String::new() } else { max.to_string() },
+                    )));
+                }
+                match value.text() {
+                    ::std::option::Option::Some(text) if !R::allows(text) => {
+                        ::std::result::Result::Err(E::custom(::std::format_args!("{text:?} is not {}", R::WHAT)))
                     }
                     _ => ::std::result::Result::Ok(()),
                 }
             }
 
-            /// A field with bounds.
-            pub fn bounded_value<'de, D, T, const MIN: i64, const MAX: i64>(deserializer: D) -> ::std::result::Result<T, D::Error>
+            /// A field with checks.
+            pub fn checked_value<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule>(deserializer: D) -> ::std::result::Result<T, D::Error>
             where
                 T: ::serde::Deserialize<'de> + Measured,
                 D: ::serde::Deserializer<'de>,
             {
                 let value = <T as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                check_bounds(&value, MIN, MAX)?;
+                check::<_, R, _>(&value, MIN, MAX)?;
                 ::std::result::Result::Ok(value)
             }
 
-            /// An optional, non-nullable field with bounds (see [`deserialize_non_null`]).
-            pub fn bounded_non_null<'de, D, T, const MIN: i64, const MAX: i64>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            /// An optional, non-nullable field with checks (see [`deserialize_non_null`]).
+            pub fn checked_non_null<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
             where
                 T: ::serde::Deserialize<'de> + Measured,
                 D: ::serde::Deserializer<'de>,
             {
                 let value = deserialize_non_null(deserializer)?;
-                check_bounds(&value, MIN, MAX)?;
+                check::<_, R, _>(&value, MIN, MAX)?;
                 ::std::result::Result::Ok(value)
             }
 
-            /// An optional, nullable field with bounds (see [`deserialize_some`]).
-            pub fn bounded_some<'de, D, T, const MIN: i64, const MAX: i64>(deserializer: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+            /// An optional, nullable field with checks (see [`deserialize_some`]).
+            pub fn checked_some<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule>(deserializer: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
             where
                 T: ::serde::Deserialize<'de> + Measured,
                 D: ::serde::Deserializer<'de>,
             {
                 let value: ::std::option::Option<::std::option::Option<T>> = deserialize_some(deserializer)?;
-                check_bounds(&value.as_ref().and_then(::std::option::Option::as_ref), MIN, MAX)?;
+                check::<_, R, _>(&value.as_ref().and_then(::std::option::Option::as_ref), MIN, MAX)?;
                 ::std::result::Result::Ok(value)
             }
 
