@@ -125,6 +125,7 @@ struct Workspace {
     runner: Runner,
     stub: stub::Stub,
     base_path: String,
+    document: Value,
 }
 
 /// Generates the workspace of `spec_path` (files rewritten only when they change).
@@ -193,6 +194,7 @@ fn prepare(root: &Path, spec_path: &Path) -> Result<Workspace> {
         runner,
         stub,
         base_path,
+        document,
     })
 }
 

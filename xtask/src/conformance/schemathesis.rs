@@ -18,28 +18,8 @@ use serde_json::Value;
 use super::stub::TOKEN;
 use super::{build, free_port, prepare};
 
-/// Findings the generated server is known to produce, by design, with why: `(document stem,
-/// Schemathesis code, operation, reason)`. Each is printed on every run (and one that no longer
-/// shows is reported, so the list cannot go stale silently); any other finding fails the run.
-const KNOWN: &[(&str, &str, &str, &str)] = &[
-    (
-        "authentik",
-        "ST202",
-        "GET /core/users/",
-        "an integer without `format` is an `i64`; a larger `page` (JSON Schema integers have no \
-         bounds) is refused with 400",
-    ),
-    (
-        "authentik",
-        "ST202",
-        "POST /core/applications/{slug}/set_icon/",
-        "multipart part names with control characters are not valid header text; axum's \
-         multipart parser refuses them with 400",
-    ),
-];
-
-/// Runs Schemathesis against the stub server of each document; fails on any finding that is
-/// neither predicted by the document nor listed in [`KNOWN`].
+/// Runs Schemathesis against the stub server of each document; fails on any finding that
+/// [`super::stub::expectations`] does not explain.
 pub fn run(root: &Path, specs: &[PathBuf], max_examples: usize) -> Result<()> {
     let st = install(root)?;
     let mut rows = Vec::new();
@@ -93,35 +73,20 @@ pub fn run(root: &Path, specs: &[PathBuf], max_examples: usize) -> Result<()> {
             .with_context(|| {
                 format!("schemathesis wrote no report to {}", report_path.display())
             })?;
-        let mut counts = [0_usize; 3];
+        let expected =
+            super::stub::expectations(&workspace.api, &workspace.document, &workspace.stub);
+        let mut counts = [0_usize; 2];
         for (code, operation) in findings(&report) {
-            let predicted = (code == "ST108")
-                .then(|| workspace.stub.predicted.get(&operation))
-                .flatten();
-            let known = KNOWN
-                .iter()
-                .find(|(doc, c, op, _)| *doc == stem && *c == code && *op == operation);
             let line = format!("{stem}: {code} {operation}");
-            match (predicted, known) {
-                (Some(why), _) => {
+            match expected.get(&(code, operation)) {
+                Some(why) => {
                     counts[1] += 1;
-                    explained.push(format!("{line}: predicted by the document: {why}"));
+                    explained.push(format!("{line}: expected: {why}"));
                 }
-                (None, Some((_, _, _, why))) => {
-                    counts[2] += 1;
-                    explained.push(format!("{line}: known: {why}"));
-                }
-                (None, None) => {
+                None => {
                     counts[0] += 1;
                     unexplained.push(line);
                 }
-            }
-        }
-        for (doc, code, operation, _) in KNOWN.iter().filter(|k| k.0 == stem) {
-            if !findings(&report).contains(&((*code).to_owned(), (*operation).to_owned())) {
-                println!(
-                    "{doc}: {code} {operation} is listed as known but no longer found; remove it"
-                );
             }
         }
         for error in report["errors"].as_array().into_iter().flatten() {
@@ -129,14 +94,14 @@ pub fn run(root: &Path, specs: &[PathBuf], max_examples: usize) -> Result<()> {
         }
         let cases = &report["test_cases"];
         rows.push(format!(
-            "| {stem} | {} | {} | {} | {} | {} |",
-            report["operations"]["tested"], cases["generated"], counts[0], counts[1], counts[2],
+            "| {stem} | {} | {} | {} | {} |",
+            report["operations"]["tested"], cases["generated"], counts[0], counts[1],
         ));
     }
     println!(
-        "| document | operations tested | test cases | failures | predicted by the document | known |"
+        "| document | operations tested | test cases | failures | expected (document or documented limit) |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|");
     for row in &rows {
         println!("{row}");
     }

@@ -240,3 +240,148 @@ fn response_example(
     let problems = examples.problems(&value, schema);
     Ok((value, problems))
 }
+
+/// What Schemathesis is expected to report for this document and why, by `(code, "METHOD
+/// /path")`: findings that follow from the document itself or from a documented limit of the
+/// generated server, computed for every operation (never listed by hand).
+///
+/// - ST108 (response violates its schema): the stub's answer has no valid form (see
+///   [`Stub::predicted`]).
+/// - ST202 (valid request refused): an integer parameter without `format` is an `i64`, while
+///   JSON Schema integers are unbounded; a multipart body, whose part names Schemathesis fills
+///   with control characters that are not valid header text (axum's parser refuses them); a
+///   body with a discriminated `oneOf` whose alternatives do not require the tag property (the
+///   server needs the tag, as OpenAPI says it must be present; JSON Schema does not).
+pub fn expectations(
+    api: &Api,
+    document: &Value,
+    stub: &Stub,
+) -> std::collections::BTreeMap<(String, String), String> {
+    let examples = Examples::new(document, Direction::Request);
+    let mut expected = std::collections::BTreeMap::new();
+    for (operation, why) in &stub.predicted {
+        expected.insert(("ST108".to_owned(), operation.clone()), why.clone());
+    }
+    for op in &api.operations {
+        let key = |code: &str| {
+            (
+                code.to_owned(),
+                format!("{} {}", op.method.as_str(), op.path),
+            )
+        };
+        let Some(item) = document.get("paths").and_then(|p| p.get(&op.path)) else {
+            continue;
+        };
+        let Some(operation) = item.get(op.method.as_str().to_ascii_lowercase()) else {
+            continue;
+        };
+        let parameters = [item, operation]
+            .into_iter()
+            .filter_map(|o| o.get("parameters").and_then(Value::as_array))
+            .flatten();
+        let unbounded: Vec<String> = parameters
+            .filter_map(|parameter| {
+                let parameter = examples.deref(parameter).ok()?;
+                let schema = examples.deref(parameter.get("schema")?).ok()?;
+                (schema.get("type").and_then(Value::as_str) == Some("integer")
+                    && schema.get("format").is_none())
+                .then(|| {
+                    format!(
+                        "`{}`",
+                        parameter.get("name").and_then(Value::as_str).unwrap_or("?")
+                    )
+                })
+            })
+            .collect();
+        if !unbounded.is_empty() {
+            expected.insert(
+                key("ST202"),
+                format!(
+                    "integer parameters without `format` ({}) are `i64`s; larger values are refused with 400",
+                    unbounded.join(", ")
+                ),
+            );
+        }
+        let Some(body) = &op.body else { continue };
+        if body.encoding == Encoding::Multipart {
+            expected.insert(
+                key("ST202"),
+                "multipart part names with control characters are not valid header text; axum's parser refuses them with 400".to_owned(),
+            );
+        }
+        let schema = operation
+            .get("requestBody")
+            .and_then(|b| examples.deref(b).ok())
+            .and_then(|b| b.get("content"))
+            .and_then(|c| c.get(&body.media))
+            .and_then(|m| m.get("schema"));
+        if let Some(why) = schema.and_then(|s| optional_tag(&examples, s, &mut Vec::new())) {
+            expected.insert(key("ST202"), why);
+        }
+    }
+    expected
+}
+
+/// The first discriminated `oneOf` reachable from `schema` with an alternative that does not
+/// require the tag property, described.
+fn optional_tag(examples: &Examples<'_>, schema: &Value, seen: &mut Vec<String>) -> Option<String> {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        if seen.iter().any(|s| s == reference) {
+            return None;
+        }
+        seen.push(reference.to_owned());
+        return optional_tag(examples, examples.resolve(reference).ok()?, seen);
+    }
+    if let (Some(alternatives), Some(tag)) = (
+        schema.get("oneOf").and_then(Value::as_array),
+        schema
+            .pointer("/discriminator/propertyName")
+            .and_then(Value::as_str),
+    ) {
+        for alternative in alternatives {
+            let resolved = examples.deref(alternative).ok()?;
+            let required = resolved
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|name| name == tag));
+            if !required {
+                let name = alternative
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .unwrap_or("an alternative");
+                return Some(format!(
+                    "the discriminator `{tag}` is not a required property of {name}, so a value without it is valid JSON Schema; the server needs the tag and refuses it with 400"
+                ));
+            }
+        }
+    }
+    let children = [
+        "properties",
+        "additionalProperties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+    ];
+    for key in children {
+        match schema.get(key) {
+            Some(Value::Object(map)) if key == "properties" => {
+                if let Some(why) = map.values().find_map(|s| optional_tag(examples, s, seen)) {
+                    return Some(why);
+                }
+            }
+            Some(Value::Array(list)) => {
+                if let Some(why) = list.iter().find_map(|s| optional_tag(examples, s, seen)) {
+                    return Some(why);
+                }
+            }
+            Some(child @ Value::Object(_)) => {
+                if let Some(why) = optional_tag(examples, child, seen) {
+                    return Some(why);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
