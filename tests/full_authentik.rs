@@ -10,7 +10,7 @@ use std::process::Command;
 
 /// Generates the full workspace for one document into `target/authentik-full/<version>`,
 /// writing only files whose contents changed so that repeated runs stay incremental.
-fn generate(version: &str, operations: usize) -> PathBuf {
+fn generate(version: &str, operations: usize, degraded: &[&str]) -> PathBuf {
     let root = tests::root();
     let spec_path = root.join(format!("../shared/specs/authentik/schema-{version}.yml"));
     let spec_name = format!("../shared/specs/authentik/schema-{version}.yml");
@@ -24,16 +24,12 @@ fn generate(version: &str, operations: usize) -> PathBuf {
     let config = apigen::standalone_config(&spec_name, "authentik", select);
     let generated = apigen::generate_workspace(&spec, &config).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(generated.operations, operations, "operations of {version}");
-    assert!(
-        generated.diagnostics.is_empty(),
-        "{version} degrades:\n{}",
-        generated
-            .diagnostics
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    let diagnostics: Vec<String> = generated
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(diagnostics, degraded, "what {version} degrades");
     let out = root.join("target/authentik-full").join(version);
     for file in &generated.files {
         write_if_changed(&out.join(&file.path), &file.contents);
@@ -77,8 +73,13 @@ fn cargo_check(dir: &Path) {
 #[test]
 fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
     // One after the other: the second reuses the dependencies the first compiled.
-    for (version, operations) in [("2024.8", 875), ("latest", 1_192)] {
-        let dir = generate(version, operations);
+    // 2024.8 documents a JSON body on a 204, which HTTP does not carry (Prism found it).
+    let import_204 = "degraded: #/paths/~1flows~1instances~1import~1/post/responses/204/content: \
+                      a 204 response has no body in HTTP; its declared content is ignored";
+    for (version, operations, degraded) in
+        [("2024.8", 875, vec![import_204]), ("latest", 1_192, vec![])]
+    {
+        let dir = generate(version, operations, &degraded);
         cargo_check(&dir);
     }
     // The constructs authentik does not use, and the awkward names, compile too.

@@ -976,7 +976,20 @@ impl<'a> Lowerer<'a, '_> {
                 None => (Status::Default, "Default".to_owned()),
             };
             let variant = names.claim(variant);
-            let body = self.response_body(response, &format!("{type_stem}{variant}"), &pointer);
+            // RFC 9110: 204, 205 and 304 responses end at the headers; HTTP clients (hyper among
+            // them) never read a body there, so declared content could never be decoded.
+            let body = match status {
+                Status::Code(code @ (204 | 205 | 304)) if !response.content.is_empty() => {
+                    self.diags.degraded(
+                        pointer.push("content"),
+                        format!(
+                            "a {code} response has no body in HTTP; its declared content is ignored"
+                        ),
+                    );
+                    Body::Empty
+                }
+                _ => self.response_body(response, &format!("{type_stem}{variant}"), &pointer),
+            };
             out.push(Response {
                 status,
                 variant,
