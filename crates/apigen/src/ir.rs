@@ -127,6 +127,8 @@ pub struct Checks {
     pub max: Option<i64>,
     /// The rule a string follows.
     pub text: Option<TextRule>,
+    /// What each item of an array is checked for.
+    pub items: Option<Box<Checks>>,
 }
 
 /// A rule on a string's text.

@@ -11,9 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use openapiv3::{
-    APIKeyLocation, AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter,
-    ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind, SecurityScheme,
-    StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+    APIKeyLocation, AdditionalProperties, ArrayType, IntegerFormat, NumberFormat, OpenAPI,
+    Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind,
+    SecurityScheme, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use crate::config::Selection;
@@ -164,7 +164,22 @@ fn checks_of(schema: &Schema) -> Option<Checks> {
         },
         _ => None,
     };
-    (min.is_some() || max.is_some() || text.is_some()).then_some(Checks { min, max, text })
+    // The checks of an array's items (one level: items of items are not checked).
+    let items = match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(ArrayType {
+            items: Some(ReferenceOr::Item(item)),
+            ..
+        })) => checks_of(item)
+            .map(|c| Checks { items: None, ..c })
+            .map(Box::new),
+        _ => None,
+    };
+    (min.is_some() || max.is_some() || text.is_some() || items.is_some()).then_some(Checks {
+        min,
+        max,
+        text,
+        items,
+    })
 }
 
 /// The single `$ref` of an `allOf` that only wraps it to add `nullable`, `readOnly` or docs.

@@ -1508,6 +1508,112 @@ pub mod __private {
             _ => ::std::result::Result::Ok(()),
         }
     }
+    /// The items of an array, whose checks apply to each.
+    pub trait Items {
+        /// An item.
+        type Item: Measured;
+        /// The items (none for an absent array).
+        fn items(&self) -> &[Self::Item];
+    }
+    impl<T: Measured> Items for ::std::vec::Vec<T> {
+        type Item = T;
+        fn items(&self) -> &[T] {
+            self
+        }
+    }
+    impl<V: Items> Items for ::std::option::Option<V> {
+        type Item = V::Item;
+        fn items(&self) -> &[V::Item] {
+            self.as_ref().map_or(&[], V::items)
+        }
+    }
+    impl<V: Items> Items for &V {
+        type Item = V::Item;
+        fn items(&self) -> &[V::Item] {
+            V::items(self)
+        }
+    }
+    /// In strict decoding, an error for the first item outside `min..=max` or whose text
+    /// does not follow `R`.
+    pub fn check_items<T: Items, R: TextRule, E: ::serde::de::Error>(
+        value: &T,
+        min: i64,
+        max: i64,
+    ) -> ::std::result::Result<(), E> {
+        for (index, item) in value.items().iter().enumerate() {
+            check::<_, R, E>(item, min, max)
+                .map_err(|error| E::custom(
+                    ::std::format_args!("item {index}: {error}"),
+                ))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+    /// A field with checks on itself and on each of its items.
+    pub fn checked_items_value<
+        'de,
+        D,
+        T,
+        const MIN: i64,
+        const MAX: i64,
+        R: TextRule,
+        const IMIN: i64,
+        const IMAX: i64,
+        IR: TextRule,
+    >(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        T: ::serde::Deserialize<'de> + Measured + Items,
+        D: ::serde::Deserializer<'de>,
+    {
+        let value = checked_value::<D, T, MIN, MAX, R>(deserializer)?;
+        check_items::<_, IR, _>(&value, IMIN, IMAX)?;
+        ::std::result::Result::Ok(value)
+    }
+    /// An optional, non-nullable field with checks on itself and on each of its items.
+    pub fn checked_items_non_null<
+        'de,
+        D,
+        T,
+        const MIN: i64,
+        const MAX: i64,
+        R: TextRule,
+        const IMIN: i64,
+        const IMAX: i64,
+        IR: TextRule,
+    >(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+    where
+        T: ::serde::Deserialize<'de> + Measured + Items,
+        D: ::serde::Deserializer<'de>,
+    {
+        let value = checked_non_null::<D, T, MIN, MAX, R>(deserializer)?;
+        check_items::<_, IR, _>(&value, IMIN, IMAX)?;
+        ::std::result::Result::Ok(value)
+    }
+    /// An optional, nullable field with checks on itself and on each of its items.
+    pub fn checked_items_some<
+        'de,
+        D,
+        T,
+        const MIN: i64,
+        const MAX: i64,
+        R: TextRule,
+        const IMIN: i64,
+        const IMAX: i64,
+        IR: TextRule,
+    >(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+    where
+        T: ::serde::Deserialize<'de> + Measured + Items,
+        D: ::serde::Deserializer<'de>,
+    {
+        let value = checked_some::<D, T, MIN, MAX, R>(deserializer)?;
+        check_items::<
+            _,
+            IR,
+            _,
+        >(&value.as_ref().and_then(::std::option::Option::as_ref), IMIN, IMAX)?;
+        ::std::result::Result::Ok(value)
+    }
     /// A field with checks.
     pub fn checked_value<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule>(
         deserializer: D,

@@ -332,8 +332,9 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
                     | Primitive::F64
             )
     );
-    let text = matches!(inner, TypeRef::Primitive(Primitive::String));
-    let checks = checks.as_ref().filter(|_| measured).and_then(|c| {
+    // `MIN, MAX, Rule` for the helpers' generic arguments, when there is something to check.
+    let arguments = |c: &crate::ir::Checks, ty: &TypeRef| {
+        let text = matches!(ty, TypeRef::Primitive(Primitive::String));
         let rule = c.text.as_ref().filter(|_| text).map(rule_marker);
         if c.min.is_none() && c.max.is_none() && rule.is_none() {
             return None;
@@ -349,11 +350,45 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
             bound(c.max, "MAX"),
             rule.unwrap_or_else(|| "AnyText".to_owned())
         ))
-    });
+    };
+    let measured_item = match inner {
+        TypeRef::Vec(item) => Some(item.as_ref()).filter(|item| {
+            matches!(
+                item,
+                TypeRef::Primitive(
+                    Primitive::String
+                        | Primitive::I32
+                        | Primitive::I64
+                        | Primitive::F32
+                        | Primitive::F64
+                )
+            )
+        }),
+        _ => None,
+    };
+    let item_checks = checks
+        .as_ref()
+        .and_then(|c| c.items.as_deref())
+        .zip(measured_item)
+        .and_then(|(c, item)| arguments(c, item));
+    let checks = checks
+        .as_ref()
+        .filter(|_| measured)
+        .and_then(|c| arguments(c, inner))
+        .or_else(|| {
+            item_checks
+                .as_ref()
+                .map(|_| "{ i64::MIN }, { i64::MAX }, crate::__private::AnyText".to_owned())
+        });
     let with = |helper: &str| {
-        let path = match &checks {
-            Some(checks) => format!("crate::__private::checked_{helper}::<_, _, {checks}>"),
-            None => format!("crate::__private::deserialize_{helper}"),
+        let path = match (&checks, &item_checks) {
+            (Some(checks), Some(items)) => {
+                format!("crate::__private::checked_items_{helper}::<_, _, {checks}, {items}>")
+            }
+            (Some(checks), None) => {
+                format!("crate::__private::checked_{helper}::<_, _, {checks}>")
+            }
+            _ => format!("crate::__private::deserialize_{helper}"),
         };
         quote!(#[serde(deserialize_with = #path)])
     };
@@ -764,6 +799,78 @@ fn private_module(patterns: &std::collections::BTreeMap<String, String>) -> Toke
                     }
                     _ => ::std::result::Result::Ok(()),
                 }
+            }
+
+            /// The items of an array, whose checks apply to each.
+            pub trait Items {
+                /// An item.
+                type Item: Measured;
+                /// The items (none for an absent array).
+                fn items(&self) -> &[Self::Item];
+            }
+
+            impl<T: Measured> Items for ::std::vec::Vec<T> {
+                type Item = T;
+                fn items(&self) -> &[T] {
+                    self
+                }
+            }
+
+            impl<V: Items> Items for ::std::option::Option<V> {
+                type Item = V::Item;
+                fn items(&self) -> &[V::Item] {
+                    self.as_ref().map_or(&[], V::items)
+                }
+            }
+
+            impl<V: Items> Items for &V {
+                type Item = V::Item;
+                fn items(&self) -> &[V::Item] {
+                    V::items(self)
+                }
+            }
+
+            /// In strict decoding, an error for the first item outside `min..=max` or whose text
+            /// does not follow `R`.
+            pub fn check_items<T: Items, R: TextRule, E: ::serde::de::Error>(value: &T, min: i64, max: i64) -> ::std::result::Result<(), E> {
+                for (index, item) in value.items().iter().enumerate() {
+                    check::<_, R, E>(item, min, max)
+                        .map_err(|error| E::custom(::std::format_args!("item {index}: {error}")))?;
+                }
+                ::std::result::Result::Ok(())
+            }
+
+            /// A field with checks on itself and on each of its items.
+            pub fn checked_items_value<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule, const IMIN: i64, const IMAX: i64, IR: TextRule>(deserializer: D) -> ::std::result::Result<T, D::Error>
+            where
+                T: ::serde::Deserialize<'de> + Measured + Items,
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = checked_value::<D, T, MIN, MAX, R>(deserializer)?;
+                check_items::<_, IR, _>(&value, IMIN, IMAX)?;
+                ::std::result::Result::Ok(value)
+            }
+
+            /// An optional, non-nullable field with checks on itself and on each of its items.
+            pub fn checked_items_non_null<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule, const IMIN: i64, const IMAX: i64, IR: TextRule>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            where
+                T: ::serde::Deserialize<'de> + Measured + Items,
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = checked_non_null::<D, T, MIN, MAX, R>(deserializer)?;
+                check_items::<_, IR, _>(&value, IMIN, IMAX)?;
+                ::std::result::Result::Ok(value)
+            }
+
+            /// An optional, nullable field with checks on itself and on each of its items.
+            pub fn checked_items_some<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule, const IMIN: i64, const IMAX: i64, IR: TextRule>(deserializer: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+            where
+                T: ::serde::Deserialize<'de> + Measured + Items,
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = checked_some::<D, T, MIN, MAX, R>(deserializer)?;
+                check_items::<_, IR, _>(&value.as_ref().and_then(::std::option::Option::as_ref), IMIN, IMAX)?;
+                ::std::result::Result::Ok(value)
             }
 
             /// A field with checks.
