@@ -1031,6 +1031,9 @@ async fn server_refuses_bad_bodies_and_parameters_with_json_errors() {
         detail.contains("length 262 is outside the allowed ..=254"),
         "{detail}"
     );
+    // A struct body is an object, not an array of its fields.
+    let array = patch(r#"[null, null]"#.to_owned(), json).await.unwrap();
+    check(array, 400, "invalid_body").await;
     // `email` is `format: email`.
     for not_email in ["", "user", "a b@example.com", "@example.com"] {
         let body = serde_json::json!({ "email": not_email }).to_string();

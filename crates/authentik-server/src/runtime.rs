@@ -360,6 +360,17 @@ pub fn __json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &B
         .map_err(|err| Rejection::bad_request("invalid_body", format!("the JSON body is not valid: {err}")))
 }
 
+/// Decodes a JSON request body that must be an object, as the body of an object schema: serde
+/// would also read the struct from an array of its fields, in order.
+#[doc(hidden)]
+pub fn __json_object_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Rejection> {
+    let value = __json_body(headers, body)?;
+    if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Rejection::bad_request("invalid_body", "the JSON body must be an object"));
+    }
+    Ok(value)
+}
+
 /// Decodes an `application/x-www-form-urlencoded` request body.
 #[doc(hidden)]
 pub fn __form_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Rejection> {

@@ -383,6 +383,10 @@ fn emit_body_parse(
     }
     let extractor = quote!(bytes: crate::runtime::__Body,);
     let decode = match body.encoding {
+        // serde reads a struct from an array of its fields too; a struct's body must be an object.
+        Encoding::Json if struct_of(api, &body.ty).is_some() => {
+            quote!(crate::runtime::__json_object_body::<#ty>(&headers, &bytes)?)
+        }
         Encoding::Json => quote!(crate::runtime::__json_body::<#ty>(&headers, &bytes)?),
         Encoding::Form => quote!(crate::runtime::__form_body::<#ty>(&headers, &bytes)?),
         Encoding::Text => quote!(crate::runtime::__text_body(&bytes)?),

@@ -184,7 +184,9 @@ async fn handle_core_users_partial_update<T: CoreApi>(
         None
     } else {
         Some(
-            crate::runtime::__json_body::<models::PatchedUserRequest>(&headers, &bytes)?,
+            crate::runtime::__json_object_body::<
+                models::PatchedUserRequest,
+            >(&headers, &bytes)?,
         )
     };
     let context = crate::RequestContext::new(headers);
