@@ -1656,6 +1656,18 @@ pub mod __private {
         >(&value.as_ref().and_then(::std::option::Option::as_ref), MIN, MAX)?;
         ::std::result::Result::Ok(value)
     }
+    /// Deserializes a required, nullable field: present, possibly null.
+    pub fn deserialize_nullable<'de, T, D>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+    where
+        T: ::serde::Deserialize<'de>,
+        D: ::serde::Deserializer<'de>,
+    {
+        <::std::option::Option<
+            T,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
     /// Deserializes an optional field that is not nullable: a null reads as absent,
     /// except in strict decoding, where it is an error.
     pub fn deserialize_non_null<'de, T, D>(

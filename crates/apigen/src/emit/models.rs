@@ -406,8 +406,14 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
     let rename = (name != wire_name.as_str()).then(|| quote!(#[serde(rename = #wire_name)]));
     let (attrs, ty) = match presence {
         Presence::Required => (checks.is_some().then(|| with("value")), ty),
+        // With a `deserialize_with`, serde no longer reads a missing `Option` field as `None`:
+        // the property is required, so a value without it does not decode.
         Presence::RequiredNullable => (
-            checks.is_some().then(|| with("value")),
+            Some(with(if checks.is_some() {
+                "value"
+            } else {
+                "nullable"
+            })),
             quote!(::std::option::Option<#ty>),
         ),
         Presence::Optional => {
@@ -904,6 +910,15 @@ fn private_module(patterns: &std::collections::BTreeMap<String, String>) -> Toke
                 let value: ::std::option::Option<::std::option::Option<T>> = deserialize_some(deserializer)?;
                 check::<_, R, _>(&value.as_ref().and_then(::std::option::Option::as_ref), MIN, MAX)?;
                 ::std::result::Result::Ok(value)
+            }
+
+            /// Deserializes a required, nullable field: present, possibly null.
+            pub fn deserialize_nullable<'de, T, D>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            where
+                T: ::serde::Deserialize<'de>,
+                D: ::serde::Deserializer<'de>,
+            {
+                <::std::option::Option<T> as ::serde::Deserialize<'de>>::deserialize(deserializer)
             }
 
             /// Deserializes an optional field that is not nullable: a null reads as absent,
