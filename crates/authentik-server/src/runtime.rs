@@ -371,6 +371,16 @@ pub fn __json_object_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, b
     Ok(value)
 }
 
+/// Applies the checks of strict decoding (`models::strictly`) to a body assembled from multipart
+/// parts: its JSON form is decoded again strictly, and the body is kept as it is.
+#[doc(hidden)]
+pub fn __checked<T: serde::Serialize + serde::de::DeserializeOwned>(body: T) -> Result<T, Rejection> {
+    let invalid = |err: serde_json::Error| Rejection::bad_request("invalid_body", format!("the multipart body is not valid: {err}"));
+    let json = serde_json::to_value(&body).map_err(invalid)?;
+    crate::models::strictly(|| serde_json::from_value::<T>(json)).map_err(invalid)?;
+    Ok(body)
+}
+
 /// Decodes an `application/x-www-form-urlencoded` request body.
 #[doc(hidden)]
 pub fn __form_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Rejection> {

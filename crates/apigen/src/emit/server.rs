@@ -362,7 +362,8 @@ fn emit_body_parse(
                 let name = ident(&additional.name);
                 quote!(#name: Default::default(),)
             });
-        let build = quote!(#ty { #(#fields)* #additional });
+        // The parts are read one by one; the checks of strict decoding then apply to the whole.
+        let build = quote!(crate::runtime::__checked(#ty { #(#fields)* #additional })?);
         let parse = if required {
             quote! {
                 let form = crate::runtime::__Form::read(multipart?).await?;

@@ -203,16 +203,18 @@ async fn handle_core_applications_set_icon_create<T: CoreApi>(
     let body = match multipart {
         Ok(multipart) => {
             let form = crate::runtime::__Form::read(multipart).await?;
-            Some(models::FileUploadRequest {
-                file: form
-                    .file("file")?
-                    .map(|(bytes, file_name, content_type)| models::Binary {
-                        bytes,
-                        file_name,
-                        content_type,
-                    }),
-                clear: form.text("clear")?,
-            })
+            Some(
+                crate::runtime::__checked(models::FileUploadRequest {
+                    file: form
+                        .file("file")?
+                        .map(|(bytes, file_name, content_type)| models::Binary {
+                            bytes,
+                            file_name,
+                            content_type,
+                        }),
+                    clear: form.text("clear")?,
+                })?,
+            )
         }
         Err(_) => None,
     };
