@@ -252,7 +252,7 @@ fn check_document(root: &Path, prism: &Path, spec_path: &Path, rounds: usize) ->
     let mut notes = std::collections::BTreeSet::new();
     for round in 1..=rounds {
         let port = free_port()?;
-        let mut server = Prism::start(prism, spec_path, port)?;
+        let mut server = start_prism(prism, spec_path, port)?;
         let output = Command::new(&runner_bin)
             .arg(format!("http://127.0.0.1:{port}"))
             .output()
@@ -340,44 +340,41 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// A running `prism mock --dynamic`, stopped on drop.
-struct Prism(Child);
+/// A server the checks run against (Prism, the stub), killed on drop.
+struct Background(Child);
 
-impl Prism {
-    fn start(prism: &Path, spec: &Path, port: u16) -> Result<Self> {
-        let mut child = Command::new(prism)
-            .args([
-                "mock",
-                "--dynamic",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .arg(spec)
+impl Background {
+    /// Starts `command` and waits (up to `timeout`) for a line of its output that `ready`
+    /// accepts; its output is drained from then on, so that it never blocks on a full pipe.
+    fn start(
+        mut command: Command,
+        what: &str,
+        ready: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> Result<Self> {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .context("cannot start prism")?;
-        let stdout = child.stdout.take().context("prism has no stdout")?;
+            .with_context(|| format!("cannot start {what}"))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut server = Self(child);
         let started = Instant::now();
         let mut lines = BufReader::new(stdout).lines();
-        let mut server = Self(child);
         loop {
             match lines.next() {
-                Some(Ok(line)) if line.contains("Prism is listening") => break,
+                Some(Ok(line)) if ready(&line) => break,
                 Some(Ok(_)) => {}
                 _ => {
                     server.stop();
-                    bail!("prism stopped before listening");
+                    bail!("{what} stopped before listening");
                 }
             }
-            if started.elapsed() > Duration::from_secs(120) {
+            if started.elapsed() > timeout {
                 server.stop();
-                bail!("prism did not start within 2 minutes");
+                bail!("{what} did not start within {} s", timeout.as_secs());
             }
         }
-        // Keep draining its output so that it never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
         Ok(server)
     }
@@ -388,10 +385,31 @@ impl Prism {
     }
 }
 
-impl Drop for Prism {
+impl Drop for Background {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// `prism mock --dynamic` of `spec` on 127.0.0.1:`port`.
+fn start_prism(prism: &Path, spec: &Path, port: u16) -> Result<Background> {
+    let mut command = Command::new(prism);
+    command
+        .args([
+            "mock",
+            "--dynamic",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ])
+        .arg(spec);
+    Background::start(
+        command,
+        "prism",
+        |line| line.contains("Prism is listening"),
+        Duration::from_secs(120),
+    )
 }
 
 /// The runner's `main.rs`: one function per body-less operation, each returning one line

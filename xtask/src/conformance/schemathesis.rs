@@ -7,16 +7,15 @@
 //! schema, the documented content type, 4XX for invalid requests and for missing credentials. The
 //! server is the generated one, with the stub implementation from [`super::stub`].
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::stub::TOKEN;
-use super::{build, free_port, prepare};
+use super::{Background, build, free_port, prepare};
 
 /// Runs Schemathesis against the stub server of each document; fails on any finding that
 /// [`super::stub::expectations`] does not explain.
@@ -39,7 +38,14 @@ pub fn run(root: &Path, specs: &[PathBuf], max_examples: usize) -> Result<()> {
         }
         let stub = build(root, &workspace, "conformance-stub")?;
         let port = free_port()?;
-        let _server = Stub::start(&stub, port)?;
+        let mut command = Command::new(&stub);
+        command.arg(format!("127.0.0.1:{port}"));
+        let _server = Background::start(
+            command,
+            "the stub server",
+            |line| line == "listening",
+            Duration::from_secs(60),
+        )?;
         let url = format!("http://127.0.0.1:{port}{}", workspace.base_path);
         let report_path = workspace.dir.join("schemathesis-report.json");
         let _ = std::fs::remove_file(&report_path);
@@ -162,47 +168,4 @@ fn install(root: &Path) -> Result<PathBuf> {
     }
     std::fs::write(&installed, requirements)?;
     Ok(st)
-}
-
-/// The running stub server, stopped on drop.
-struct Stub(Child);
-
-impl Stub {
-    fn start(binary: &Path, port: u16) -> Result<Self> {
-        let mut child = Command::new(binary)
-            .arg(format!("127.0.0.1:{port}"))
-            .stdout(Stdio::piped())
-            .spawn()
-            .context("cannot start the stub server")?;
-        let stdout = child.stdout.take().context("the stub has no stdout")?;
-        let mut server = Self(child);
-        let started = Instant::now();
-        let mut lines = BufReader::new(stdout).lines();
-        loop {
-            match lines.next() {
-                Some(Ok(line)) if line == "listening" => break,
-                Some(Ok(_)) => {}
-                _ => {
-                    server.stop();
-                    bail!("the stub server stopped before listening");
-                }
-            }
-            if started.elapsed() > Duration::from_secs(60) {
-                server.stop();
-                bail!("the stub server did not start within a minute");
-            }
-        }
-        Ok(server)
-    }
-
-    fn stop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Stub {
-    fn drop(&mut self) {
-        self.stop();
-    }
 }
