@@ -7,8 +7,10 @@
 use std::fmt;
 
 /// How bad a [`Diagnostic`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// A quirk of the document with one sensible reading, read that way: the output is exact.
+    Warning,
     /// The construct was generated, but not exactly: the message names the fallback used.
     Degraded,
     /// The document cannot be generated as it is.
@@ -26,9 +28,70 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    /// What kind of problem this is: the message with every `quoted` name replaced by `…`, so
+    /// that the same problem at many places groups under one kind.
+    pub fn kind(&self) -> String {
+        let mut kind = String::with_capacity(self.message.len());
+        let mut parts = self.message.split('`');
+        if let Some(first) = parts.next() {
+            kind.push_str(first);
+        }
+        for (index, part) in parts.enumerate() {
+            if index % 2 == 0 {
+                kind.push_str("`…`");
+            } else {
+                kind.push_str(part);
+            }
+        }
+        kind
+    }
+}
+
+/// Diagnostics of one kind: how many, and the pointer of the first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group<'a> {
+    /// The severity shared by the group.
+    pub severity: Severity,
+    /// See [`Diagnostic::kind`].
+    pub kind: String,
+    /// Every diagnostic of the kind, in the order found.
+    pub items: Vec<&'a Diagnostic>,
+}
+
+/// Groups diagnostics by severity (errors first) and kind, largest groups first within a
+/// severity, then by kind; deterministic.
+pub fn group(diagnostics: &[Diagnostic]) -> Vec<Group<'_>> {
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    let mut index: std::collections::HashMap<(Severity, String), usize> =
+        std::collections::HashMap::new();
+    for diagnostic in diagnostics {
+        let key = (diagnostic.severity, diagnostic.kind());
+        match index.get(&key) {
+            Some(&at) => groups[at].items.push(diagnostic),
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push(Group {
+                    severity: key.0,
+                    kind: key.1,
+                    items: vec![diagnostic],
+                });
+            }
+        }
+    }
+    groups.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.items.len().cmp(&a.items.len()))
+            .then(a.kind.cmp(&b.kind))
+    });
+    groups
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
+            Severity::Warning => "warning",
             Severity::Degraded => "degraded",
             Severity::Error => "error",
         };
@@ -46,6 +109,16 @@ impl Diagnostics {
     /// Records an error at `pointer`.
     pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.push(Severity::Error, pointer.into(), message.into());
+    }
+
+    /// Records a warning at `pointer`: a quirk read the one sensible way, `message` says how.
+    pub fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(Severity::Warning, pointer.into(), message.into());
+    }
+
+    /// Adds diagnostics found by an earlier stage.
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(diagnostics);
     }
 
     /// Records a degradation at `pointer`: generated, with the fallback `message` names.
@@ -139,6 +212,21 @@ mod tests {
             .push("/providers/{id}/")
             .push("a~b");
         assert_eq!(p.as_str(), "/paths/~1providers~1{id}~1/a~0b");
+    }
+
+    #[test]
+    fn groups_by_kind() {
+        let mut d = Diagnostics::default();
+        d.warning("/a", "scheme `x` is odd");
+        d.degraded("/b", "kept `A` as JSON");
+        d.warning("/c", "scheme `y` is odd");
+        let items = d.into_vec();
+        let groups = group(&items);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].kind, "kept `…` as JSON");
+        assert_eq!(groups[1].kind, "scheme `…` is odd");
+        assert_eq!(groups[1].items.len(), 2);
+        assert_eq!(groups[1].items[0].pointer, "/a");
     }
 
     #[test]

@@ -414,8 +414,29 @@ pub struct Param {
     /// For arrays: each item as its own `name=value` pair (`explode: true`, the default for
     /// query parameters) or all items in one pair, comma-separated.
     pub explode: bool,
+    /// How the value is serialised (OpenAPI's `style`).
+    pub style: ParamStyle,
+    /// The value is not one scalar or an array of scalars (an object, a map, a union, nested
+    /// arrays): it travels through serde, in its `style`.
+    pub structured: bool,
     /// Documentation from the parameter's description.
     pub doc: Option<String>,
+}
+
+/// How a parameter is serialised (OpenAPI's `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// Path and header parameters: the value, arrays comma-separated.
+    Simple,
+    /// Query: `name=value`; arrays repeat the name (exploded) or join with commas; objects give
+    /// one pair per property (exploded) or `name=key,value,...`.
+    Form,
+    /// Query: arrays joined with spaces.
+    SpaceDelimited,
+    /// Query: arrays joined with `|`.
+    PipeDelimited,
+    /// Query: `name[key]=value`, nested as `name[a][b]`, array items as `name[key][0]`.
+    DeepObject,
 }
 
 /// A documented response.
@@ -469,7 +490,8 @@ pub enum Body {
 /// The authentication an operation accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Security {
-    /// The schemes the operation accepts, in the document's order of preference.
+    /// The schemes the operation accepts, in the document's order of preference (a requirement
+    /// that combines several is one [`AuthKind::All`] entry).
     pub schemes: Vec<AuthScheme>,
     /// Whether the operation may also be called without credentials.
     pub optional: bool,
@@ -493,4 +515,8 @@ pub enum AuthKind {
     Header(String),
     /// An API key in the named query parameter.
     Query(String),
+    /// An API key in the named cookie (sent in a `Cookie` header).
+    Cookie(String),
+    /// A requirement that names several schemes: every one of them is sent.
+    All(Vec<AuthScheme>),
 }

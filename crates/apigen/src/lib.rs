@@ -1,7 +1,9 @@
 //! apigen: generates Rust models, an async client and an axum server from an OpenAPI 3.0 document.
 //!
 //! The pipeline runs in stages, one module each:
-//! [`load`] (YAML/JSON into `openapiv3`, with file, line and JSON pointer on errors) →
+//! [`load`] (JSON as JSON, YAML as YAML, with file, line and JSON pointer on errors) →
+//! [`normalize`] (the quirks real documents have, read the one sensible way and reported;
+//! [`merge`] merges `allOf`s) → `openapiv3` →
 //! [`resolve`] (select operations, follow `$ref`s, collect the schemas they reach) →
 //! [`lower`] (build the [`ir`], with every name decided by [`naming`]) →
 //! [`emit`] (IR to token streams: models, client, server) →
@@ -16,7 +18,9 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod merge;
 pub mod naming;
+pub mod normalize;
 pub mod render;
 pub mod resolve;
 
@@ -141,7 +145,8 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// The directories the generator owns: any other file in them is stale.
     pub owned_dirs: Vec<String>,
-    /// Degradations: constructs generated, but not exactly (never errors; those fail the run).
+    /// Warnings (quirks read the one sensible way) and degradations (constructs generated, but
+    /// not exactly); never errors, which fail the run.
     pub diagnostics: Vec<Diagnostic>,
     /// How many operations were generated.
     pub operations: usize,
@@ -155,6 +160,7 @@ pub struct Generated {
 pub fn generate(spec: &Spec, config: &Config) -> Result<Generated, Error> {
     let started = std::time::Instant::now();
     let mut diags = diagnostics::Diagnostics::default();
+    diags.extend(spec.diagnostics.iter().cloned());
     let api = lower::lower(&spec.document, &config.select, &mut diags);
     diags.check(&spec.file)?;
     let lowered = started.elapsed();

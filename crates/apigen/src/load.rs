@@ -17,23 +17,79 @@ use crate::diagnostics::Pointer;
 pub struct Spec {
     /// How diagnostics and generated headers name the document (a path relative to the workspace).
     pub file: String,
-    /// The parsed document.
+    /// The parsed, normalised document.
     pub document: OpenAPI,
+    /// The quirks [`crate::normalize`] read (warnings), in the order found.
+    pub diagnostics: Vec<crate::Diagnostic>,
 }
 
 /// Reads and parses the document at `path`, reporting it as `display` in messages.
 pub fn load(path: &Path, display: &str) -> Result<Spec, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
         file: display.to_owned(),
         source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|err| Error::Io {
+        file: display.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, err),
     })?;
     parse(display, &text)
 }
 
-/// Parses a YAML or JSON document held in memory.
+/// Whether the text is a JSON document (its first significant character opens an object).
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+}
+
+/// Converts YAML into the JSON data model: scalar keys become their text (`200:` is `"200"`),
+/// tags are dropped, non-finite numbers become `null`.
+fn yaml_to_json(value: serde_yaml::Value) -> Result<serde_json::Value, String> {
+    use serde_json::Value as J;
+    use serde_yaml::Value as Y;
+    Ok(match value {
+        Y::Null => J::Null,
+        Y::Bool(b) => J::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                J::from(i)
+            } else if let Some(u) = n.as_u64() {
+                J::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(J::Null, J::Number)
+            }
+        }
+        Y::String(s) => J::String(s),
+        Y::Sequence(items) => J::Array(
+            items
+                .into_iter()
+                .map(yaml_to_json)
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::with_capacity(map.len());
+            for (key, value) in map {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Bool(b) => b.to_string(),
+                    Y::Number(n) => n.to_string(),
+                    Y::Null => "null".to_owned(),
+                    other => return Err(format!("a mapping key must be a scalar, not {other:?}")),
+                };
+                out.insert(key, yaml_to_json(value)?);
+            }
+            J::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
+    })
+}
+
+/// Parses a YAML or JSON document held in memory, normalises it (see [`crate::normalize`]) and
+/// reads it as OpenAPI 3.0.
 pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
-    // The fast path parses without tracking where it is; only a failure pays for a second,
-    // path-tracking parse that can say where the problem is.
     let refuse = |pointer: &str, message: String| Error::Parse {
         file: file.to_owned(),
         line: None,
@@ -41,55 +97,88 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
         pointer: pointer.to_owned(),
         message,
     };
+    let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(refuse("", "the document is empty".to_owned()));
     }
-    // openapiv3 can panic on some malformed documents (its `ReferenceOr` deserializer expects a
-    // second parse to fail the way the first did, which a duplicated key defeats); such a panic is
-    // a parse error, not a crash, and YAML's own reading of the text says what is wrong.
-    let Ok(parsed) = quietly(|| serde_yaml::from_str::<OpenAPI>(text)) else {
-        if let Err(err) = serde_yaml::from_str::<serde_yaml::Value>(text) {
-            let location = err.location();
-            return Err(Error::Parse {
-                file: file.to_owned(),
-                line: location.as_ref().map(|l| l.line()),
-                column: location.as_ref().map(|l| l.column()),
-                pointer: String::new(),
-                message: strip_location(&err.to_string()),
-            });
+    // JSON is read by a JSON parser (faster, and exact on what YAML reads differently, such as
+    // surrogate-pair escapes); anything else, or JSON that fails, by the YAML parser.
+    let json = if looks_like_json(text) {
+        serde_json::from_str::<serde_json::Value>(text).ok()
+    } else {
+        None
+    };
+    let mut value = match json {
+        Some(value) => value,
+        None => {
+            let yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|err| {
+                let location = err.location();
+                Error::Parse {
+                    file: file.to_owned(),
+                    line: location.as_ref().map(|l| l.line()),
+                    column: location.as_ref().map(|l| l.column()),
+                    pointer: String::new(),
+                    message: strip_location(&err.to_string()),
+                }
+            })?;
+            yaml_to_json(yaml).map_err(|message| refuse("", message))?
         }
-        return Err(quietly(|| locate_error(file, text)).unwrap_or_else(|_| {
+    };
+    if !value.is_object() {
+        return Err(refuse(
+            "",
+            "the document is not a mapping of OpenAPI fields".to_owned(),
+        ));
+    }
+    if value.get("swagger").is_some() || (value.get("openapi").is_none() && declares_swagger(text))
+    {
+        return Err(refuse(
+            "/swagger",
+            "this is a Swagger 2.0 document; this generator reads OpenAPI 3.0.x (convert it first, for example with swagger2openapi)".to_owned(),
+        ));
+    }
+    match value.get("openapi") {
+        Some(serde_json::Value::String(version)) if version.starts_with("3.0") => {}
+        Some(serde_json::Value::String(version)) => {
+            return Err(refuse(
+                "/openapi",
+                format!(
+                    "OpenAPI version {version:?} is not supported; this generator reads OpenAPI 3.0.x documents"
+                ),
+            ));
+        }
+        Some(other) => {
+            return Err(refuse(
+                "/openapi",
+                format!("`openapi` must be a version string such as \"3.0.3\", not {other}"),
+            ));
+        }
+        None => {
+            return Err(refuse(
+                "/openapi",
+                "the document has no `openapi` version field; is it an OpenAPI document?"
+                    .to_owned(),
+            ));
+        }
+    }
+    let mut diags = crate::diagnostics::Diagnostics::default();
+    crate::normalize::normalize(&mut value, &mut diags);
+    // openapiv3 can panic on some malformed documents (its `ReferenceOr` deserializer expects a
+    // second parse to fail the way the first did); such a panic is a parse error, not a crash.
+    let parsed = quietly(|| serde_json::from_value::<OpenAPI>(value.clone()));
+    let document = match parsed {
+        Ok(Ok(document)) => document,
+        _ => return Err(quietly(|| locate_error(file, text, &value)).unwrap_or_else(|_| {
             refuse(
                 "",
                 "the document is malformed in a way openapiv3 cannot report (it panicked); check it with an OpenAPI validator".to_owned(),
             )
-        }));
+        })),
     };
-    let document: OpenAPI = match parsed {
-        Ok(document) => document,
-        Err(_) if declares_swagger(text) => {
-            return Err(refuse(
-                "/swagger",
-                "this is a Swagger 2.0 document; this generator reads OpenAPI 3.0.x (convert it first, for example with swagger2openapi)".to_owned(),
-            ));
-        }
-        Err(_) => return Err(locate_error(file, text)),
-    };
-    if !document.openapi.starts_with("3.0.") {
-        return Err(Error::Parse {
-            file: file.to_owned(),
-            line: None,
-            column: None,
-            pointer: "/openapi".to_owned(),
-            message: format!(
-                "OpenAPI version {:?} is not supported; this generator reads OpenAPI 3.0.x documents",
-                document.openapi
-            ),
-        });
-    }
     Ok(Spec {
         file: file.to_owned(),
         document,
+        diagnostics: diags.into_vec(),
     })
 }
 
@@ -122,13 +211,13 @@ fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> std::thread::Re
     result
 }
 
-fn locate_error(file: &str, text: &str) -> Error {
+fn locate_error(file: &str, text: &str, normalized: &serde_json::Value) -> Error {
+    // The text itself, read by the YAML parser, knows lines and columns; when it reads without
+    // error, the problem is in what normalisation left, which has a pointer but no line.
     let deserializer = serde_yaml::Deserializer::from_str(text);
     let result: Result<OpenAPI, _> = serde_path_to_error::deserialize(deserializer);
     let Err(err) = result else {
-        return Error::Internal {
-            message: format!("{file} failed to parse once and then parsed"),
-        };
+        return locate_in_value(file, normalized);
     };
     let pointer = pointer_of(err.path());
     let inner = err.into_inner();
@@ -139,6 +228,29 @@ fn locate_error(file: &str, text: &str) -> Error {
         file: file.to_owned(),
         line: location.as_ref().map(|l| l.line()),
         column: location.as_ref().map(|l| l.column()),
+        pointer,
+        message,
+    }
+}
+
+fn locate_in_value(file: &str, value: &serde_json::Value) -> Error {
+    let result: Result<OpenAPI, _> = serde_path_to_error::deserialize(value.clone());
+    let Err(err) = result else {
+        return Error::Internal {
+            message: format!("{file} failed to parse once and then parsed"),
+        };
+    };
+    let pointer = pointer_of(err.path());
+    let message = err.into_inner().to_string();
+    let yaml: Option<serde_yaml::Value> = serde_yaml::to_value(value).ok();
+    let (pointer, message) = yaml
+        .and_then(|y| serde_yaml::to_string(&y).ok())
+        .and_then(|text| refine(&text, &pointer))
+        .unwrap_or((pointer, message));
+    Error::Parse {
+        file: file.to_owned(),
+        line: None,
+        column: None,
         pointer,
         message,
     }

@@ -20,8 +20,9 @@ use crate::config::Selection;
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
     Additional, Api, AuthKind, AuthScheme, Body, Checks, Encoding, Enum, Field, Group, Operation,
-    Pagination, Param, ParamLocation, PathSegment, Presence, Primitive, RequestBody, Response,
-    Security, Status, Struct, TextRule, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
+    Pagination, Param, ParamLocation, ParamStyle, PathSegment, Presence, Primitive, RequestBody,
+    Response, Security, Status, Struct, TextRule, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    Variant,
 };
 use crate::naming::{self, Namespace};
 use crate::resolve::{self, Components, Selected};
@@ -33,6 +34,24 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "ResponseValue",
     "RequestContext",
     "Binary",
+];
+
+/// The names generated methods and handlers use for their own locals, next to path parameters.
+const PATH_LOCALS: &[&str] = &[
+    "params",
+    "body",
+    "context",
+    "api",
+    "path",
+    "query",
+    "headers",
+    "request",
+    "response",
+    "form",
+    "multipart",
+    "bytes",
+    "pairs",
+    "start",
 ];
 
 /// Lowers the operations `selection` picks from `doc`, and every schema they reach.
@@ -360,12 +379,12 @@ impl<'a> Lowerer<'a, '_> {
             SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
                 TypeKind::Enum(self.string_enum(&string.enumeration, pointer))
             }
-            SchemaKind::OneOf { one_of } => TypeKind::Union(self.union(
-                name,
-                one_of,
-                schema.schema_data.discriminator.as_ref(),
-                pointer,
-            )),
+            SchemaKind::OneOf { one_of } => {
+                TypeKind::Union(self.union(name, one_of, schema, pointer))
+            }
+            SchemaKind::Any(any) if !any.one_of.is_empty() && any.all_of.is_empty() => {
+                TypeKind::Union(self.union(name, &any.one_of, schema, pointer))
+            }
             _ => {
                 // An alias of a nullable type keeps its nullability in the type; uses of the
                 // component add no second layer (see `nullable_components`).
@@ -421,7 +440,7 @@ impl<'a> Lowerer<'a, '_> {
             });
         }
         for name in required.iter().filter(|r| !properties.contains_key(*r)) {
-            self.diags.degraded(
+            self.diags.warning(
                 pointer.push("required"),
                 format!("required property `{name}` is not declared in `properties`; it is not generated"),
             );
@@ -470,22 +489,31 @@ impl<'a> Lowerer<'a, '_> {
         Enum { variants, other }
     }
 
-    /// A `oneOf`: tagged by its discriminator (explicit mapping first, then the schema names of
-    /// unmapped alternatives, as OpenAPI specifies), or untagged without one.
+    /// A `oneOf` (or an `anyOf`, which normalisation marks): tagged by its discriminator
+    /// (explicit mapping first, then the schema names of unmapped alternatives, as OpenAPI
+    /// specifies), or by a tag it implies (every alternative an object with one required property
+    /// whose schema allows a single string), or untagged, its alternatives tried most specific
+    /// first.
     fn union(
         &mut self,
         name: &str,
         one_of: &'a [ReferenceOr<Schema>],
-        discriminator: Option<&'a openapiv3::Discriminator>,
+        schema: &'a Schema,
         pointer: &Pointer,
     ) -> Union {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let any_of = schema
+            .schema_data
+            .extensions
+            .contains_key(crate::normalize::ANY_OF_MARK);
+        let keyword = if any_of { "anyOf" } else { "oneOf" };
         let mut names = Namespace::default();
         let mut variants = Vec::with_capacity(one_of.len());
         let variant_name = |ty: &TypeRef, fallback: &str| match ty {
             TypeRef::Named(name) => name.clone(),
             _ => naming::type_name(fallback),
         };
-        match discriminator {
+        let tag = match discriminator {
             Some(discriminator) => {
                 let mut mapped: BTreeSet<&str> = BTreeSet::new();
                 let mapping = pointer.push("discriminator").push("mapping");
@@ -499,56 +527,233 @@ impl<'a> Lowerer<'a, '_> {
                     });
                 }
                 for (index, alternative) in one_of.iter().enumerate() {
-                    let at = pointer.push("oneOf").push(index);
-                    match alternative {
-                        ReferenceOr::Reference { reference } => {
-                            if mapped.contains(reference.as_str()) {
-                                continue;
-                            }
-                            let Ok(tag) = resolve::component_name(reference, "schemas") else {
-                                self.diags.error(&at, "a discriminated `oneOf` alternative must be a `$ref` to a component schema");
-                                continue;
-                            };
-                            let ty = self.reference(reference, &at).ty;
+                    let at = pointer.push(keyword).push(index);
+                    let reference = match alternative {
+                        ReferenceOr::Reference { reference } => Some(reference.as_str()),
+                        ReferenceOr::Item(item) => ref_wrapper(item),
+                    };
+                    if let Some(reference) = reference {
+                        if mapped.contains(reference) {
+                            continue;
+                        }
+                        let Ok(tag) = resolve::component_name(reference, "schemas") else {
+                            self.diags.error(&at, "a discriminated `oneOf` alternative must be a `$ref` to a component schema");
+                            continue;
+                        };
+                        let ty = self.reference(reference, &at).ty;
+                        variants.push(UnionVariant {
+                            name: names.claim(variant_name(&ty, tag)),
+                            tag_value: Some(tag.to_owned()),
+                            ty,
+                        });
+                        continue;
+                    }
+                    // An inline alternative is selected by the single value its tag property allows.
+                    let value = self.single_tag_value(alternative, &discriminator.property_name);
+                    match value {
+                        Some(value) => {
+                            let context = format!("{name}{}", naming::type_name(&value));
+                            let ty = nullable_if(self.type_of(alternative, &context, &at));
                             variants.push(UnionVariant {
-                                name: names.claim(variant_name(&ty, tag)),
-                                tag_value: Some(tag.to_owned()),
+                                name: names.claim(variant_name(&ty, &context)),
+                                tag_value: Some(value),
                                 ty,
                             });
                         }
-                        ReferenceOr::Item(_) => self.diags.error(
+                        None => self.diags.degraded(
                             &at,
-                            "a discriminated `oneOf` alternative must be a `$ref` to a component schema",
+                            "an inline alternative of a discriminated `oneOf` whose tag value is not a single string is not generated; such values are kept as JSON in the catch-all variant",
                         ),
                     }
                 }
+                Some(discriminator.property_name.clone())
             }
-            None => {
-                self.diags.degraded(
-                    pointer.push("oneOf"),
-                    "`oneOf` without a discriminator is generated as an untagged enum: the first alternative that decodes wins, even if a later one also matches",
-                );
-                for (index, alternative) in one_of.iter().enumerate() {
-                    let context = format!("{name}Variant{index}");
-                    let lowered =
-                        self.type_of(alternative, &context, &pointer.push("oneOf").push(index));
-                    let ty = nullable_if(lowered);
-                    variants.push(UnionVariant {
-                        name: names.claim(variant_name(&ty, &context)),
-                        tag_value: None,
-                        ty,
-                    });
+            None => match self.implied_tag(one_of) {
+                Some((tag, values)) => {
+                    for ((index, alternative), value) in one_of.iter().enumerate().zip(values) {
+                        let context = format!("{name}{}", naming::type_name(&value));
+                        let ty = nullable_if(self.type_of(
+                            alternative,
+                            &context,
+                            &pointer.push(keyword).push(index),
+                        ));
+                        variants.push(UnionVariant {
+                            name: names.claim(variant_name(&ty, &context)),
+                            tag_value: Some(value),
+                            ty,
+                        });
+                    }
+                    Some(tag)
                 }
-            }
-        }
+                None => {
+                    let mut order: Vec<(usize, Specificity)> = one_of
+                        .iter()
+                        .enumerate()
+                        .map(|(index, alternative)| (index, self.specificity(alternative)))
+                        .collect();
+                    // Most specific first; ties keep the document's order.
+                    order.sort_by(|a, b| a.1.rank().cmp(&b.1.rank()));
+                    if let Some((a, b)) = ambiguous_pair(&order) {
+                        self.diags.degraded(
+                            pointer.push(keyword),
+                            format!("`{keyword}` alternatives {a} and {b} can both match one value; the generated untagged enum tries them most specific first and the first that decodes wins"),
+                        );
+                    }
+                    for (index, _) in order {
+                        let alternative = &one_of[index];
+                        let context = format!("{name}Variant{index}");
+                        let lowered =
+                            self.type_of(alternative, &context, &pointer.push(keyword).push(index));
+                        let ty = nullable_if(lowered);
+                        variants.push(UnionVariant {
+                            name: names.claim(variant_name(&ty, &context)),
+                            tag_value: None,
+                            ty,
+                        });
+                    }
+                    None
+                }
+            },
+        };
         let other = ["Unknown", "UnknownVariant"]
             .into_iter()
             .find(|candidate| !names.contains(candidate))
             .map_or_else(|| names.claim("Unknown".to_owned()), str::to_owned);
         Union {
-            tag: discriminator.map(|d| d.property_name.clone()),
+            tag,
             variants,
             other,
+        }
+    }
+
+    /// The schema a reference (or a single-reference wrapper) leads to, following chains.
+    fn resolved<T: std::borrow::Borrow<Schema>>(
+        &self,
+        schema: &'a ReferenceOr<T>,
+    ) -> Option<&'a Schema> {
+        let mut reference = match schema {
+            ReferenceOr::Item(item) => {
+                let item: &'a Schema = item.borrow();
+                match ref_wrapper(item) {
+                    Some(reference) => reference,
+                    None => return Some(item),
+                }
+            }
+            ReferenceOr::Reference { reference } => reference.as_str(),
+        };
+        for _ in 0..resolve::MAX_REF_DEPTH {
+            let name = resolve::component_name(reference, "schemas").ok()?;
+            match self.components.schema(name)? {
+                ReferenceOr::Item(item) => match ref_wrapper(item) {
+                    Some(next) => reference = next,
+                    None => return Some(item),
+                },
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        None
+    }
+
+    /// The properties and required names of an object schema.
+    fn object_parts(
+        schema: &'a Schema,
+    ) -> Option<(
+        &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        &'a [String],
+    )> {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                Some((&o.properties, &o.required))
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() => {
+                Some((&any.properties, &any.required))
+            }
+            _ => None,
+        }
+    }
+
+    /// The one string `property` of `alternative` allows (a single-value `enum`), if any.
+    fn single_tag_value<T: std::borrow::Borrow<Schema>>(
+        &self,
+        alternative: &'a ReferenceOr<T>,
+        property: &str,
+    ) -> Option<String> {
+        let (properties, _) = Self::object_parts(self.resolved(alternative)?)?;
+        let schema = self.resolved(properties.get(property)?)?;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+                [Some(value)] => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A tag the alternatives imply: a property every alternative requires, each allowing one
+    /// string of its own (distinct across alternatives).
+    fn implied_tag(&self, one_of: &'a [ReferenceOr<Schema>]) -> Option<(String, Vec<String>)> {
+        if one_of.len() < 2 {
+            return None;
+        }
+        let (first_properties, first_required) = Self::object_parts(self.resolved(&one_of[0])?)?;
+        'candidates: for candidate in first_required {
+            if !first_properties.contains_key(candidate) {
+                continue;
+            }
+            let mut values = Vec::with_capacity(one_of.len());
+            for alternative in one_of {
+                let Some((_, required)) = self.resolved(alternative).and_then(Self::object_parts)
+                else {
+                    return None;
+                };
+                if !required.contains(candidate) {
+                    continue 'candidates;
+                }
+                match self.single_tag_value(alternative, candidate) {
+                    Some(value) if !values.contains(&value) => values.push(value),
+                    _ => continue 'candidates,
+                }
+            }
+            return Some((candidate.clone(), values));
+        }
+        None
+    }
+
+    /// What kind of JSON an alternative accepts, for ordering an untagged union.
+    fn specificity(&self, alternative: &'a ReferenceOr<Schema>) -> Specificity {
+        let Some(schema) = self.resolved(alternative) else {
+            return Specificity::Any;
+        };
+        if let Some((properties, required)) = Self::object_parts(schema) {
+            let required: BTreeSet<String> = required
+                .iter()
+                .filter(|r| properties.contains_key(*r))
+                .cloned()
+                .collect();
+            return Specificity::Object {
+                required,
+                properties: properties.keys().cloned().collect(),
+            };
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Boolean(_)) => Specificity::Bool,
+            SchemaKind::Type(Type::Integer(_)) => Specificity::Integer,
+            SchemaKind::Type(Type::Number(_)) => Specificity::Number,
+            SchemaKind::Type(Type::String(string)) => {
+                if !string.enumeration.is_empty() {
+                    Specificity::StringEnum
+                } else if !matches!(string_format(&string.format), Primitive::String)
+                    || string.pattern.is_some()
+                {
+                    Specificity::FormattedString
+                } else {
+                    Specificity::String
+                }
+            }
+            SchemaKind::Type(Type::Array(_)) => Specificity::Array,
+            SchemaKind::Type(Type::Object(_)) => Specificity::Map,
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => Specificity::Union,
+            _ => Specificity::Any,
         }
     }
 
@@ -662,11 +867,22 @@ impl<'a> Lowerer<'a, '_> {
                 TypeRef::Any
             }
             SchemaKind::OneOf { .. } => self.named_inline(schema, context, pointer),
-            SchemaKind::AnyOf { .. }
-            | SchemaKind::AllOf { .. }
-            | SchemaKind::Not { .. }
-            | SchemaKind::Any(_) => {
-                self.diags.degraded(pointer, "anyOf, allOf with more than one entry, and not are not generated yet; the value is kept as `serde_json::Value`");
+            SchemaKind::Any(any) if !any.one_of.is_empty() && any.all_of.is_empty() => {
+                self.named_inline(schema, context, pointer)
+            }
+            SchemaKind::Not { .. } => {
+                self.diags.degraded(
+                    pointer,
+                    "`not` has no Rust equivalent; the value is kept as `serde_json::Value`",
+                );
+                TypeRef::Any
+            }
+            SchemaKind::AllOf { .. } => {
+                self.diags.degraded(pointer, "this `allOf` could not be merged (a member is not a schema of this document, or members of several unions); the value is kept as `serde_json::Value`");
+                TypeRef::Any
+            }
+            SchemaKind::AnyOf { .. } | SchemaKind::Any(_) => {
+                self.diags.degraded(pointer, "this combination of `anyOf`, `oneOf`, `allOf` or `not` with other keywords has no Rust equivalent; the value is kept as `serde_json::Value`");
                 TypeRef::Any
             }
         };
@@ -742,8 +958,8 @@ impl<'a> Lowerer<'a, '_> {
         let success_type = op_types.claim(format!("{type_stem}Success"));
         let before = self.diags.has_errors();
 
-        let params = self.parameters(selected, &type_stem);
-        let path_segments = self.path_template(selected, &params);
+        let mut params = self.parameters(selected, &type_stem);
+        let path_segments = self.path_template(selected, &mut params);
         let params_type = params
             .iter()
             .any(|p| p.location != ParamLocation::Path)
@@ -823,22 +1039,7 @@ impl<'a> Lowerer<'a, '_> {
         // Path parameters become arguments and locals of the generated methods and handlers, next
         // to these; query and header parameters become fields of the parameter struct.
         let mut fields = Namespace::default();
-        let mut names = Namespace::with_reserved(&[
-            "params",
-            "body",
-            "context",
-            "api",
-            "path",
-            "query",
-            "headers",
-            "request",
-            "response",
-            "form",
-            "multipart",
-            "bytes",
-            "pairs",
-            "start",
-        ]);
+        let mut names = Namespace::with_reserved(PATH_LOCALS);
         let mut params = Vec::with_capacity(merged.len());
         for (param, pointer) in merged {
             let data = param.parameter_data_ref();
@@ -847,51 +1048,82 @@ impl<'a> Lowerer<'a, '_> {
                 Parameter::Query { .. } => ParamLocation::Query,
                 Parameter::Header { .. } => ParamLocation::Header,
                 Parameter::Cookie { .. } => {
-                    self.diags
-                        .error(&pointer, "cookie parameters are not supported");
+                    self.diags.degraded(
+                        &pointer,
+                        "cookie parameters are not generated; set the cookie on your own `reqwest::Client`",
+                    );
                     continue;
                 }
             };
-            let explode = match param {
+            let (style, explode) = match param {
                 Parameter::Query { style, .. } => {
-                    if !matches!(style, QueryStyle::Form) {
-                        self.diags.error(
-                            pointer.push("style"),
-                            format!("query style `{style:?}` is not supported; only `form` is"),
-                        );
-                        continue;
-                    }
-                    data.explode.unwrap_or(true)
+                    let style = match style {
+                        QueryStyle::Form => ParamStyle::Form,
+                        QueryStyle::DeepObject => ParamStyle::DeepObject,
+                        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    };
+                    (style, data.explode.unwrap_or(style == ParamStyle::Form))
                 }
-                _ => data.explode.unwrap_or(false),
+                _ => (ParamStyle::Simple, data.explode.unwrap_or(false)),
             };
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let context = format!("{type_stem}{}", naming::type_name(&data.name));
                     self.type_of(schema, &context, &pointer.push("schema")).ty
                 }
-                ParameterSchemaOrContent::Content(_) => {
-                    self.diags.degraded(
-                        pointer.push("content"),
-                        "a parameter given by `content` is sent as a string",
-                    );
-                    TypeRef::Primitive(Primitive::String)
+                ParameterSchemaOrContent::Content(content) => {
+                    // `content` parameters carry their value serialised in the media type; JSON
+                    // (the only one in practice) is sent as JSON text.
+                    match content.iter().next() {
+                        Some((media, media_type)) if is_json(media) => match &media_type.schema {
+                            Some(schema) => {
+                                let context =
+                                    format!("{type_stem}{}", naming::type_name(&data.name));
+                                let ty = self
+                                    .type_of(
+                                        schema,
+                                        &context,
+                                        &pointer.push("content").push(media).push("schema"),
+                                    )
+                                    .ty;
+                                if !self.is_scalar(&ty) {
+                                    self.diags.warning(
+                                        pointer.push("content"),
+                                        "a parameter given by JSON `content` is sent as JSON text",
+                                    );
+                                }
+                                ty
+                            }
+                            None => TypeRef::Primitive(Primitive::String),
+                        },
+                        _ => {
+                            self.diags.degraded(
+                                pointer.push("content"),
+                                "a parameter given by non-JSON `content` is sent as a string",
+                            );
+                            TypeRef::Primitive(Primitive::String)
+                        }
+                    }
                 }
             };
-            let scalar = |ty: &TypeRef| {
-                matches!(ty, TypeRef::Primitive(p) if *p != Primitive::Binary) || self.is_enum(ty)
-            };
-            let valid = match (&ty, location) {
-                (TypeRef::Vec(item), ParamLocation::Query | ParamLocation::Header) => scalar(item),
-                (ty, _) => scalar(ty),
-            };
-            if !valid {
-                self.diags.error(
-                    pointer.push("schema"),
-                    "parameters must be scalars or string enums (or, in a query or header, arrays of them); objects are not supported",
-                );
-                continue;
+            if matches!(&ty, TypeRef::Primitive(Primitive::Binary)) {
+                self.diags
+                    .degraded(pointer.push("schema"), "a binary parameter is sent as text");
             }
+            let ty = match ty {
+                TypeRef::Primitive(Primitive::Binary) => TypeRef::Primitive(Primitive::String),
+                ty => ty,
+            };
+            let scalar_list = match (&ty, location) {
+                (TypeRef::Vec(item), ParamLocation::Query | ParamLocation::Header) => {
+                    self.is_scalar(item)
+                }
+                (ty, _) => self.is_scalar(ty),
+            };
+            // Anything else (objects, maps, unions, nested arrays) travels through serde, in the
+            // parameter's style (`deepObject`, exploded or not).
+            let structured = !scalar_list;
             params.push(Param {
                 name: if location == ParamLocation::Path {
                     names.claim(naming::snake_name(&data.name))
@@ -903,54 +1135,95 @@ impl<'a> Lowerer<'a, '_> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 explode,
+                style,
+                structured,
                 doc: non_empty(&data.description),
             });
         }
         params
     }
 
-    /// Splits the path template, checking it against the declared path parameters, and
-    /// reorders the parameters so that path parameters come first, in template order.
-    fn path_template(&mut self, selected: &Selected<'a>, params: &[Param]) -> Vec<PathSegment> {
-        let mut segments = Vec::new();
-        let mut rest = selected.path;
-        let mut used = BTreeSet::new();
+    /// Splits the path template, checking it against the declared path parameters: a declared
+    /// path parameter the template does not use is dropped, and a template variable no parameter
+    /// declares becomes a required string parameter (both reported).
+    fn path_template(
+        &mut self,
+        selected: &Selected<'a>,
+        params: &mut Vec<Param>,
+    ) -> Vec<PathSegment> {
         let pointer = Pointer::root().push("paths").push(selected.path);
+        // The template's pieces: literal text and variable names.
+        let mut pieces: Vec<(bool, &str)> = Vec::new();
+        let mut rest = selected.path;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}').map(|c| open + c) else {
                 self.diags
                     .error(&pointer, "unclosed `{` in the path template");
-                return segments;
+                return Vec::new();
             };
             if open > 0 {
-                segments.push(PathSegment::Literal(rest[..open].to_owned()));
+                pieces.push((false, &rest[..open]));
             }
-            let name = &rest[open + 1..close];
-            match params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-                Some(index) => {
-                    used.insert(index);
-                    segments.push(PathSegment::Param(index));
-                }
-                None => self.diags.error(
-                    &selected.pointer,
-                    format!("the path template uses `{{{name}}}`, which is not declared as a path parameter"),
-                ),
-            }
+            pieces.push((true, &rest[open + 1..close]));
             rest = &rest[close + 1..];
         }
         if !rest.is_empty() {
-            segments.push(PathSegment::Literal(rest.to_owned()));
+            pieces.push((false, rest));
         }
-        for (index, param) in params.iter().enumerate() {
-            if param.location == ParamLocation::Path && !used.contains(&index) {
-                self.diags.error(
+        let variables: BTreeSet<&str> =
+            pieces.iter().filter(|(v, _)| *v).map(|(_, n)| *n).collect();
+        params.retain(|param| {
+            let keep = param.location != ParamLocation::Path || variables.contains(param.wire_name.as_str());
+            if !keep {
+                self.diags.warning(
                     &selected.pointer,
                     format!(
-                        "path parameter `{}` does not appear in the path template",
+                        "path parameter `{}` does not appear in the path template; it is not generated",
                         param.wire_name
                     ),
                 );
             }
+            keep
+        });
+        let mut segments = Vec::with_capacity(pieces.len());
+        for (variable, text) in pieces {
+            if !variable {
+                segments.push(PathSegment::Literal(text.to_owned()));
+                continue;
+            }
+            let index = match params
+                .iter()
+                .position(|p| p.location == ParamLocation::Path && p.wire_name == text)
+            {
+                Some(index) => index,
+                None => {
+                    self.diags.warning(
+                        &selected.pointer,
+                        format!("the path template uses `{{{text}}}`, which no parameter declares; it is generated as a required string path parameter"),
+                    );
+                    let mut name = naming::snake_name(text);
+                    let mut n = 2;
+                    while params.iter().any(|p| p.name == name)
+                        || PATH_LOCALS.contains(&name.as_str())
+                    {
+                        name = format!("{}_{n}", naming::snake_name(text));
+                        n += 1;
+                    }
+                    params.push(Param {
+                        name,
+                        wire_name: text.to_owned(),
+                        location: ParamLocation::Path,
+                        ty: TypeRef::Primitive(Primitive::String),
+                        required: true,
+                        explode: false,
+                        style: ParamStyle::Simple,
+                        structured: false,
+                        doc: None,
+                    });
+                    params.len() - 1
+                }
+            };
+            segments.push(PathSegment::Param(index));
         }
         segments
     }
@@ -1130,6 +1403,11 @@ impl<'a> Lowerer<'a, '_> {
         self.types.push(def);
     }
 
+    /// Whether a parameter of this type travels as one piece of text: a primitive or an enum.
+    fn is_scalar(&self, ty: &TypeRef) -> bool {
+        matches!(ty, TypeRef::Primitive(_)) || self.is_enum(ty)
+    }
+
     fn is_struct(&self, name: &str) -> bool {
         self.kinds.get(name) == Some(&true)
     }
@@ -1157,13 +1435,7 @@ impl<'a> Lowerer<'a, '_> {
                 security.optional = true;
             }
             let at = pointer.push("security").push(index);
-            if requirement.len() > 1 {
-                self.diags.error(
-                    &at,
-                    "a requirement that combines several schemes (all at once) is not supported",
-                );
-                continue;
-            }
+            let mut all = Vec::with_capacity(requirement.len());
             for name in requirement.keys() {
                 let kind = match schemes.and_then(|s| s.get(name)) {
                     Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })) => {
@@ -1181,15 +1453,12 @@ impl<'a> Lowerer<'a, '_> {
                     })) => match location {
                         APIKeyLocation::Header => AuthKind::Header(key.clone()),
                         APIKeyLocation::Query => AuthKind::Query(key.clone()),
-                        APIKeyLocation::Cookie => {
-                            self.diags.degraded(&at, format!("security scheme `{name}` sends an API key in a cookie, which the generated client does not do; set the cookie on your own `reqwest::Client`"));
-                            continue;
-                        }
+                        APIKeyLocation::Cookie => AuthKind::Cookie(key.clone()),
                     },
-                    Some(ReferenceOr::Item(_)) => {
-                        self.diags.degraded(&at, format!("security scheme `{name}` (OAuth 2 or OpenID Connect) is not sent by the generated client; obtain a token yourself and configure it with `with_credential`"));
-                        continue;
-                    }
+                    // OAuth 2 and OpenID Connect end in a bearer token the caller obtains.
+                    Some(ReferenceOr::Item(
+                        SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. },
+                    )) => AuthKind::Http("Bearer".to_owned()),
                     Some(ReferenceOr::Reference { .. }) => {
                         self.diags.error(
                             &at,
@@ -1198,20 +1467,125 @@ impl<'a> Lowerer<'a, '_> {
                         continue;
                     }
                     None => {
-                        self.diags.error(&at, format!("security scheme `{name}` is not declared in `#/components/securitySchemes`"));
-                        continue;
+                        self.diags.warning(&at, format!("security scheme `{name}` is not declared in `#/components/securitySchemes`; the requirement is ignored"));
+                        all.clear();
+                        break;
                     }
                 };
-                if !security.schemes.iter().any(|s| &s.name == name) {
-                    security.schemes.push(AuthScheme {
-                        name: name.clone(),
-                        kind,
-                    });
-                }
+                all.push(AuthScheme {
+                    name: name.clone(),
+                    kind,
+                });
             }
+            let scheme = match all.len() {
+                0 => continue,
+                1 => all.remove(0),
+                _ => AuthScheme {
+                    name: all
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    kind: AuthKind::All(all),
+                },
+            };
+            if !security.schemes.iter().any(|s| s.name == scheme.name) {
+                security.schemes.push(scheme);
+            }
+        }
+        if security.schemes.is_empty() && !requirements.is_empty() && !security.optional {
+            // Every requirement named undeclared schemes: nothing can be sent.
+            security.optional = true;
         }
         security
     }
+}
+
+/// What an untagged union's alternative accepts, most specific first (see [`Specificity::rank`]).
+#[derive(Debug, Clone)]
+enum Specificity {
+    Bool,
+    Integer,
+    Number,
+    StringEnum,
+    FormattedString,
+    String,
+    Array,
+    Object {
+        required: BTreeSet<String>,
+        properties: BTreeSet<String>,
+    },
+    Map,
+    Union,
+    Any,
+}
+
+impl Specificity {
+    /// The order alternatives are tried in: integers before numbers (a number would take them),
+    /// constrained strings before plain ones, objects with more required properties first, maps
+    /// and anything-goes alternatives last.
+    fn rank(&self) -> (u8, std::cmp::Reverse<usize>, std::cmp::Reverse<usize>) {
+        use std::cmp::Reverse;
+        match self {
+            Self::Bool => (0, Reverse(0), Reverse(0)),
+            Self::Integer => (1, Reverse(0), Reverse(0)),
+            Self::Number => (2, Reverse(0), Reverse(0)),
+            Self::StringEnum => (3, Reverse(0), Reverse(0)),
+            Self::FormattedString => (4, Reverse(0), Reverse(0)),
+            Self::String => (5, Reverse(0), Reverse(0)),
+            Self::Array => (6, Reverse(0), Reverse(0)),
+            Self::Object {
+                required,
+                properties,
+            } => (7, Reverse(required.len()), Reverse(properties.len())),
+            Self::Map => (8, Reverse(0), Reverse(0)),
+            Self::Union => (9, Reverse(0), Reverse(0)),
+            Self::Any => (10, Reverse(0), Reverse(0)),
+        }
+    }
+}
+
+/// Two alternatives (by index) that one JSON value can match, when there are such: two of the
+/// same scalar kind, or two objects neither of which requires a property the other does not
+/// declare. Enums, maps, nested unions and free-form alternatives are left out (enums of
+/// distinct values do not overlap; the others are fallbacks by nature, tried last).
+fn ambiguous_pair(order: &[(usize, Specificity)]) -> Option<(usize, usize)> {
+    for (i, (a_index, a)) in order.iter().enumerate() {
+        for (b_index, b) in &order[i + 1..] {
+            let overlap = match (a, b) {
+                (
+                    Specificity::Object {
+                        required: ra,
+                        properties: pa,
+                    },
+                    Specificity::Object {
+                        required: rb,
+                        properties: pb,
+                    },
+                ) => {
+                    let a_distinct = ra.iter().any(|r| !pb.contains(r));
+                    let b_distinct = rb.iter().any(|r| !pa.contains(r));
+                    !a_distinct && !b_distinct
+                }
+                (Specificity::Bool, Specificity::Bool)
+                | (Specificity::Integer, Specificity::Integer)
+                | (Specificity::Number, Specificity::Number)
+                | (Specificity::String, Specificity::String)
+                | (Specificity::FormattedString, Specificity::FormattedString)
+                | (Specificity::Array, Specificity::Array) => true,
+                _ => false,
+            };
+            if overlap {
+                let (x, y) = if a_index < b_index {
+                    (*a_index, *b_index)
+                } else {
+                    (*b_index, *a_index)
+                };
+                return Some((x, y));
+            }
+        }
+    }
+    None
 }
 
 fn object_is_struct(

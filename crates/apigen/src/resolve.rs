@@ -81,23 +81,31 @@ pub fn select<'a>(
         for (method, operation) in item.iter() {
             let pointer = item_pointer.push(method);
             let id = match &operation.operation_id {
-                Some(id) => id.clone(),
-                None => {
-                    let derived = format!("{method}{path}");
-                    diags.degraded(
+                Some(id) if !id.trim().is_empty() => id.clone(),
+                _ => {
+                    let derived = derived_id(method, path);
+                    diags.warning(
                         &pointer,
                         format!("operation has no operationId; named `{derived}` after its method and path"),
                     );
                     derived
                 }
             };
-            if let Some(first) = seen.insert(id.clone(), pointer.to_string()) {
-                diags.error(
+            let id = if let Some(first) = seen.get(&id) {
+                let mut n = 2;
+                while seen.contains_key(&format!("{id}_{n}")) {
+                    n += 1;
+                }
+                let renamed = format!("{id}_{n}");
+                diags.warning(
                     &pointer,
-                    format!("operationId `{id}` is already used by #{first}; operationIds must be unique"),
+                    format!("operationId `{id}` is already used by `#{first}`; this one is named `{renamed}`"),
                 );
-                continue;
-            }
+                renamed
+            } else {
+                id
+            };
+            seen.insert(id.clone(), pointer.to_string());
             let tag = operation.tags.first();
             let by_id = selection.operations.contains(&id);
             let by_tag = tag.is_some_and(|t| selection.tags.contains(t));
@@ -136,6 +144,20 @@ pub fn select<'a>(
         );
     }
     selected
+}
+
+/// A Rust-friendly operation id from a method and a path: `get /api/v1/items/{id}` is
+/// `get_api_v1_items_id`.
+pub(crate) fn derived_id(method: &str, path: &str) -> String {
+    let mut id = method.to_ascii_lowercase();
+    for word in path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        id.push('_');
+        id.push_str(word);
+    }
+    id
 }
 
 /// The name of the component a local reference such as `#/components/schemas/Foo` points to.
@@ -343,7 +365,7 @@ mod tests {
         assert_eq!(
             all,
             [
-                "error: #/paths/~1a/put: operationId `x` is already used by #/paths/~1a/get; operationIds must be unique",
+                "warning: #/paths/~1a/put: operationId `x` is already used by `#/paths/~1a/get`; this one is named `x_2`",
                 "error: #/paths: selected operation `missing` is not in the document",
             ]
         );

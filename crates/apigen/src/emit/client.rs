@@ -12,8 +12,8 @@ use quote::quote;
 use super::local_type_tokens as type_tokens;
 use super::{doc, ident, is_part_scalar, paragraphs, param_to_string, struct_of};
 use crate::ir::{
-    Api, AuthKind, Body, Encoding, Group, Operation, ParamLocation, PathSegment, Presence,
-    Primitive, RequestBody, Response, Security, Status, TypeRef,
+    Api, AuthKind, Body, Encoding, Group, Operation, ParamLocation, ParamStyle, PathSegment,
+    Presence, Primitive, RequestBody, Response, Security, Status, TypeRef,
 };
 use crate::naming;
 
@@ -213,6 +213,20 @@ fn security_const(security: &Security) -> Option<String> {
     Some(format!("AUTH_{}", names.join("_OR_")))
 }
 
+fn auth_tokens(scheme: &crate::ir::AuthScheme) -> TokenStream {
+    let name = &scheme.name;
+    match &scheme.kind {
+        AuthKind::Http(prefix) => quote!(crate::runtime::__Auth::Http(#name, #prefix)),
+        AuthKind::Header(header) => quote!(crate::runtime::__Auth::Header(#name, #header)),
+        AuthKind::Query(param) => quote!(crate::runtime::__Auth::Query(#name, #param)),
+        AuthKind::Cookie(cookie) => quote!(crate::runtime::__Auth::Cookie(#name, #cookie)),
+        AuthKind::All(all) => {
+            let all = all.iter().map(auth_tokens);
+            quote!(crate::runtime::__Auth::All(&[#(#all),*]))
+        }
+    }
+}
+
 /// The client's `generated` module root: the tag modules, the security-scheme lists the
 /// operations share, and how enums travel as parameters.
 pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
@@ -234,14 +248,7 @@ pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
                 .join(" or ")
         )));
         let name = ident(&name);
-        let schemes = security.schemes.iter().map(|scheme| {
-            let name = &scheme.name;
-            match &scheme.kind {
-                AuthKind::Http(prefix) => quote!(crate::runtime::__Auth::Http(#name, #prefix)),
-                AuthKind::Header(header) => quote!(crate::runtime::__Auth::Header(#name, #header)),
-                AuthKind::Query(param) => quote!(crate::runtime::__Auth::Query(#name, #param)),
-            }
-        });
+        let schemes = security.schemes.iter().map(auth_tokens);
         quote! {
             #docs
             #[allow(dead_code)]
@@ -251,7 +258,7 @@ pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
     // Enums used as parameters travel as their wire value.
     let mut enums: BTreeSet<&str> = BTreeSet::new();
     for op in &api.operations {
-        for param in op.non_path_params() {
+        for param in op.non_path_params().filter(|p| !p.structured) {
             let ty = match &param.ty {
                 TypeRef::Vec(item) => item.as_ref(),
                 ty => ty,
@@ -305,6 +312,15 @@ fn emit_params(op: &Operation, location: ParamLocation) -> TokenStream {
             let wire = &p.wire_name;
             // Header arrays are one comma-separated value (`simple` style).
             let explode = p.explode && location == ParamLocation::Query;
+            if p.structured || !matches!(p.style, ParamStyle::Form | ParamStyle::Simple) {
+                let style = match p.style {
+                    ParamStyle::DeepObject => quote!(DeepObject),
+                    ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+                    ParamStyle::PipeDelimited => quote!(PipeDelimited),
+                    ParamStyle::Form | ParamStyle::Simple => quote!(Form),
+                };
+                return quote!(pairs.styled(#wire, &params.#field, crate::runtime::__Style::#style, #explode););
+            }
             let helper = match (&p.ty, explode, p.required) {
                 (TypeRef::Vec(_), true, true) => "each",
                 (TypeRef::Vec(_), true, false) => "opt_each",
@@ -495,6 +511,9 @@ fn emit_path(op: &Operation) -> TokenStream {
                     // Strings are taken as `&str` already.
                     TypeRef::Primitive(Primitive::String) => {
                         quote!(&crate::runtime::__encode_path(#name))
+                    }
+                    _ if param.structured => {
+                        quote!(&crate::runtime::__encode_path(&crate::runtime::__text(&#name)))
                     }
                     _ => {
                         let text = param_to_string(&quote!(#name), &param.ty);

@@ -13,8 +13,8 @@ use super::client::response_doc;
 use super::local_type_tokens as type_tokens;
 use super::{doc, ident, is_part_scalar, paragraphs, struct_of};
 use crate::ir::{
-    Api, Body, Encoding, Group, Method, Operation, Param, ParamLocation, Presence, Primitive,
-    RequestBody, Status, TypeRef,
+    Api, Body, Encoding, Group, Method, Operation, Param, ParamLocation, ParamStyle, Presence,
+    Primitive, RequestBody, Status, TypeRef,
 };
 
 /// The server code for one group of operations (one module, behind the group's Cargo feature):
@@ -222,6 +222,9 @@ fn emit_handler(
         let name = ident(&p.name);
         let wire = &p.wire_name;
         let ty = type_tokens(&p.ty, models);
+        if p.structured {
+            return quote!(let #name: #ty = crate::runtime::__path_value(&path, #wire)?;);
+        }
         quote!(let #name: #ty = crate::runtime::__path_param(&path, #wire)?;)
     });
     let params = op.params_type.as_ref().map(|params_type| {
@@ -302,7 +305,16 @@ fn param_value(p: &Param) -> TokenStream {
         ParamLocation::Header => quote!(crate::runtime::__Query::header(&headers, #wire)?),
         _ => quote!(query),
     };
+    let styled = p.structured || !matches!(p.style, ParamStyle::Form | ParamStyle::Simple);
+    let style = match p.style {
+        ParamStyle::DeepObject => "deepObject",
+        ParamStyle::SpaceDelimited => "spaceDelimited",
+        ParamStyle::PipeDelimited => "pipeDelimited",
+        ParamStyle::Form | ParamStyle::Simple => "form",
+    };
+    let explode = p.explode && p.location == ParamLocation::Query;
     let value = match (&p.ty, p.location) {
+        _ if styled => quote!(#source.styled(#wire, #style, #explode)?),
         (TypeRef::Vec(_), ParamLocation::Query) if p.explode => quote!(#source.all(#wire)?),
         (TypeRef::Vec(_), _) => quote!(#source.split(#wire)?),
         _ => quote!(#source.one(#wire)?),

@@ -1,0 +1,1064 @@
+//! Stage 1b, normalise: turns the quirks real documents have into the one form later stages read.
+//!
+//! Runs on the document as JSON, after [`crate::load`] parsed it and before `openapiv3` reads it,
+//! so every later stage (resolve, lower, drift) sees the same, normalised document. Each rewrite
+//! has exactly one sensible reading and is reported as a [`Severity::Warning`] with the pointer of
+//! the node it changed (`--strict` makes them errors); nothing here guesses.
+//!
+//! The rewrites, in the order they run:
+//! 1. `$ref`s to any JSON pointer inside the document that is not a component entry
+//!    (`#/components/schemas/Subnet/properties/label`, `#/paths/...`) are replaced by a copy of
+//!    what they point to; percent-encoded references are decoded.
+//! 2. Per schema: `type` arrays (`[string, "null"]`), numeric `exclusiveMinimum` /
+//!    `exclusiveMaximum` (the 3.1 form), integer bounds that are fractional or outside `i64`,
+//!    enum values of the wrong type (`4.1` in a string enum), `required: true` on a property,
+//!    `$ref` with sibling keywords (read as a single-`$ref` `allOf` that adds them),
+//!    `null` alternatives of `anyOf` / `oneOf` (`anyOf: [X, {type: null}]` is a nullable `X`),
+//!    single-alternative `anyOf` / `oneOf`, `anyOf` as `oneOf` (marked, so lowering can say so),
+//!    unions of strings (an open enum), and `anyOf` / `oneOf` of bare constraints (dropped).
+//! 3. `allOf` with several members merged into one schema ([`crate::merge`]).
+//!
+//! [`Severity::Warning`]: crate::diagnostics::Severity::Warning
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Diagnostics, Pointer};
+
+/// Marks a `oneOf` that was an `anyOf` in the document.
+pub const ANY_OF_MARK: &str = "x-apigen-any-of";
+/// Lists, on a merged `allOf`, the component schemas whose properties it includes.
+pub const BASES_MARK: &str = "x-apigen-all-of-bases";
+
+/// HTTP methods of a path item.
+pub(crate) const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Normalises `doc` in place, reporting each rewrite.
+pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
+    info_defaults(doc, diags);
+    wrong_section_refs(doc, diags);
+    inline_pointer_refs(doc, diags);
+    visit_schemas(
+        doc,
+        &mut |schema, pointer, diags| fix_schema(schema, pointer, diags),
+        diags,
+    );
+    crate::merge::merge_all_of(doc, diags);
+}
+
+/// `info.title` and `info.version` are required; a document without them still has one reading.
+/// A `$ref` of a response, request body or parameter that names an entry of another component
+/// section (`responses: {200: {$ref: '#/components/requestBodies/X'}}`): the entry it names is
+/// used, read as what the position needs (content stays content).
+fn wrong_section_refs(doc: &mut Value, diags: &mut Diagnostics) {
+    let snapshot = doc.clone();
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    let base = Pointer::root().push("paths");
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(Value::Object(op)) = item.get_mut(*method) else {
+                continue;
+            };
+            let at = base.push(path).push(method);
+            if let Some(body) = op.get_mut("requestBody") {
+                fix_section(
+                    body,
+                    "requestBodies",
+                    &at.push("requestBody"),
+                    &snapshot,
+                    diags,
+                );
+            }
+            if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                for (status, response) in responses.iter_mut() {
+                    fix_section(
+                        response,
+                        "responses",
+                        &at.push("responses").push(status),
+                        &snapshot,
+                        diags,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn fix_section(
+    value: &mut Value,
+    section: &str,
+    at: &Pointer,
+    snapshot: &Value,
+    diags: &mut Diagnostics,
+) {
+    let Some(Value::String(reference)) = value.get("$ref") else {
+        return;
+    };
+    let Some(rest) = reference.strip_prefix("#/components/") else {
+        return;
+    };
+    let Some((other, _)) = rest.split_once('/') else {
+        return;
+    };
+    if other == section || !matches!(other, "responses" | "requestBodies") {
+        return;
+    }
+    let Some(Value::Object(target)) = snapshot.pointer(&reference[1..]) else {
+        return;
+    };
+    let mut replacement = target.clone();
+    if section == "responses" {
+        replacement.retain(|k, _| {
+            matches!(k.as_str(), "description" | "content" | "headers") || k.starts_with("x-")
+        });
+        replacement
+            .entry("description")
+            .or_insert_with(|| Value::from(""));
+    } else {
+        replacement.retain(|k, _| {
+            matches!(k.as_str(), "description" | "content" | "required") || k.starts_with("x-")
+        });
+    }
+    diags.warning(
+        at,
+        format!("`$ref: {reference}` names an entry of `{other}` where an entry of `{section}` belongs; its content is used"),
+    );
+    *value = Value::Object(replacement);
+}
+
+fn info_defaults(doc: &mut Value, diags: &mut Diagnostics) {
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
+    let info = root
+        .entry("info")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(info) = info.as_object_mut() else {
+        return;
+    };
+    for (key, fallback) in [("title", "API"), ("version", "0.0.0")] {
+        if !info.get(key).is_some_and(Value::is_string) {
+            let text = match info.get(key) {
+                Some(Value::Number(n)) => n.to_string(),
+                _ => fallback.to_owned(),
+            };
+            diags.warning(
+                format!("/info/{key}"),
+                format!("`info.{key}` is missing or not a string; read as `{text}`"),
+            );
+            info.insert(key.to_owned(), Value::String(text));
+        }
+    }
+}
+
+/// Whether `reference` names a component entry (`#/components/<section>/<name>`), which later
+/// stages resolve by name.
+fn is_component_ref(reference: &str) -> bool {
+    let Some(rest) = reference.strip_prefix("#/components/") else {
+        return false;
+    };
+    let mut parts = rest.split('/');
+    matches!((parts.next(), parts.next(), parts.next()), (Some(s), Some(n), None) if !s.is_empty() && !n.is_empty())
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Replaces `$ref`s to pointers that are not component entries: a schema target becomes a
+/// component schema of its own (named after its pointer, shared by every reference to it), any
+/// other target (a parameter, a response) is copied in place.
+fn inline_pointer_refs(doc: &mut Value, diags: &mut Diagnostics) {
+    let mut hoisted: Vec<(String, String)> = Vec::new();
+    // A target may itself hold such references: a few rounds resolve chains; what is left after
+    // them (a reference into its own target) is left for the resolver to report.
+    for _round in 0..8 {
+        let snapshot = doc.clone();
+        let mut changed = false;
+        let mut pass = RefPass {
+            snapshot: &snapshot,
+            hoisted: &mut hoisted,
+            changed: &mut changed,
+        };
+        pass.rewrite(doc, &Pointer::root(), diags);
+        let new: Vec<(String, Value)> = hoisted
+            .iter()
+            .filter(|(_, name)| {
+                doc.pointer(&format!("/components/schemas/{}", escape(name)))
+                    .is_none()
+            })
+            .filter_map(|(target, name)| Some((name.clone(), snapshot.pointer(target)?.clone())))
+            .collect();
+        if !new.is_empty() {
+            let root = doc.as_object_mut().expect("checked by load");
+            let components = root
+                .entry("components")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(components) = components {
+                let schemas = components
+                    .entry("schemas")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(schemas) = schemas {
+                    for (name, schema) in new {
+                        schemas.insert(name, schema);
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Whether a JSON value reads as a schema (rather than a parameter, response or body).
+fn looks_like_schema(value: &Value) -> bool {
+    value.as_object().is_some_and(|map| {
+        !map.contains_key("in")
+            && !map.contains_key("content")
+            && [
+                "type",
+                "properties",
+                "allOf",
+                "anyOf",
+                "oneOf",
+                "$ref",
+                "enum",
+                "items",
+                "additionalProperties",
+            ]
+            .iter()
+            .any(|k| map.contains_key(*k))
+    })
+}
+
+struct RefPass<'s, 'h> {
+    snapshot: &'s Value,
+    /// (target pointer, component name) of every hoisted schema, in the order found.
+    hoisted: &'h mut Vec<(String, String)>,
+    changed: &'h mut bool,
+}
+
+impl RefPass<'_, '_> {
+    /// The component name for a hoisted target: its pointer's words in UpperCamel case, less the
+    /// structural ones (`components`, `schemas`, `content`, `schema`), unique among components.
+    fn name_for(&mut self, target: &str) -> String {
+        if let Some((_, name)) = self.hoisted.iter().find(|(t, _)| t == target) {
+            return name.clone();
+        }
+        let words: Vec<String> = target
+            .split('/')
+            .skip(1)
+            .map(unescape)
+            .filter(|t| {
+                !matches!(
+                    t.as_str(),
+                    "components" | "schemas" | "content" | "schema" | "paths"
+                )
+            })
+            .collect();
+        let stem = crate::naming::type_name(&words.join("_"));
+        let stem = if stem.is_empty() {
+            "Schema".to_owned()
+        } else {
+            stem
+        };
+        let taken = |name: &str, hoisted: &[(String, String)]| {
+            self.snapshot
+                .pointer(&format!("/components/schemas/{}", escape(name)))
+                .is_some()
+                || hoisted.iter().any(|(_, n)| n == name)
+        };
+        let mut name = stem.clone();
+        let mut n = 2;
+        while taken(&name, self.hoisted) {
+            name = format!("{stem}{n}");
+            n += 1;
+        }
+        self.hoisted.push((target.to_owned(), name.clone()));
+        name
+    }
+
+    fn rewrite(&mut self, node: &mut Value, pointer: &Pointer, diags: &mut Diagnostics) {
+        match node {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    let reference = reference.clone();
+                    if let Some(decoded) = percent_decode(&reference) {
+                        diags.warning(
+                            pointer.push("$ref"),
+                            format!("`$ref: {reference}` is percent-encoded; read as `{decoded}`"),
+                        );
+                        map.insert("$ref".to_owned(), Value::String(decoded));
+                        *self.changed = true;
+                        return;
+                    }
+                    let target = reference.strip_prefix('#').unwrap_or_default();
+                    if reference.starts_with('#')
+                        && !is_component_ref(&reference)
+                        && !target.is_empty()
+                    {
+                        let Some(found) = self.snapshot.pointer(target) else {
+                            return; // reported by the resolver, with the reference's pointer
+                        };
+                        if looks_like_schema(found) {
+                            let name = self.name_for(target);
+                            diags.warning(
+                                pointer,
+                                format!("`$ref: {reference}` points inside another object, not to a component entry; its target is read as the component schema `{name}`"),
+                            );
+                            map.insert(
+                                "$ref".to_owned(),
+                                Value::String(format!("#/components/schemas/{}", escape(&name))),
+                            );
+                            *self.changed = true;
+                            return;
+                        }
+                        // A target that contains the reference itself would never end.
+                        if pointer.as_str().starts_with(target) {
+                            return;
+                        }
+                        diags.warning(
+                            pointer,
+                            format!("`$ref: {reference}` points inside another object, not to a component entry; its target is used in place"),
+                        );
+                        let mut replacement = found.clone();
+                        if let (Value::Object(new), true) = (&mut replacement, map.len() > 1) {
+                            for (key, value) in map.iter().filter(|(k, _)| *k != "$ref") {
+                                new.insert(key.clone(), value.clone());
+                            }
+                        }
+                        *node = replacement;
+                        *self.changed = true;
+                        return;
+                    }
+                }
+                for (key, value) in map.iter_mut() {
+                    if key == "example" || key == "examples" {
+                        continue;
+                    }
+                    self.rewrite(value, &pointer.push(key), diags);
+                }
+            }
+            Value::Array(items) => {
+                for (index, value) in items.iter_mut().enumerate() {
+                    self.rewrite(value, &pointer.push(index), diags);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A callback for every schema object of the document, children before parents.
+pub(crate) type SchemaVisitor<'f> =
+    dyn FnMut(&mut Map<String, Value>, &Pointer, &mut Diagnostics) + 'f;
+
+/// Calls `f` on every schema of the document: component schemas, and the schemas of parameters,
+/// headers, request bodies and responses (in components and in paths), and every sub-schema.
+pub(crate) fn visit_schemas(doc: &mut Value, f: &mut SchemaVisitor<'_>, diags: &mut Diagnostics) {
+    let root = Pointer::root();
+    let Some(doc) = doc.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(components)) = doc.get_mut("components") {
+        let base = root.push("components");
+        for (section, visit) in [
+            ("schemas", schema as Visit),
+            ("parameters", parameter),
+            ("responses", response),
+            ("requestBodies", content_holder),
+            ("headers", parameter),
+        ] {
+            if let Some(Value::Object(entries)) = components.get_mut(section) {
+                let at = base.push(section);
+                for (name, value) in entries.iter_mut() {
+                    visit(value, &at.push(name), f, diags);
+                }
+            }
+        }
+    }
+    for key in ["paths", "webhooks", "x-webhooks"] {
+        if let Some(Value::Object(paths)) = doc.get_mut(key) {
+            let base = root.push(key);
+            for (path, item) in paths.iter_mut() {
+                path_item(item, &base.push(path), f, diags);
+            }
+        }
+    }
+}
+
+type Visit = fn(&mut Value, &Pointer, &mut SchemaVisitor<'_>, &mut Diagnostics);
+
+fn path_item(item: &mut Value, at: &Pointer, f: &mut SchemaVisitor<'_>, diags: &mut Diagnostics) {
+    let Some(item) = item.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Array(params)) = item.get_mut("parameters") {
+        for (index, param) in params.iter_mut().enumerate() {
+            parameter(param, &at.push("parameters").push(index), f, diags);
+        }
+    }
+    for method in METHODS {
+        let Some(Value::Object(op)) = item.get_mut(*method) else {
+            continue;
+        };
+        let at = at.push(method);
+        if let Some(Value::Array(params)) = op.get_mut("parameters") {
+            for (index, param) in params.iter_mut().enumerate() {
+                parameter(param, &at.push("parameters").push(index), f, diags);
+            }
+        }
+        if let Some(body) = op.get_mut("requestBody") {
+            content_holder(body, &at.push("requestBody"), f, diags);
+        }
+        if let Some(Value::Object(responses)) = op.get_mut("responses") {
+            let base = at.push("responses");
+            for (status, value) in responses.iter_mut() {
+                response(value, &base.push(status), f, diags);
+            }
+        }
+    }
+}
+
+fn parameter(param: &mut Value, at: &Pointer, f: &mut SchemaVisitor<'_>, diags: &mut Diagnostics) {
+    if let Some(value) = param.get_mut("schema") {
+        schema(value, &at.push("schema"), f, diags);
+    }
+    content_holder(param, at, f, diags);
+}
+
+fn response(value: &mut Value, at: &Pointer, f: &mut SchemaVisitor<'_>, diags: &mut Diagnostics) {
+    content_holder(value, at, f, diags);
+    if let Some(Value::Object(headers)) = value.get_mut("headers") {
+        let base = at.push("headers");
+        for (name, header) in headers.iter_mut() {
+            parameter(header, &base.push(name), f, diags);
+        }
+    }
+}
+
+fn content_holder(
+    value: &mut Value,
+    at: &Pointer,
+    f: &mut SchemaVisitor<'_>,
+    diags: &mut Diagnostics,
+) {
+    if let Some(Value::Object(content)) = value.get_mut("content") {
+        let base = at.push("content");
+        for (media, entry) in content.iter_mut() {
+            if let Some(value) = entry.get_mut("schema") {
+                schema(value, &base.push(media).push("schema"), f, diags);
+            }
+        }
+    }
+}
+
+/// Visits a schema and its sub-schemas, children first.
+pub(crate) fn schema(
+    value: &mut Value,
+    at: &Pointer,
+    f: &mut SchemaVisitor<'_>,
+    diags: &mut Diagnostics,
+) {
+    let Some(map) = value.as_object_mut() else {
+        return;
+    };
+    for key in ["properties", "patternProperties", "$defs", "definitions"] {
+        if let Some(Value::Object(properties)) = map.get_mut(key) {
+            let base = at.push(key);
+            for (name, property) in properties.iter_mut() {
+                schema(property, &base.push(name), f, diags);
+            }
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(value @ Value::Object(_)) = map.get_mut(key) {
+            schema(value, &at.push(key), f, diags);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+        if let Some(Value::Array(members)) = map.get_mut(key) {
+            let base = at.push(key);
+            for (index, member) in members.iter_mut().enumerate() {
+                schema(member, &base.push(index), f, diags);
+            }
+        }
+    }
+    f(map, at, diags);
+}
+
+/// Keywords that describe a schema without constraining its shape.
+pub(crate) fn is_annotation(key: &str) -> bool {
+    matches!(
+        key,
+        "description"
+            | "title"
+            | "nullable"
+            | "readOnly"
+            | "writeOnly"
+            | "default"
+            | "example"
+            | "examples"
+            | "deprecated"
+            | "externalDocs"
+            | "xml"
+            | "format"
+    ) || key.starts_with("x-")
+}
+
+/// Whether a union member only says "null".
+fn is_null_schema(member: &Value) -> bool {
+    let Some(map) = member.as_object() else {
+        return false;
+    };
+    match map.get("type") {
+        Some(Value::String(t)) if t == "null" => return true,
+        Some(_) => return false,
+        None => {}
+    }
+    if let Some(Value::Array(values)) = map.get("enum") {
+        return values.iter().all(Value::is_null) && !values.is_empty();
+    }
+    // schemars writes `{nullable: true}` (3.0 has no null type) for the null alternative.
+    map.get("nullable") == Some(&Value::Bool(true))
+        && map.keys().all(|k| is_annotation(k))
+        && !map.contains_key("$ref")
+}
+
+/// Whether a union member constrains an object without giving it a shape of its own (such as
+/// `anyOf: [{required: [a]}, {required: [b]}]`).
+fn is_bare_constraint(member: &Value) -> bool {
+    member.as_object().is_some_and(|map| {
+        !map.is_empty()
+            && map.keys().all(|k| {
+                matches!(
+                    k.as_str(),
+                    "required" | "minProperties" | "maxProperties" | "not"
+                ) || is_annotation(k)
+            })
+            && !map.contains_key("type")
+    })
+}
+
+fn fix_schema(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    type_array(map, at, diags);
+    inapplicable_keywords(map, at, diags);
+    exclusive_bounds(map, at, diags);
+    integer_bounds(map, at, diags);
+    enum_values(map, at, diags);
+    required_flags(map, at, diags);
+    ref_siblings(map, at, diags);
+    for key in ["anyOf", "oneOf"] {
+        union_members(map, key, at, diags);
+    }
+}
+
+/// Keywords of another type (`minLength` on an array, `items` on a string) constrain nothing a
+/// value of this type has; they are dropped.
+fn inapplicable_keywords(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    const STRING: &[&str] = &["format", "pattern", "minLength", "maxLength", "enum"];
+    const NUMBER: &[&str] = &[
+        "format",
+        "multipleOf",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "enum",
+    ];
+    const ARRAY: &[&str] = &[
+        "items",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "prefixItems",
+    ];
+    const OBJECT: &[&str] = &[
+        "properties",
+        "required",
+        "additionalProperties",
+        "minProperties",
+        "maxProperties",
+        "patternProperties",
+    ];
+    const OTHER: &[&str] = &["enum", "format"];
+    let own: &[&str] = match map.get("type").and_then(Value::as_str) {
+        Some("string") => STRING,
+        Some("integer" | "number") => NUMBER,
+        Some("array") => ARRAY,
+        Some("object") => OBJECT,
+        Some("boolean") => OTHER,
+        _ => return,
+    };
+    let foreign: Vec<String> = map
+        .keys()
+        .filter(|k| {
+            let k = k.as_str();
+            !own.contains(&k)
+                && (STRING.contains(&k)
+                    || NUMBER.contains(&k)
+                    || ARRAY.contains(&k)
+                    || OBJECT.contains(&k))
+        })
+        .cloned()
+        .collect();
+    for key in foreign {
+        let typ = map
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        diags.warning(
+            at.push(&key),
+            format!("`{key}` does not apply to a `type: {typ}` schema; ignored"),
+        );
+        map.remove(&key);
+    }
+}
+
+/// `type: [string, "null"]` is a nullable string; several non-null types are a `oneOf`.
+fn type_array(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    let Some(Value::Array(types)) = map.get("type") else {
+        return;
+    };
+    let nullable = types.iter().any(|t| t == "null");
+    let rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+    diags.warning(
+        at.push("type"),
+        "`type` is an array (the OpenAPI 3.1 form); read as the types it lists, null as `nullable`",
+    );
+    match rest.as_slice() {
+        [] => {
+            map.remove("type");
+        }
+        [one] => {
+            map.insert("type".to_owned(), one.clone());
+        }
+        several => {
+            map.remove("type");
+            let members = several
+                .iter()
+                .map(|t| {
+                    let mut member = Map::new();
+                    member.insert("type".to_owned(), t.clone());
+                    if t == "array" {
+                        if let Some(items) = map.get("items") {
+                            member.insert("items".to_owned(), items.clone());
+                        }
+                    }
+                    Value::Object(member)
+                })
+                .collect();
+            map.insert("oneOf".to_owned(), Value::Array(members));
+        }
+    }
+    if nullable {
+        map.insert("nullable".to_owned(), Value::Bool(true));
+    }
+}
+
+/// `exclusiveMinimum: 0` (3.1) is `minimum: 0, exclusiveMinimum: true` (3.0).
+fn exclusive_bounds(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        let Some(value @ Value::Number(_)) = map.get(exclusive).cloned() else {
+            continue;
+        };
+        diags.warning(
+            at.push(exclusive),
+            format!("`{exclusive}` is a number (the OpenAPI 3.1 form); read as `{bound}` with `{exclusive}: true`"),
+        );
+        map.insert(bound.to_owned(), value);
+        map.insert(exclusive.to_owned(), Value::Bool(true));
+    }
+    for key in ["exclusiveMinimum", "exclusiveMaximum"] {
+        if map.get(key).is_some_and(|v| !v.is_boolean()) {
+            diags.warning(
+                at.push(key),
+                format!("`{key}` is neither a boolean nor a number; ignored"),
+            );
+            map.remove(key);
+        }
+    }
+}
+
+/// Integer bounds must be whole `i64`s: a fractional bound is rounded inwards, one outside
+/// `i64` bounds nothing an `i64` can hold and is dropped.
+fn integer_bounds(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    if map.get("type").and_then(Value::as_str) != Some("integer") {
+        return;
+    }
+    for (key, up) in [("minimum", true), ("maximum", false)] {
+        let Some(Value::Number(n)) = map.get(key) else {
+            continue;
+        };
+        if n.is_i64() {
+            continue;
+        }
+        let float = n.as_f64().unwrap_or(0.0);
+        let rounded = if up { float.ceil() } else { float.floor() };
+        if n.is_u64() || rounded.abs() >= 9.2e18 {
+            diags.warning(
+                at.push(key),
+                format!("integer bound `{key}: {n}` is outside the 64-bit range; it bounds nothing and is ignored"),
+            );
+            map.remove(key);
+        } else {
+            diags.warning(
+                at.push(key),
+                format!("integer bound `{key}: {n}` is fractional; read as {rounded}"),
+            );
+            map.insert(key.to_owned(), Value::from(rounded as i64));
+        }
+    }
+}
+
+/// Enum values of the wrong type: in a string enum, numbers and booleans are read as their text.
+fn enum_values(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    let typ = map.get("type").and_then(Value::as_str).map(str::to_owned);
+    let Some(Value::Array(values)) = map.get_mut("enum") else {
+        return;
+    };
+    if values.iter().any(Value::is_null) {
+        // `null` is not a value of the type: the enum is a nullable one.
+        values.retain(|v| !v.is_null());
+        let empty = values.is_empty();
+        diags.warning(
+            at.push("enum"),
+            "`null` among the enum values; read as a nullable enum of the other values",
+        );
+        map.insert("nullable".to_owned(), Value::Bool(true));
+        if empty {
+            map.remove("enum");
+        }
+        return enum_values(map, at, diags);
+    }
+    match typ.as_deref() {
+        Some("string") => {
+            for (index, value) in values.iter_mut().enumerate() {
+                let text = match value {
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    _ => continue,
+                };
+                diags.warning(
+                    at.push("enum").push(index),
+                    format!("enum value `{text}` is not a string in a `type: string` enum; read as the string `{text}`"),
+                );
+                *value = Value::String(text);
+            }
+        }
+        None if !values.is_empty() && values.iter().all(|v| v.is_string() || v.is_null()) => {
+            // An enum of strings without `type` is a string enum.
+            diags.warning(
+                at.push("enum"),
+                "an `enum` of strings without `type`; read as `type: string`",
+            );
+            map.insert("type".to_owned(), Value::from("string"));
+        }
+        _ => {}
+    }
+}
+
+/// `required: true` on a property (the Swagger 2.0 habit) is not a list; it is dropped here and
+/// the enclosing object's list is left as it is.
+fn required_flags(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    if let Some(Value::Bool(_)) = map.get("required") {
+        diags.warning(
+            at.push("required"),
+            "`required` is a boolean on a schema (it is a list of property names on the object); ignored",
+        );
+        map.remove("required");
+    }
+    if let Some(Value::Object(properties)) = map.get("properties") {
+        let wanted: Vec<String> = properties
+            .iter()
+            .filter(|(_, p)| p.get("required") == Some(&Value::Bool(true)))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if !wanted.is_empty() {
+            let list = map
+                .entry("required")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = list {
+                for name in wanted {
+                    if !list.iter().any(|v| v == name.as_str()) {
+                        list.push(Value::String(name));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `{$ref: X, nullable: true, description: ...}`: 3.0 ignores the siblings of a `$ref`, but they
+/// were written to apply; read as `allOf: [{$ref: X}]` with them, which lowering treats as `X`.
+fn ref_siblings(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    if !map.contains_key("$ref") || map.len() == 1 {
+        return;
+    }
+    let Some(reference) = map.remove("$ref") else {
+        return;
+    };
+    let meaningful: Vec<String> = map
+        .keys()
+        .filter(|k| !k.starts_with("x-") && *k != "description" && *k != "summary")
+        .cloned()
+        .collect();
+    if !meaningful.is_empty() {
+        diags.warning(
+            at,
+            format!(
+                "`$ref` has sibling keywords ({}); read as an `allOf` of the reference that adds them",
+                meaningful.join(", ")
+            ),
+        );
+    }
+    let mut member = Map::new();
+    member.insert("$ref".to_owned(), reference);
+    map.insert(
+        "allOf".to_owned(),
+        Value::Array(vec![Value::Object(member)]),
+    );
+}
+
+/// `null` alternatives, single alternatives, string unions and bare constraints of a union.
+fn union_members(map: &mut Map<String, Value>, key: &str, at: &Pointer, diags: &mut Diagnostics) {
+    let Some(Value::Array(members)) = map.get(key) else {
+        return;
+    };
+    let at = at.push(key);
+    let before = members.len();
+    let nullable = members.iter().any(is_null_schema);
+    let mut members: Vec<Value> = members
+        .iter()
+        .filter(|m| !is_null_schema(m))
+        .cloned()
+        .collect();
+    if nullable {
+        map.insert("nullable".to_owned(), Value::Bool(true));
+    }
+    if members.is_empty() {
+        map.remove(key);
+        return;
+    }
+    if members.iter().all(is_bare_constraint) && before > 0 {
+        diags.warning(
+            &at,
+            format!("`{key}` of bare constraints (such as alternative `required` lists) is not checked; the schema is read without it"),
+        );
+        map.remove(key);
+        return;
+    }
+    // Bare constraints beside real alternatives constrain nothing a type can say.
+    members.retain(|m| !is_bare_constraint(m));
+    let has_shape = map.keys().any(|k| {
+        matches!(
+            k.as_str(),
+            "properties" | "items" | "type" | "allOf" | "enum"
+        )
+    });
+    if members.len() == 1 && !has_shape {
+        map.remove(key);
+        let member = members.pop().unwrap_or_default();
+        match member {
+            Value::Object(member) if member.contains_key("$ref") => {
+                map.insert(
+                    "allOf".to_owned(),
+                    Value::Array(vec![Value::Object(member)]),
+                );
+            }
+            Value::Object(member) => {
+                for (k, v) in member {
+                    if k == "nullable" {
+                        if v == Value::Bool(true) {
+                            map.insert(k, v);
+                        }
+                        continue;
+                    }
+                    map.entry(k).or_insert(v);
+                }
+            }
+            _ => {}
+        }
+        return;
+    }
+    if let Some(merged) = string_union(&members) {
+        map.remove(key);
+        for (k, v) in merged {
+            map.entry(k).or_insert(v);
+        }
+        return;
+    }
+    if members.len() != before || key == "anyOf" {
+        map.insert(key.to_owned(), Value::Array(members));
+    }
+    if key == "anyOf" && !map.contains_key("oneOf") {
+        // An `anyOf` lowers as a union whose alternatives are tried most specific first.
+        if let Some(members) = map.remove("anyOf") {
+            map.insert("oneOf".to_owned(), members);
+            map.insert(ANY_OF_MARK.to_owned(), Value::Bool(true));
+        }
+    }
+}
+
+/// A union whose alternatives are all inline strings (plain, enums, formats) is one string
+/// schema: an enum of every listed value when any lists values (the generated enums keep
+/// unknown values, so a plain-string alternative loses nothing), else a plain string.
+fn string_union(members: &[Value]) -> Option<Map<String, Value>> {
+    let mut values: Vec<Value> = Vec::new();
+    let mut formats: Vec<&Value> = Vec::new();
+    for member in members {
+        let member = member.as_object()?;
+        if member.get("type")? != "string" || member.contains_key("$ref") {
+            return None;
+        }
+        if let Some(Value::Array(list)) = member.get("enum") {
+            for value in list {
+                if !values.contains(value) {
+                    values.push(value.clone());
+                }
+            }
+        }
+        if let Some(format) = member.get("format") {
+            formats.push(format);
+        }
+    }
+    let mut merged = Map::new();
+    merged.insert("type".to_owned(), Value::from("string"));
+    if !values.is_empty() {
+        merged.insert("enum".to_owned(), Value::Array(values));
+    } else if let [format] = formats.as_slice() {
+        if formats.len() == members.len() {
+            merged.insert("format".to_owned(), (*format).clone());
+        }
+    }
+    Some(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(schema: serde_json::Value) -> (Value, Vec<String>) {
+        let mut doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"S": schema}}
+        });
+        let mut diags = Diagnostics::default();
+        normalize(&mut doc, &mut diags);
+        let messages = diags.into_vec().into_iter().map(|d| d.message).collect();
+        (doc["components"]["schemas"]["S"].clone(), messages)
+    }
+
+    #[test]
+    fn any_of_with_null_is_a_nullable_reference() {
+        let (s, _) = run(
+            serde_json::json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"nullable": true}]}),
+        );
+        assert_eq!(
+            s,
+            serde_json::json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/X"}]})
+        );
+    }
+
+    #[test]
+    fn any_of_of_objects_becomes_a_marked_one_of() {
+        let (s, _) = run(
+            serde_json::json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"$ref": "#/components/schemas/Y"}]}),
+        );
+        assert_eq!(s[ANY_OF_MARK], Value::Bool(true));
+        assert_eq!(s["oneOf"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn open_enum_is_an_enum() {
+        let (s, _) = run(
+            serde_json::json!({"anyOf": [{"type": "string", "enum": ["a", "b"]}, {"type": "string"}]}),
+        );
+        assert_eq!(s, serde_json::json!({"type": "string", "enum": ["a", "b"]}));
+    }
+
+    #[test]
+    fn numeric_exclusive_minimum_and_wrong_enum_types() {
+        let (s, warnings) = run(
+            serde_json::json!({"type": "integer", "exclusiveMinimum": 0, "maximum": 1.8446744073709552e19}),
+        );
+        assert_eq!(
+            s,
+            serde_json::json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        let (s, _) = run(serde_json::json!({"type": "string", "enum": ["a", 4.1, true]}));
+        assert_eq!(s["enum"], serde_json::json!(["a", "4.1", "true"]));
+    }
+
+    #[test]
+    fn type_arrays() {
+        let (s, _) = run(serde_json::json!({"type": ["string", "null"]}));
+        assert_eq!(s, serde_json::json!({"type": "string", "nullable": true}));
+        let (s, _) = run(serde_json::json!({"type": ["integer", "string"]}));
+        assert_eq!(
+            s,
+            serde_json::json!({"oneOf": [{"type": "integer"}, {"type": "string"}]})
+        );
+    }
+
+    #[test]
+    fn pointer_refs_are_inlined() {
+        let mut doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "A": {"type": "object", "properties": {"label": {"type": "string", "maxLength": 3}}},
+                "B": {"$ref": "#/components/schemas/A/properties/label"}
+            }}
+        });
+        let mut diags = Diagnostics::default();
+        normalize(&mut doc, &mut diags);
+        assert_eq!(
+            doc["components"]["schemas"]["B"],
+            serde_json::json!({"$ref": "#/components/schemas/APropertiesLabel"})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["APropertiesLabel"],
+            serde_json::json!({"type": "string", "maxLength": 3})
+        );
+    }
+}
