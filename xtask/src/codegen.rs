@@ -41,6 +41,23 @@ pub struct Args {
     /// Fail when a construct is generated inexactly (a degradation), instead of only reporting it.
     #[arg(long)]
     deny_degraded: bool,
+    /// Fail on any warning or degradation: quirks of the document are errors too.
+    #[arg(long)]
+    strict: bool,
+    /// List every diagnostic with its pointer, instead of one line per kind.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+/// How strictly diagnostics are taken, and how they are printed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Report {
+    /// Degradations fail the run.
+    pub deny_degraded: bool,
+    /// Warnings and degradations fail the run.
+    pub strict: bool,
+    /// Print every diagnostic.
+    pub verbose: bool,
 }
 
 /// Runs `cargo xtask codegen` as `args` say.
@@ -48,7 +65,15 @@ pub fn main(args: &Args) -> Result<()> {
     let mode = if args.check { Mode::Check } else { Mode::Write };
     match (&args.spec, &args.out) {
         (Some(spec), Some(out)) => standalone(args, spec, out, mode),
-        _ => run_with(&project_root(), &args.config, mode, args.deny_degraded),
+        _ => run_with(&project_root(), &args.config, mode, report(args)),
+    }
+}
+
+fn report(args: &Args) -> Report {
+    Report {
+        deny_degraded: args.deny_degraded,
+        strict: args.strict,
+        verbose: args.verbose,
     }
 }
 
@@ -72,14 +97,7 @@ fn standalone(args: &Args, spec_path: &Path, out: &Path, mode: Mode) -> Result<(
     let config = apigen::standalone_config(&spec_name, &name, select);
     let generated = apigen::generate_workspace(&spec, &config)?;
     let elapsed = started.elapsed();
-    finish(
-        out,
-        &spec_name,
-        &generated,
-        mode,
-        elapsed,
-        args.deny_degraded,
-    )
+    finish(out, &spec_name, &generated, mode, elapsed, report(args))
 }
 
 /// Prints the diagnostics and summary of one run and makes `root` match it.
@@ -89,20 +107,32 @@ fn finish(
     generated: &apigen::Generated,
     mode: Mode,
     elapsed: std::time::Duration,
-    deny_degraded: bool,
+    report: Report,
 ) -> Result<()> {
-    for diagnostic in &generated.diagnostics {
-        eprintln!("{spec_name}: {diagnostic}");
+    use apigen::Severity;
+    let diagnostics = &generated.diagnostics;
+    eprint!(
+        "{}",
+        apigen::diagnostics::summary(spec_name, diagnostics, report.verbose)
+    );
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let (warnings, degraded) = (count(Severity::Warning), count(Severity::Degraded));
+    let fallbacks = diagnostics
+        .iter()
+        .filter(|d| apigen::diagnostics::is_value_fallback(d))
+        .count();
+    if report.strict && warnings + degraded > 0 {
+        bail!("{spec_name}: {warnings} warning(s) and {degraded} degradation(s) (--strict)");
     }
-    if deny_degraded && !generated.diagnostics.is_empty() {
+    if report.deny_degraded && degraded > 0 {
         bail!(
-            "{spec_name}: {} construct{} would be generated inexactly (--deny-degraded)",
-            generated.diagnostics.len(),
-            if generated.diagnostics.len() == 1 {
-                ""
-            } else {
-                "s"
-            }
+            "{spec_name}: {degraded} construct{} would be generated inexactly (--deny-degraded)",
+            if degraded == 1 { "" } else { "s" }
         );
     }
     let problems = ensure(root, generated, mode)?;
@@ -114,13 +144,12 @@ fn finish(
     match mode {
         Mode::Write => {
             eprintln!(
-                "{spec_name}: {} operation{}, {} types, {} files ({} changed, {lines} lines), {} degraded, in {:.1} ms",
+                "{spec_name}: {} operation{}, {} types, {} files ({} changed, {lines} lines), {warnings} warnings, {degraded} degraded ({fallbacks} kept as serde_json::Value), in {:.1} ms",
                 generated.operations,
                 if generated.operations == 1 { "" } else { "s" },
                 generated.types,
                 generated.files.len(),
                 problems.len(),
-                generated.diagnostics.len(),
                 elapsed.as_secs_f64() * 1000.0,
             );
             let stages: Vec<String> = generated
@@ -184,7 +213,7 @@ fn display(root: &Path, path: &Path) -> String {
 }
 
 /// Runs codegen for `configs` (or every config under `specs/`).
-fn run_with(root: &Path, configs: &[PathBuf], mode: Mode, deny_degraded: bool) -> Result<()> {
+fn run_with(root: &Path, configs: &[PathBuf], mode: Mode, report: Report) -> Result<()> {
     let configs = if configs.is_empty() {
         default_configs(root)?
     } else {
@@ -192,17 +221,17 @@ fn run_with(root: &Path, configs: &[PathBuf], mode: Mode, deny_degraded: bool) -
     };
     let mut problems = Vec::new();
     for config_path in &configs {
-        problems.extend(run_one(root, config_path, mode, deny_degraded)?);
+        problems.extend(run_one(root, config_path, mode, report)?);
     }
     if problems.is_empty() {
         return Ok(());
     }
-    let mut report = String::new();
+    let mut text = String::new();
     for problem in &problems {
-        report.push_str(problem);
-        report.push('\n');
+        text.push_str(problem);
+        text.push('\n');
     }
-    eprint!("{report}");
+    eprint!("{text}");
     bail!(
         "{} generated file{} out of date; run `cargo xtask codegen` and commit the result",
         problems.len(),
@@ -210,12 +239,7 @@ fn run_with(root: &Path, configs: &[PathBuf], mode: Mode, deny_degraded: bool) -
     )
 }
 
-fn run_one(
-    root: &Path,
-    config_path: &Path,
-    mode: Mode,
-    deny_degraded: bool,
-) -> Result<Vec<String>> {
+fn run_one(root: &Path, config_path: &Path, mode: Mode, report: Report) -> Result<Vec<String>> {
     let config_name = display(root, config_path);
     let text = std::fs::read_to_string(config_path)
         .with_context(|| format!("cannot read {config_name}"))?;
@@ -229,16 +253,24 @@ fn run_one(
     let elapsed = started.elapsed();
     match mode {
         Mode::Write => {
-            finish(root, &spec_name, &generated, mode, elapsed, deny_degraded)?;
+            finish(root, &spec_name, &generated, mode, elapsed, report)?;
             Ok(Vec::new())
         }
         // Problems of every config are reported together, after all of them ran.
         Mode::Check => {
-            for diagnostic in &generated.diagnostics {
-                eprintln!("{spec_name}: {diagnostic}");
-            }
-            if deny_degraded && !generated.diagnostics.is_empty() {
-                bail!("{spec_name}: degraded constructs (--deny-degraded)");
+            eprint!(
+                "{}",
+                apigen::diagnostics::summary(&spec_name, &generated.diagnostics, report.verbose)
+            );
+            let degraded = generated
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == apigen::Severity::Degraded)
+                .count();
+            if (report.deny_degraded && degraded > 0)
+                || (report.strict && !generated.diagnostics.is_empty())
+            {
+                bail!("{spec_name}: degraded constructs or warnings (--deny-degraded / --strict)");
             }
             ensure(root, &generated, mode)
         }
@@ -347,7 +379,7 @@ mod tests {
     /// `cargo test` fails when the committed generated code does not match the specs.
     #[test]
     fn generated_code_is_fresh() {
-        if let Err(err) = run_with(&project_root(), &[], Mode::Check, false) {
+        if let Err(err) = run_with(&project_root(), &[], Mode::Check, Report::default()) {
             panic!("{err:#}");
         }
     }

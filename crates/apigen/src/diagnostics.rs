@@ -88,6 +88,44 @@ pub fn group(diagnostics: &[Diagnostic]) -> Vec<Group<'_>> {
     groups
 }
 
+/// Whether a diagnostic reports a value that falls back to `serde_json::Value` where the schema
+/// gave a shape (every such fallback says so in these words).
+pub fn is_value_fallback(diagnostic: &Diagnostic) -> bool {
+    diagnostic.severity != Severity::Warning
+        && diagnostic.message.contains("kept as `serde_json::Value`")
+}
+
+/// Diagnostics as a person reads them: one block per kind, with its count and the first pointer
+/// (every pointer and message when `verbose`), errors first.
+pub fn summary(file: &str, diagnostics: &[Diagnostic], verbose: bool) -> String {
+    use fmt::Write as _;
+    let mut out = String::new();
+    for group in group(diagnostics) {
+        let level = match group.severity {
+            Severity::Warning => "warning",
+            Severity::Degraded => "degraded",
+            Severity::Error => "error",
+        };
+        let count = group.items.len();
+        if verbose || count == 1 {
+            for item in &group.items {
+                let _ = writeln!(out, "{file}: {item}");
+            }
+            continue;
+        }
+        let first = group.items[0];
+        let _ = writeln!(out, "{file}: {level} ×{count}: {}", group.kind);
+        let _ = writeln!(
+            out,
+            "  first at #{}: {} (and {} more; --verbose lists every one)",
+            first.pointer,
+            first.message,
+            count - 1
+        );
+    }
+    out
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {

@@ -123,8 +123,17 @@ fn fmt_invalid(file: &str, diagnostics: &[Diagnostic]) -> String {
         "{file}: cannot generate ({errors} error{}):",
         if errors == 1 { "" } else { "s" }
     );
-    for diagnostic in diagnostics {
+    // Errors one by one (each needs fixing); the rest grouped by kind.
+    for diagnostic in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
         let _ = write!(out, "\n  {diagnostic}");
+    }
+    let rest: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Error)
+        .cloned()
+        .collect();
+    for line in diagnostics::summary("", &rest, false).lines() {
+        let _ = write!(out, "\n  {}", line.trim_start_matches(": "));
     }
     out
 }

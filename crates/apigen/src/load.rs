@@ -29,9 +29,15 @@ pub fn load(path: &Path, display: &str) -> Result<Spec, Error> {
         file: display.to_owned(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|err| Error::Io {
+    let text = String::from_utf8(bytes).map_err(|err| Error::Parse {
         file: display.to_owned(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, err),
+        line: None,
+        column: None,
+        pointer: String::new(),
+        message: format!(
+            "the file is not UTF-8 text (invalid byte at offset {}); OpenAPI documents are UTF-8",
+            err.utf8_error().valid_up_to()
+        ),
     })?;
     parse(display, &text)
 }

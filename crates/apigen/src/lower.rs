@@ -592,7 +592,7 @@ impl<'a> Lowerer<'a, '_> {
                         .map(|(index, alternative)| (index, self.specificity(alternative)))
                         .collect();
                     // Most specific first; ties keep the document's order.
-                    order.sort_by(|a, b| a.1.rank().cmp(&b.1.rank()));
+                    order.sort_by_key(|a| a.1.rank());
                     if let Some((a, b)) = ambiguous_pair(&order) {
                         self.diags.degraded(
                             pointer.push(keyword),
@@ -655,12 +655,7 @@ impl<'a> Lowerer<'a, '_> {
     }
 
     /// The properties and required names of an object schema.
-    fn object_parts(
-        schema: &'a Schema,
-    ) -> Option<(
-        &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-        &'a [String],
-    )> {
+    fn object_parts(schema: &'a Schema) -> Option<ObjectParts<'a>> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
                 Some((&o.properties, &o.required))
@@ -702,10 +697,7 @@ impl<'a> Lowerer<'a, '_> {
             }
             let mut values = Vec::with_capacity(one_of.len());
             for alternative in one_of {
-                let Some((_, required)) = self.resolved(alternative).and_then(Self::object_parts)
-                else {
-                    return None;
-                };
+                let (_, required) = self.resolved(alternative).and_then(Self::object_parts)?;
                 if !required.contains(candidate) {
                     continue 'candidates;
                 }
@@ -1500,6 +1492,12 @@ impl<'a> Lowerer<'a, '_> {
         security
     }
 }
+
+/// The properties and required names of an object schema.
+type ObjectParts<'a> = (
+    &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    &'a [String],
+);
 
 /// What an untagged union's alternative accepts, most specific first (see [`Specificity::rank`]).
 #[derive(Debug, Clone)]

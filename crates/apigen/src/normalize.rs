@@ -891,7 +891,7 @@ fn union_members(map: &mut Map<String, Value>, key: &str, at: &Pointer, diags: &
             "properties" | "items" | "type" | "allOf" | "enum"
         )
     });
-    if members.len() == 1 && !has_shape {
+    if members.len() == 1 && !has_shape && !map.contains_key("discriminator") {
         map.remove(key);
         let member = members.pop().unwrap_or_default();
         match member {

@@ -47,6 +47,10 @@ pub enum __Auth {
     Header(&'static str, &'static str),
     /// An API key in a query parameter.
     Query(&'static str, &'static str),
+    /// An API key in a cookie.
+    Cookie(&'static str, &'static str),
+    /// Several schemes at once (one requirement naming several): all are sent, or none.
+    All(&'static [__Auth]),
 }
 
 /// Why a [`Client`] could not be built.
@@ -161,38 +165,62 @@ impl Client {
         })
     }
 
-    /// Starts a request to `path` (already encoded), with the credential of the first of
-    /// `schemes` the client has one for.
-    #[doc(hidden)]
-    pub fn __request(&self, method: Method, path: &str, schemes: &[__Auth]) -> RequestBuilder {
-        let mut request = self.http.request(method, format!("{}{}", self.base_url, path));
-        for scheme in schemes {
-            match *scheme {
-                __Auth::Http(name, prefix) => {
-                    if let Some(credential) = self.credential(name, Some(prefix)) {
-                        if let Ok(mut value) = HeaderValue::try_from(format!("{prefix} {credential}")) {
-                            value.set_sensitive(true);
-                            return request.header(header::AUTHORIZATION, value);
-                        }
-                    }
+    /// Whether the client has the credential(s) `scheme` needs.
+    fn has(&self, scheme: &__Auth) -> bool {
+        match *scheme {
+            __Auth::Http(name, prefix) => self.credential(name, Some(prefix)).is_some(),
+            __Auth::Header(name, _) | __Auth::Query(name, _) | __Auth::Cookie(name, _) => self.credential(name, None).is_some(),
+            __Auth::All(schemes) => schemes.iter().all(|s| self.has(s)),
+        }
+    }
+
+    /// Adds the credential(s) of `scheme`; the caller checked [`Client::has`].
+    fn apply(&self, mut request: RequestBuilder, scheme: &__Auth) -> RequestBuilder {
+        let sensitive = |text: String| {
+            HeaderValue::try_from(text).ok().map(|mut value| {
+                value.set_sensitive(true);
+                value
+            })
+        };
+        match *scheme {
+            __Auth::Http(name, prefix) => {
+                let credential = self.credential(name, Some(prefix)).unwrap_or_default();
+                if let Some(value) = sensitive(format!("{prefix} {credential}")) {
+                    request = request.header(header::AUTHORIZATION, value);
                 }
-                __Auth::Header(name, header_name) => {
-                    if let Some(credential) = self.credential(name, None) {
-                        if let Ok(mut value) = HeaderValue::try_from(credential) {
-                            value.set_sensitive(true);
-                            return request.header(header_name, value);
-                        }
-                    }
+            }
+            __Auth::Header(name, header_name) => {
+                if let Some(value) = sensitive(self.credential(name, None).unwrap_or_default().to_owned()) {
+                    request = request.header(header_name, value);
                 }
-                __Auth::Query(name, param) => {
-                    if let Some(credential) = self.credential(name, None) {
-                        request = request.query(&[(param, credential)]);
-                        return request;
-                    }
+            }
+            __Auth::Query(name, param) => {
+                request = request.query(&[(param, self.credential(name, None).unwrap_or_default())]);
+            }
+            __Auth::Cookie(name, cookie) => {
+                let credential = self.credential(name, None).unwrap_or_default();
+                if let Some(value) = sensitive(format!("{cookie}={credential}")) {
+                    request = request.header(header::COOKIE, value);
+                }
+            }
+            __Auth::All(schemes) => {
+                for scheme in schemes {
+                    request = self.apply(request, scheme);
                 }
             }
         }
         request
+    }
+
+    /// Starts a request to `path` (already encoded), with the credential of the first of
+    /// `schemes` the client has one for.
+    #[doc(hidden)]
+    pub fn __request(&self, method: Method, path: &str, schemes: &[__Auth]) -> RequestBuilder {
+        let request = self.http.request(method, format!("{}{}", self.base_url, path));
+        match schemes.iter().find(|scheme| self.has(scheme)) {
+            Some(scheme) => self.apply(request, scheme),
+            None => request,
+        }
     }
 
     /// Sends a request and reads the whole response.
@@ -235,12 +263,62 @@ impl __Param for chrono::DateTime<chrono::Utc> {
 /// The query or header parameters of one request, as `(name, text)` pairs.
 #[doc(hidden)]
 #[derive(Debug, Default)]
-pub struct __Params(Vec<(&'static str, String)>);
+pub struct __Params(Vec<(std::borrow::Cow<'static, str>, String)>);
+
+/// How a structured parameter is serialised (OpenAPI's `style`).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum __Style {
+    /// `name=value`; arrays repeated or comma-joined; objects one pair per property or
+    /// `name=key,value,...`.
+    Form,
+    /// Arrays joined with spaces.
+    SpaceDelimited,
+    /// Arrays joined with `|`.
+    PipeDelimited,
+    /// `name[key]=value`, nested `name[a][b]`, array items `name[key][0]`.
+    DeepObject,
+}
+
+/// The text of a JSON scalar as a parameter carries it; objects and arrays as JSON text.
+fn __scalar_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The text of a parameter whose type is not a plain scalar (a union of scalars, say), through
+/// its serde form.
+#[doc(hidden)]
+pub fn __text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_value(value).ok().as_ref().and_then(__scalar_text).unwrap_or_default()
+}
+
+fn __deep(prefix: String, value: &serde_json::Value, out: &mut Vec<(std::borrow::Cow<'static, str>, String)>) {
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                __deep(format!("{prefix}[{key}]"), value, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (index, value) in items.iter().enumerate() {
+                __deep(format!("{prefix}[{index}]"), value, out);
+            }
+        }
+        scalar => out.extend(__scalar_text(scalar).map(|text| (prefix.into(), text))),
+    }
+}
 
 impl __Params {
     /// A required scalar.
     pub fn one<V: __Param + ?Sized>(&mut self, name: &'static str, value: &V) {
-        self.0.push((name, value.param()));
+        self.0.push((name.into(), value.param()));
     }
 
     /// An optional scalar, left out when `None`.
@@ -267,7 +345,50 @@ impl __Params {
     /// An array in one comma-separated pair (`explode: false`, and headers).
     pub fn csv<V: __Param>(&mut self, name: &'static str, values: &[V]) {
         let text: Vec<String> = values.iter().map(__Param::param).collect();
-        self.0.push((name, text.join(",")));
+        self.0.push((name.into(), text.join(",")));
+    }
+
+    /// Any value, serialised through serde in `style` (`None` and `null` send nothing).
+    pub fn styled<V: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &V, style: __Style, explode: bool) {
+        let Ok(value) = serde_json::to_value(value) else {
+            return;
+        };
+        match (&value, style) {
+            (serde_json::Value::Null, _) => {}
+            (_, __Style::DeepObject) => __deep(name.to_owned(), &value, &mut self.0),
+            (serde_json::Value::Array(items), _) => {
+                let texts: Vec<String> = items.iter().filter_map(__scalar_text).collect();
+                match style {
+                    __Style::Form if explode => self.0.extend(texts.into_iter().map(|t| (name.into(), t))),
+                    __Style::SpaceDelimited => self.0.push((name.into(), texts.join(" "))),
+                    __Style::PipeDelimited => self.0.push((name.into(), texts.join("|"))),
+                    _ => self.0.push((name.into(), texts.join(","))),
+                }
+            }
+            (serde_json::Value::Object(map), _) if explode => {
+                for (key, value) in map {
+                    match value {
+                        serde_json::Value::Array(items) => {
+                            for item in items.iter().filter_map(__scalar_text) {
+                                self.0.push((key.clone().into(), item));
+                            }
+                        }
+                        value => self.0.extend(__scalar_text(value).map(|t| (key.clone().into(), t))),
+                    }
+                }
+            }
+            (serde_json::Value::Object(map), _) => {
+                let mut texts = Vec::with_capacity(map.len() * 2);
+                for (key, value) in map {
+                    if let Some(text) = __scalar_text(value) {
+                        texts.push(key.clone());
+                        texts.push(text);
+                    }
+                }
+                self.0.push((name.into(), texts.join(",")));
+            }
+            (scalar, _) => self.0.extend(__scalar_text(scalar).map(|t| (name.into(), t))),
+        }
     }
 
     /// An optional array in one comma-separated pair.
@@ -285,7 +406,7 @@ impl __Params {
     /// Adds the pairs as request headers (an invalid header value fails the request when sent).
     pub fn headers(self, mut request: RequestBuilder) -> RequestBuilder {
         for (name, value) in self.0 {
-            request = request.header(name, value);
+            request = request.header(name.as_ref(), value);
         }
         request
     }

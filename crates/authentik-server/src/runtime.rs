@@ -207,6 +207,71 @@ pub fn nest(base_path: &str, routes: Router) -> Router {
     }
 }
 
+/// A structured path parameter (a union of scalars, say), decoded through serde: first as the
+/// JSON scalar its text spells, then as a string.
+#[doc(hidden)]
+pub fn __path_value<T: serde::de::DeserializeOwned>(params: &RawPathParams, name: &str) -> Result<T, Rejection> {
+    let Some((_, value)) = params.iter().find(|(key, _)| *key == name) else {
+        return Err(Rejection::bad_request("missing_path_parameter", format!("path parameter `{name}` is missing")));
+    };
+    let text = serde_json::Value::String(value.to_owned());
+    let mut last = String::new();
+    for candidate in [__typed(text.clone()), text] {
+        match crate::models::strictly(|| serde_json::from_value::<T>(candidate)) {
+            Ok(decoded) => return Ok(decoded),
+            Err(err) => last = err.to_string(),
+        }
+    }
+    Err(Rejection::bad_request("invalid_path_parameter", format!("path parameter `{name}`: {value:?} is not valid: {last}")))
+}
+
+/// Reads each string leaf as the JSON scalar it spells, where it spells one.
+fn __typed(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => match serde_json::from_str::<Value>(&text) {
+            Ok(scalar @ (Value::Number(_) | Value::Bool(_) | Value::Null)) => scalar,
+            _ => Value::String(text),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(__typed).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, __typed(v))).collect()),
+        other => other,
+    }
+}
+
+/// Puts `value` at `segments` of a tree of objects (`a[b][c]=v`; an empty segment appends).
+fn __insert(tree: &mut serde_json::Value, segments: &[String], value: &str) {
+    use serde_json::Value;
+    let Some((first, rest)) = segments.split_first() else {
+        *tree = Value::String(value.to_owned());
+        return;
+    };
+    if !tree.is_object() {
+        *tree = Value::Object(serde_json::Map::new());
+    }
+    let Value::Object(map) = tree else { return };
+    let key = if first.is_empty() { map.len().to_string() } else { first.clone() };
+    let entry = map.entry(key).or_insert(Value::Null);
+    __insert(entry, rest, value);
+}
+
+/// Turns objects whose keys are `0`, `1`, ... into arrays.
+fn __arrays(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let indexed = !map.is_empty() && (0..map.len()).all(|i| map.contains_key(&i.to_string()));
+            if indexed {
+                let mut map = map;
+                Value::Array((0..map.len()).map(|i| __arrays(map.remove(&i.to_string()).unwrap_or(Value::Null))).collect())
+            } else {
+                Value::Object(map.into_iter().map(|(k, v)| (k, __arrays(v))).collect())
+            }
+        }
+        other => other,
+    }
+}
+
 /// The status with code `code`; the generator only emits codes from 100 to 599.
 #[doc(hidden)]
 pub fn __status(code: u16) -> StatusCode {
@@ -280,6 +345,86 @@ impl __Query {
             .map(|(_, value)| self.parse_value(name, value))
             .collect::<Result<_, _>>()?;
         Ok((!values.is_empty()).then_some(values))
+    }
+
+    /// A structured parameter (an object, a union, nested arrays) in `style` (`form`,
+    /// `spaceDelimited`, `pipeDelimited` or `deepObject`), decoded strictly through serde.
+    ///
+    /// Query text carries no types: each leaf is first read as the JSON scalar it spells (`3`,
+    /// `true`), then, if that does not decode, every leaf as a string.
+    pub fn styled<T: serde::de::DeserializeOwned>(&self, name: &str, style: &str, explode: bool) -> Result<Option<T>, Rejection> {
+        use serde_json::Value;
+        let own: Vec<&str> = self.pairs.iter().filter(|(key, _)| key == name).map(|(_, v)| v.as_str()).collect();
+        let mut candidates: Vec<Value> = Vec::new();
+        match style {
+            "deepObject" => {
+                let prefix = format!("{name}[");
+                let mut tree = Value::Null;
+                let mut found = false;
+                for (key, value) in &self.pairs {
+                    let Some(rest) = key.strip_prefix(&prefix) else { continue };
+                    found = true;
+                    let segments: Vec<String> = rest.split('[').map(|s| s.trim_end_matches(']').to_owned()).collect();
+                    __insert(&mut tree, &segments, value);
+                }
+                if !found {
+                    return Ok(None);
+                }
+                candidates.push(__arrays(tree));
+            }
+            "spaceDelimited" | "pipeDelimited" if !own.is_empty() => {
+                let separator = if style == "spaceDelimited" { ' ' } else { '|' };
+                let items = own.iter().flat_map(|v| v.split(separator)).map(|v| Value::String(v.to_owned())).collect();
+                candidates.push(Value::Array(items));
+            }
+            _ => {
+                match own.as_slice() {
+                    [] => {}
+                    [one] => {
+                        candidates.push(Value::String((*one).to_owned()));
+                        let items: Vec<&str> = one.split(',').collect();
+                        candidates.push(Value::Array(items.iter().map(|v| Value::String((*v).to_owned())).collect()));
+                        if !explode && items.len() % 2 == 0 {
+                            let map = items.chunks(2).map(|kv| (kv[0].to_owned(), Value::String(kv[1].to_owned()))).collect();
+                            candidates.push(Value::Object(map));
+                        }
+                    }
+                    many => candidates.push(Value::Array(many.iter().map(|v| Value::String((*v).to_owned())).collect())),
+                }
+                if explode && own.is_empty() {
+                    // An exploded object: its properties are pairs of their own.
+                    let mut map = serde_json::Map::new();
+                    for (key, value) in &self.pairs {
+                        match map.get_mut(key) {
+                            Some(Value::Array(items)) => items.push(Value::String(value.clone())),
+                            Some(existing) => *existing = Value::Array(vec![existing.clone(), Value::String(value.clone())]),
+                            None => {
+                                map.insert(key.clone(), Value::String(value.clone()));
+                            }
+                        }
+                    }
+                    if map.is_empty() {
+                        return Ok(None);
+                    }
+                    candidates.push(Value::Object(map));
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        let mut last = None;
+        for candidate in candidates {
+            for value in [__typed(candidate.clone()), candidate] {
+                match crate::models::strictly(|| serde_json::from_value::<T>(value)) {
+                    Ok(decoded) => return Ok(Some(decoded)),
+                    Err(err) => last = Some(err),
+                }
+            }
+        }
+        let err = last.map(|e| e.to_string()).unwrap_or_default();
+        let code = if self.location == "header" { "invalid_header" } else { "invalid_query_parameter" };
+        Err(Rejection::bad_request(code, format!("{} parameter `{name}` is not valid: {err}", self.location)))
     }
 
     /// The comma-separated values of `name` (`name=a,b`), or `None` when it is absent.
