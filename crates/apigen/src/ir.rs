@@ -81,6 +81,9 @@ pub struct Struct {
     /// The type of undeclared properties, when the schema allows them (`additionalProperties`).
     /// They are collected into a map so that no key is lost on a round trip.
     pub additional: Option<Additional>,
+    /// Structs this one includes through `allOf` whose every field it has unchanged (same wire
+    /// name, type and presence): each gets a `From<This>` conversion.
+    pub bases: Vec<String>,
 }
 
 /// Where undeclared properties of a struct go.

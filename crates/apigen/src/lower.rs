@@ -84,6 +84,7 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         op.pagination = pagination(op, &types);
     }
     mark_boxed(&mut types);
+    compatible_bases(&mut types);
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let groups = group(&operations, &mut op_types);
     Api {
@@ -357,7 +358,40 @@ impl<'a> Lowerer<'a, '_> {
     /// Lowers a schema that gets a name of its own: a struct, an enum or an alias.
     fn define(&mut self, name: &str, wire: &str, schema: &'a Schema, pointer: &Pointer) -> TypeDef {
         let doc = schema_doc(schema);
-        let kind = match &schema.schema_kind {
+        let mut kind = self.define_kind(name, schema, pointer);
+        if let (TypeKind::Struct(s), Some(serde_json::Value::Array(bases))) = (
+            &mut kind,
+            schema
+                .schema_data
+                .extensions
+                .get(crate::normalize::BASES_MARK),
+        ) {
+            // Candidates by Rust name; `compatible_bases` keeps those every field of which this
+            // struct has unchanged.
+            s.bases = bases
+                .iter()
+                .filter_map(|b| b.as_str())
+                .filter_map(|b| self.component_names.get(b).cloned())
+                .filter(|b| b != name)
+                .collect();
+        }
+        if let TypeKind::Alias(_) = kind {
+            let mut lowered = self.inline(schema, name, pointer);
+            lowered.nullable |= schema.schema_data.nullable;
+            return self.alias(name, wire, pointer, doc, lowered);
+        }
+        TypeDef {
+            name: name.to_owned(),
+            wire_name: wire.to_owned(),
+            pointer: pointer.to_string(),
+            doc,
+            kind,
+        }
+    }
+
+    /// What a named schema is; `Alias` (with a placeholder) for what [`Self::inline`] lowers.
+    fn define_kind(&mut self, name: &str, schema: &'a Schema, pointer: &Pointer) -> TypeKind {
+        match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object))
                 if object_is_struct(&object.properties, &object.additional_properties) =>
             {
@@ -385,20 +419,9 @@ impl<'a> Lowerer<'a, '_> {
             SchemaKind::Any(any) if !any.one_of.is_empty() && any.all_of.is_empty() => {
                 TypeKind::Union(self.union(name, &any.one_of, schema, pointer))
             }
-            _ => {
-                // An alias of a nullable type keeps its nullability in the type; uses of the
-                // component add no second layer (see `nullable_components`).
-                let mut lowered = self.inline(schema, name, pointer);
-                lowered.nullable |= schema.schema_data.nullable;
-                return self.alias(name, wire, pointer, doc, lowered);
-            }
-        };
-        TypeDef {
-            name: name.to_owned(),
-            wire_name: wire.to_owned(),
-            pointer: pointer.to_string(),
-            doc,
-            kind,
+            // An alias of a nullable type keeps its nullability in the type; uses of the
+            // component add no second layer (see `nullable_components`).
+            _ => TypeKind::Alias(TypeRef::Any),
         }
     }
 
@@ -456,6 +479,7 @@ impl<'a> Lowerer<'a, '_> {
         };
         Struct {
             fields,
+            bases: Vec::new(),
             additional: additional.map(|ty| Additional {
                 name: names.claim("additional_properties".to_owned()),
                 ty,
@@ -596,7 +620,7 @@ impl<'a> Lowerer<'a, '_> {
                     if let Some((a, b)) = ambiguous_pair(&order) {
                         self.diags.degraded(
                             pointer.push(keyword),
-                            format!("`{keyword}` alternatives {a} and {b} can both match one value; the generated untagged enum tries them most specific first and the first that decodes wins"),
+                            format!("`{keyword}` alternatives `{a}` and `{b}` can both match one value; the generated untagged enum tries them most specific first and the first that decodes wins"),
                         );
                     }
                     for (index, _) in order {
@@ -1668,6 +1692,46 @@ fn group(operations: &[Operation], op_types: &mut Namespace) -> Vec<Group> {
             operations,
         })
         .collect()
+}
+
+/// Keeps, of each struct's `allOf` bases, the structs whose every field (and undeclared-property
+/// map) it has with the same wire name, type, presence and boxing, so that `From` can move them.
+fn compatible_bases(types: &mut [TypeDef]) {
+    let structs: HashMap<String, Struct> = types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some((t.name.clone(), s.clone())),
+            _ => None,
+        })
+        .collect();
+    for def in types.iter_mut() {
+        let TypeKind::Struct(this) = &mut def.kind else {
+            continue;
+        };
+        let candidates = std::mem::take(&mut this.bases);
+        this.bases = candidates
+            .into_iter()
+            .filter(|base| {
+                let Some(base) = structs.get(base) else {
+                    return false;
+                };
+                let fields_fit = base.fields.iter().all(|bf| {
+                    this.fields.iter().any(|f| {
+                        f.wire_name == bf.wire_name
+                            && f.ty == bf.ty
+                            && f.presence == bf.presence
+                            && f.boxed == bf.boxed
+                    })
+                });
+                let additional_fits = match (&base.additional, &this.additional) {
+                    (None, _) => true,
+                    (Some(b), Some(t)) => b.ty == t.ty,
+                    (Some(_), None) => false,
+                };
+                fields_fit && additional_fits
+            })
+            .collect();
+    }
 }
 
 /// Boxes every struct field whose type leads back to the struct without a `Vec` or map between,

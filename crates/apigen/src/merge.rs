@@ -60,18 +60,27 @@ pub fn merge_all_of(doc: &mut Value, diags: &mut Diagnostics) {
             }
         }
     }
-    // Inline `allOf`s anywhere (and inside component properties), children first.
-    normalize::visit_schemas(
-        doc,
-        &mut |map, at, diags| {
-            if map.contains_key("allOf") {
-                if let Some(merged) = merger.merge(map, at, diags) {
-                    *map = merged;
+    // Inline `allOf`s anywhere (and inside component properties), children first. A merge can
+    // bring in properties that hold `allOf`s of their own (copied from a component merged
+    // before its properties were), so passes repeat until one merges nothing.
+    for _pass in 0..4 {
+        let mut merged_any = false;
+        normalize::visit_schemas(
+            doc,
+            &mut |map, at, diags| {
+                if map.contains_key("allOf") {
+                    if let Some(merged) = merger.merge(map, at, diags) {
+                        merged_any |= !merged.contains_key("allOf");
+                        *map = merged;
+                    }
                 }
-            }
-        },
-        diags,
-    );
+            },
+            diags,
+        );
+        if !merged_any {
+            break;
+        }
+    }
     polymorphic_bases(doc, diags);
 }
 

@@ -309,6 +309,45 @@ impl RefPass<'_, '_> {
         name
     }
 
+    /// A discriminator mapping value: a bare schema name is the component of that name; a
+    /// pointer inside another object is hoisted like a `$ref` to it.
+    fn mapping_target(&mut self, target: &mut Value, at: &Pointer, diags: &mut Diagnostics) {
+        let Value::String(reference) = target else {
+            return;
+        };
+        if !reference.starts_with('#') && !reference.contains('/') && !reference.contains('.') {
+            if self
+                .snapshot
+                .pointer(&format!("/components/schemas/{}", escape(reference)))
+                .is_some()
+            {
+                *reference = format!("#/components/schemas/{reference}");
+                *self.changed = true;
+            }
+            return;
+        }
+        let Some(pointer) = reference.strip_prefix('#') else {
+            return;
+        };
+        if is_component_ref(reference) || pointer.is_empty() {
+            return;
+        }
+        let pointer = pointer.to_owned();
+        if self
+            .snapshot
+            .pointer(&pointer)
+            .is_some_and(looks_like_schema)
+        {
+            let name = self.name_for(&pointer);
+            diags.warning(
+                at,
+                format!("discriminator mapping `{reference}` points inside another object; its target is read as the component schema `{name}`"),
+            );
+            *reference = format!("#/components/schemas/{}", escape(&name));
+            *self.changed = true;
+        }
+    }
+
     fn rewrite(&mut self, node: &mut Value, pointer: &Pointer, diags: &mut Diagnostics) {
         match node {
             Value::Object(map) => {
@@ -363,8 +402,32 @@ impl RefPass<'_, '_> {
                         return;
                     }
                 }
+                if let Some(Value::Object(discriminator)) = map.get_mut("discriminator") {
+                    if let Some(Value::Object(mapping)) = discriminator.get_mut("mapping") {
+                        let at = pointer.push("discriminator").push("mapping");
+                        for (tag, target) in mapping.iter_mut() {
+                            self.mapping_target(target, &at.push(tag), diags);
+                        }
+                        // A pointer that leads nowhere (through a `$ref`, say) cannot select
+                        // anything: the alternative is found by the tag value it allows instead.
+                        let snapshot = self.snapshot;
+                        mapping.retain(|tag, target| {
+                            let Some(pointer) = target.as_str().and_then(|t| t.strip_prefix('#')) else {
+                                return true;
+                            };
+                            let keep = is_component_ref(&format!("#{pointer}")) || snapshot.pointer(pointer).is_some();
+                            if !keep {
+                                diags.warning(
+                                    at.push(tag),
+                                    format!("discriminator mapping `#{pointer}` leads to nothing in this document; the alternative is selected by the tag value it allows"),
+                                );
+                            }
+                            keep
+                        });
+                    }
+                }
                 for (key, value) in map.iter_mut() {
-                    if key == "example" || key == "examples" {
+                    if key == "example" || key == "examples" || key == "discriminator" {
                         continue;
                     }
                     self.rewrite(value, &pointer.push(key), diags);

@@ -13,16 +13,59 @@ use crate::ir::{
 pub fn emit(api: &Api) -> TokenStream {
     let models = quote!(crate);
     let types = api.types.iter().map(|def| emit_type(def, &models));
+    let conversions = api.types.iter().map(|def| emit_conversions(api, def));
     // Always there: the server calls `strictly`, and optional fields, enums and unions use it.
     let private = private_module(&patterns(api));
     let binary = uses_binary(api).then(binary_type);
     let params = emit_params(api);
     quote! {
         #(#types)*
+        #(#conversions)*
         #binary
         #params
         #private
     }
+}
+
+/// `From<Full> for Base` for each struct `Full` merges from (`allOf`), keeping `Base`'s fields.
+fn emit_conversions(api: &Api, def: &TypeDef) -> TokenStream {
+    let TypeKind::Struct(this) = &def.kind else {
+        return TokenStream::new();
+    };
+    let from = ident(&def.name);
+    let impls = this.bases.iter().filter_map(|base_name| {
+        let base = super::struct_of(api, &crate::ir::TypeRef::Named(base_name.clone()))?;
+        let base_ident = ident(base_name);
+        let fields = base.fields.iter().filter_map(|bf| {
+            let own = this.fields.iter().find(|f| f.wire_name == bf.wire_name)?;
+            let to = ident(&bf.name);
+            let from = ident(&own.name);
+            Some(quote!(#to: value.#from,))
+        });
+        let additional = base.additional.as_ref().map(|ba| {
+            let to = ident(&ba.name);
+            match &this.additional {
+                Some(own) => {
+                    let from = ident(&own.name);
+                    quote!(#to: value.#from,)
+                }
+                None => quote!(#to: ::std::default::Default::default(),),
+            }
+        });
+        let doc_text = format!(
+            " The `{base_name}` part of a `{}` (which includes it through `allOf`).",
+            def.name
+        );
+        Some(quote! {
+            impl ::std::convert::From<#from> for #base_ident {
+                #[doc = #doc_text]
+                fn from(value: #from) -> Self {
+                    Self { #(#fields)* #additional }
+                }
+            }
+        })
+    });
+    quote!(#(#impls)*)
 }
 
 /// The `params` module: one struct per operation with query or header parameters, shared by the
