@@ -24,6 +24,7 @@ pub(crate) fn doc(text: Option<&str>) -> TokenStream {
     let Some(text) = text else {
         return TokenStream::new();
     };
+    let text = rustdoc_safe(text);
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
@@ -37,6 +38,7 @@ pub(crate) fn doc(text: Option<&str>) -> TokenStream {
 
 /// `#![doc = "..."]` attributes for a module or crate root.
 pub(crate) fn inner_doc(text: &str) -> TokenStream {
+    let text = rustdoc_safe(text);
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
@@ -46,6 +48,215 @@ pub(crate) fn inner_doc(text: &str) -> TokenStream {
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// Markdown written for web pages, made into documentation rustdoc renders without warnings and
+/// `cargo test` does not run: code blocks, fenced or indented, become `text` blocks (examples
+/// from a web page name nothing the crate has), raw `<tags>` are escaped, bare URLs become autolinks and
+/// brackets that are not links are escaped (rustdoc would read `[name]` as a link to an item).
+/// Code spans and intra-doc links written as `` [`item`] `` are kept as they are.
+pub fn rustdoc_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut fence: Option<String> = None;
+    let mut indented = false;
+    let mut previous_blank = true;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(marker) = &fence {
+            if trimmed.starts_with(marker.as_str()) {
+                fence = None;
+                out.push_str("```\n");
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let marker = trimmed[..3].to_owned();
+            if indented {
+                out.push_str("```\n");
+                indented = false;
+            }
+            let language = trimmed[3..].trim().to_ascii_lowercase();
+            // Examples from a web page (Rust ones too) name nothing this crate has: not compiled.
+            let _ = language;
+            out.push_str("```text\n");
+            fence = Some(marker);
+            continue;
+        }
+        let code = line.starts_with("    ") || line.starts_with('\t');
+        if code && (indented || previous_blank) && !trimmed.is_empty() {
+            if !indented {
+                out.push_str("```text\n");
+                indented = true;
+            }
+            out.push_str(trimmed);
+            out.push('\n');
+            previous_blank = false;
+            continue;
+        }
+        if indented && !trimmed.is_empty() {
+            out.push_str("```\n");
+            indented = false;
+        }
+        if indented && trimmed.is_empty() {
+            out.push_str("```\n");
+            indented = false;
+        }
+        out.push_str(&inline_safe(line));
+        out.push('\n');
+        previous_blank = trimmed.is_empty();
+    }
+    if fence.is_some() || indented {
+        out.push_str("```\n");
+    }
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// [`rustdoc_safe`] for one line outside code blocks.
+fn inline_safe(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    let starts =
+        |i: usize, what: &str| chars[i..].iter().take(what.len()).copied().eq(what.chars());
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => {
+                // A code span: copied up to its closing run of backticks.
+                let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+                let close = (i + run..chars.len()).find(|&j| {
+                    chars[j..].iter().take_while(|&&c| c == '`').count() == run
+                        && (j == 0 || chars[j - 1] != '`')
+                });
+                match close {
+                    Some(j) => {
+                        out.extend(&chars[i..j + run]);
+                        i = j + run;
+                    }
+                    None => {
+                        out.push_str(&"\\`".repeat(run));
+                        i += run;
+                    }
+                }
+            }
+            '\\' if i + 1 < chars.len() => {
+                out.push(c);
+                out.push(chars[i + 1]);
+                i += 2;
+            }
+            '<' => {
+                // An autolink stays; anything else that could read as HTML is escaped.
+                let rest: String = chars[i + 1..].iter().collect();
+                if (rest.starts_with("http://")
+                    || rest.starts_with("https://")
+                    || rest.starts_with("mailto:"))
+                    && rest.contains('>')
+                {
+                    let end = rest.find('>').unwrap_or(0);
+                    out.push('<');
+                    out.push_str(&rest[..=end]);
+                    i += 1 + rest[..=end].chars().count();
+                } else {
+                    out.push_str("&lt;");
+                    i += 1;
+                }
+            }
+            '[' => {
+                // `[text](url)` and `[text][ref]` are links; `[`item`]` an intra-doc link.
+                let close = (i + 1..chars.len()).find(|&j| chars[j] == ']');
+                let link = close.is_some_and(|j| {
+                    let inner: String = chars[i + 1..j].iter().collect();
+                    let next = chars.get(j + 1);
+                    matches!(next, Some('(') | Some('['))
+                        || (inner.starts_with('`')
+                            && inner.ends_with('`')
+                            && inner.len() > 2
+                            && !inner.contains(' '))
+                        || (i == 0 && next == Some(&':'))
+                });
+                if link {
+                    out.push('[');
+                } else {
+                    out.push_str("\\[");
+                }
+                i += 1;
+            }
+            ']' => {
+                let opened = out
+                    .rfind("\\[")
+                    .map_or(false, |at| !out[at..].contains(']'));
+                if opened {
+                    out.push_str("\\]");
+                } else {
+                    out.push(']');
+                }
+                i += 1;
+            }
+            'h' if starts(i, "http://") || starts(i, "https://") => {
+                // A bare URL inside a Markdown link target `](...)` stays as it is.
+                let in_target = out.ends_with("](") || out.ends_with("]: ");
+                let end = (i..chars.len())
+                    .find(|&j| {
+                        chars[j].is_whitespace()
+                            || matches!(chars[j], '<' | '>' | '"' | '`' | ')' | ']')
+                    })
+                    .unwrap_or(chars.len());
+                let mut end = end;
+                while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | '\'')
+                {
+                    end -= 1;
+                }
+                let url: String = chars[i..end].iter().collect();
+                if in_target {
+                    out.push_str(&url);
+                } else {
+                    out.push('<');
+                    out.push_str(&url);
+                    out.push('>');
+                }
+                i = end;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod markdown_tests {
+    use super::rustdoc_safe;
+
+    #[test]
+    fn web_markdown_becomes_rustdoc_safe() {
+        assert_eq!(rustdoc_safe("Use <name> here"), "Use &lt;name> here");
+        assert_eq!(rustdoc_safe("see https://x.io/a."), "see <https://x.io/a>.");
+        assert_eq!(
+            rustdoc_safe("[docs](https://x.io) and <https://y.io>"),
+            "[docs](https://x.io) and <https://y.io>"
+        );
+        assert_eq!(
+            rustdoc_safe("ids [1, 2] or [`Client`]"),
+            "ids \\[1, 2\\] or [`Client`]"
+        );
+        assert_eq!(rustdoc_safe("a `<b>` c"), "a `<b>` c");
+        assert_eq!(
+            rustdoc_safe("```\nlet x = 1;\n```"),
+            "```text\nlet x = 1;\n```"
+        );
+        assert_eq!(
+            rustdoc_safe("Example:\n\n    curl -X GET\n\nDone"),
+            "Example:\n\n```text\ncurl -X GET\n```\n\nDone"
+        );
+    }
 }
 
 /// Joins documentation paragraphs, skipping the missing ones.

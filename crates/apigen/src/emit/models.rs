@@ -227,8 +227,8 @@ fn emit_union(def: &TypeDef, union: &Union, models: &TokenStream) -> TokenStream
         return quote! {
             #docs
             ///
-            /// Untagged: the first alternative that decodes wins; a value no alternative decodes is
-            /// kept as JSON.
+            /// Untagged: the alternatives are tried in the order listed (most specific first) and
+            /// the first that decodes wins; a value no alternative decodes is kept as JSON.
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
             pub enum #name {

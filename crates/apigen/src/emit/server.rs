@@ -111,7 +111,7 @@ fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
         .map(|&i| &api.operations[i])
         .collect();
     let trait_docs = format!(
-        "The operations tagged `{}`. Implement it and serve it with [`{}_routes`] or [`router`].",
+        "The operations tagged `{}`. Implement it and serve it with [`{}_routes`] (or, with the `full` feature, the crate's `router`).",
         group.tag, group.module
     );
     let trait_docs = doc(Some(&trait_docs));

@@ -80,7 +80,7 @@ impl ::axum::response::IntoResponse for CoreApplicationsSetIconCreateResponse {
         }
     }
 }
-/// The operations tagged `core`. Implement it and serve it with [`core_routes`] or [`router`].
+/// The operations tagged `core`. Implement it and serve it with [`core_routes`] (or, with the `full` feature, the crate's `router`).
 pub trait CoreApi: Send + Sync + 'static {
     /// List users
     ///

@@ -23,7 +23,7 @@ impl ::axum::response::IntoResponse for FlowsExecutorGetResponse {
         }
     }
 }
-/// The operations tagged `flows`. Implement it and serve it with [`flows_routes`] or [`router`].
+/// The operations tagged `flows`. Implement it and serve it with [`flows_routes`] (or, with the `full` feature, the crate's `router`).
 pub trait FlowsApi: Send + Sync + 'static {
     /// Get the next pending challenge from the currently active flow.
     ///

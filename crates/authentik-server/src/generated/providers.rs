@@ -68,7 +68,7 @@ for ProvidersMicrosoftEntraSyncStatusRetrieveResponse {
         }
     }
 }
-/// The operations tagged `providers`. Implement it and serve it with [`providers_routes`] or [`router`].
+/// The operations tagged `providers`. Implement it and serve it with [`providers_routes`] (or, with the `full` feature, the crate's `router`).
 pub trait ProvidersApi: Send + Sync + 'static {
     /// Check a provider configuration without saving it.
     ///
