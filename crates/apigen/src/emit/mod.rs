@@ -231,34 +231,6 @@ fn inline_safe(line: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod markdown_tests {
-    use super::rustdoc_safe;
-
-    #[test]
-    fn web_markdown_becomes_rustdoc_safe() {
-        assert_eq!(rustdoc_safe("Use <name> here"), "Use &lt;name> here");
-        assert_eq!(rustdoc_safe("see https://x.io/a."), "see <https://x.io/a>.");
-        assert_eq!(
-            rustdoc_safe("[docs](https://x.io) and <https://y.io>"),
-            "[docs](https://x.io) and <https://y.io>"
-        );
-        assert_eq!(
-            rustdoc_safe("ids [1, 2] or [`Client`]"),
-            "ids \\[1, 2\\] or [`Client`]"
-        );
-        assert_eq!(rustdoc_safe("a `<b>` c"), "a `<b>` c");
-        assert_eq!(
-            rustdoc_safe("```\nlet x = 1;\n```"),
-            "```text\nlet x = 1;\n```"
-        );
-        assert_eq!(
-            rustdoc_safe("Example:\n\n    curl -X GET\n\nDone"),
-            "Example:\n\n```text\ncurl -X GET\n```\n\nDone"
-        );
-    }
-}
-
 /// Joins documentation paragraphs, skipping the missing ones.
 pub(crate) fn paragraphs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -> Option<String> {
     let parts: Vec<&str> = parts.into_iter().flatten().collect();
@@ -434,5 +406,33 @@ pub(crate) fn use_models(tokens: &TokenStream) -> TokenStream {
         )
     } else {
         TokenStream::new()
+    }
+}
+
+#[cfg(test)]
+mod markdown_tests {
+    use super::rustdoc_safe;
+
+    #[test]
+    fn web_markdown_becomes_rustdoc_safe() {
+        assert_eq!(rustdoc_safe("Use <name> here"), "Use &lt;name> here");
+        assert_eq!(rustdoc_safe("see https://x.io/a."), "see <https://x.io/a>.");
+        assert_eq!(
+            rustdoc_safe("[docs](https://x.io) and <https://y.io>"),
+            "[docs](https://x.io) and <https://y.io>"
+        );
+        assert_eq!(
+            rustdoc_safe("ids [1, 2] or [`Client`]"),
+            "ids \\[1, 2\\] or [`Client`]"
+        );
+        assert_eq!(rustdoc_safe("a `<b>` c"), "a `<b>` c");
+        assert_eq!(
+            rustdoc_safe("```\nlet x = 1;\n```"),
+            "```text\nlet x = 1;\n```"
+        );
+        assert_eq!(
+            rustdoc_safe("Example:\n\n    curl -X GET\n\nDone"),
+            "Example:\n\n```text\ncurl -X GET\n```\n\nDone"
+        );
     }
 }
