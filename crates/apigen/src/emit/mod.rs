@@ -188,9 +188,7 @@ fn inline_safe(line: &str) -> String {
                 i += 1;
             }
             ']' => {
-                let opened = out
-                    .rfind("\\[")
-                    .map_or(false, |at| !out[at..].contains(']'));
+                let opened = out.rfind("\\[").is_some_and(|at| !out[at..].contains(']'));
                 if opened {
                     out.push_str("\\]");
                 } else {
