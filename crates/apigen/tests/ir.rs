@@ -1,0 +1,241 @@
+//! IR-level tests: a few lines of YAML in, the IR out, one construct each (so a construct has a
+//! readable test that is not a whole crate snapshot).
+
+use apigen::diagnostics::Diagnostics;
+use apigen::ir::{
+    Api, AuthKind, ParamStyle, Presence, Primitive, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
+use apigen::{Diagnostic, Severity};
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+/// Lowers every operation of `yaml` (the document after `HEAD`).
+fn lower(yaml: &str) -> (Api, Vec<Diagnostic>) {
+    let spec = apigen::parse("ir.yaml", &format!("{HEAD}{yaml}")).unwrap_or_else(|e| panic!("{e}"));
+    let mut diags = Diagnostics::default();
+    diags.extend(spec.diagnostics.iter().cloned());
+    let selection = apigen::config::Selection {
+        all: true,
+        ..Default::default()
+    };
+    let api = apigen::lower::lower(&spec.document, &selection, &mut diags);
+    let diagnostics = diags.into_vec();
+    assert!(
+        !diagnostics.iter().any(|d| d.severity == Severity::Error),
+        "{diagnostics:#?}"
+    );
+    (api, diagnostics)
+}
+
+/// One operation answering 200 with `schema`, plus `components` (schemas).
+fn returning(schema: &str, components: &str) -> String {
+    format!(
+        "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {schema}\ncomponents:\n  schemas:\n{components}"
+    )
+}
+
+fn named<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
+    api.types
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| {
+            panic!(
+                "no type {name} in {:?}",
+                api.types.iter().map(|t| &t.name).collect::<Vec<_>>()
+            )
+        })
+}
+
+fn fields(def: &TypeDef) -> Vec<(&str, &TypeRef, Presence)> {
+    match &def.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| (f.wire_name.as_str(), &f.ty, f.presence))
+            .collect(),
+        other => panic!("{} is not a struct: {other:?}", def.name),
+    }
+}
+
+#[test]
+fn all_of_merges_into_one_struct_with_a_conversion_to_its_base() {
+    let (api, _) = lower(&returning(
+        "{$ref: '#/components/schemas/Full'}",
+        "    Base:\n      type: object\n      required: [id]\n      properties:\n        id: {type: string}\n        name: {type: string}\n    Full:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - required: [name]\n          properties:\n            name: {nullable: true}\n            age: {type: integer, format: int32}\n",
+    ));
+    let full = named(&api, "Full");
+    assert_eq!(
+        fields(full),
+        [
+            (
+                "id",
+                &TypeRef::Primitive(Primitive::String),
+                Presence::Required
+            ),
+            (
+                "name",
+                &TypeRef::Primitive(Primitive::String),
+                Presence::RequiredNullable
+            ),
+            (
+                "age",
+                &TypeRef::Primitive(Primitive::I32),
+                Presence::Optional
+            ),
+        ]
+    );
+    // `name` changed (required and nullable), so `Base` is not a part `From` could move.
+    let TypeKind::Struct(s) = &full.kind else {
+        unreachable!()
+    };
+    assert!(s.bases.is_empty(), "{:?}", s.bases);
+
+    // Both reachable (a base no operation reaches is not generated, nor converted to).
+    let (api, _) = lower(&returning(
+        "{type: object, properties: {full: {$ref: '#/components/schemas/Full'}, base: {$ref: '#/components/schemas/Base'}}}",
+        "    Base:\n      type: object\n      properties:\n        id: {type: string}\n    Full:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - properties:\n            extra: {type: boolean}\n",
+    ));
+    let TypeKind::Struct(s) = &named(&api, "Full").kind else {
+        unreachable!()
+    };
+    assert_eq!(s.bases, ["Base"]);
+}
+
+#[test]
+fn any_of_with_null_is_an_option_and_an_open_enum_is_an_enum() {
+    let (api, diagnostics) = lower(&returning(
+        "{$ref: '#/components/schemas/S'}",
+        "    X: {type: object, properties: {a: {type: string}}}\n    S:\n      type: object\n      properties:\n        x:\n          anyOf: [{$ref: '#/components/schemas/X'}, {type: 'null'}]\n        kind:\n          anyOf: [{type: string, enum: [a, b]}, {type: string}]\n",
+    ));
+    let s = named(&api, "S");
+    let f = fields(s);
+    assert_eq!(
+        f[0],
+        ("x", &TypeRef::Named("X".into()), Presence::OptionalNullable)
+    );
+    assert_eq!(f[1].1, &TypeRef::Named("SKind".into()));
+    assert!(matches!(named(&api, "SKind").kind, TypeKind::Enum(_)));
+    assert!(
+        diagnostics.iter().all(|d| d.severity == Severity::Warning),
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn one_of_without_discriminator_infers_the_tag_from_single_value_enums() {
+    let (api, diagnostics) = lower(&returning(
+        "{$ref: '#/components/schemas/Event'}",
+        "    Event:\n      oneOf:\n        - {type: object, required: [type, id], properties: {type: {type: string, enum: [created]}, id: {type: string}}}\n        - $ref: '#/components/schemas/Deleted'\n    Deleted: {type: object, required: [type], properties: {type: {type: string, enum: [deleted]}}}\n",
+    ));
+    let TypeKind::Union(union) = &named(&api, "Event").kind else {
+        panic!("not a union")
+    };
+    assert_eq!(union.tag.as_deref(), Some("type"));
+    let tags: Vec<(&str, &TypeRef)> = union
+        .variants
+        .iter()
+        .map(|UnionVariant { tag_value, ty, .. }| (tag_value.as_deref().unwrap_or_default(), ty))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("created", &TypeRef::Named("EventCreated".into())),
+            ("deleted", &TypeRef::Named("Deleted".into())),
+        ]
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+}
+
+#[test]
+fn untagged_unions_are_ordered_most_specific_first_and_reported_only_when_ambiguous() {
+    let (api, diagnostics) = lower(&returning(
+        "{$ref: '#/components/schemas/U'}",
+        "    Loose: {type: object, properties: {a: {type: string}}}\n    Strict: {type: object, required: [a, b], properties: {a: {type: string}, b: {type: string}}}\n    U:\n      oneOf: [{type: number}, {$ref: '#/components/schemas/Loose'}, {type: integer}, {$ref: '#/components/schemas/Strict'}]\n",
+    ));
+    let TypeKind::Union(union) = &named(&api, "U").kind else {
+        panic!("not a union")
+    };
+    let order: Vec<&TypeRef> = union.variants.iter().map(|v| &v.ty).collect();
+    assert_eq!(
+        order,
+        [
+            &TypeRef::Primitive(Primitive::I64),
+            &TypeRef::Primitive(Primitive::F64),
+            &TypeRef::Named("Strict".into()),
+            &TypeRef::Named("Loose".into()),
+        ]
+    );
+    // `Strict` requires `b`, which `Loose` does not declare; `Loose` requires nothing: a value
+    // with only `a` is a `Loose`, so there is no ambiguity to report.
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+
+    let (_, diagnostics) = lower(&returning(
+        "{oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}",
+        "    A: {type: object, properties: {a: {type: string}}}\n    B: {type: object, properties: {b: {type: string}}}\n",
+    ));
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert!(diagnostics[0].message.contains("can both match"));
+}
+
+#[test]
+fn deep_object_and_object_query_parameters_are_structured() {
+    let (api, _) = lower(
+        "paths:\n  /a/{id}:\n    get:\n      operationId: a\n      parameters:\n        - {name: card, in: query, style: deepObject, explode: true, schema: {type: object, properties: {number: {type: string}}}}\n        - {name: filter, in: query, schema: {type: object, properties: {q: {type: string}}}}\n        - {name: id, in: path, required: true, schema: {oneOf: [{type: integer}, {type: string}]}}\n      responses: {'204': {description: ok}}\n  /b/{x}:\n    get: {operationId: b, responses: {'204': {description: ok}}}\n",
+    );
+    let a = &api.operations[0];
+    let card = a.params.iter().find(|p| p.wire_name == "card").unwrap();
+    assert_eq!(
+        (card.style, card.structured),
+        (ParamStyle::DeepObject, true)
+    );
+    let filter = a.params.iter().find(|p| p.wire_name == "filter").unwrap();
+    assert_eq!(
+        (filter.style, filter.explode, filter.structured),
+        (ParamStyle::Form, true, true)
+    );
+    let id = a.params.iter().find(|p| p.wire_name == "id").unwrap();
+    assert!(id.structured);
+    // An undeclared template variable is a required string path parameter.
+    let x = &api.operations[1].params[0];
+    assert_eq!(
+        (x.wire_name.as_str(), &x.ty, x.required),
+        ("x", &TypeRef::Primitive(Primitive::String), true)
+    );
+}
+
+#[test]
+fn security_combines_schemes_sends_oauth_as_bearer_and_api_keys_in_cookies() {
+    let (api, diagnostics) = lower(
+        "paths:\n  /a:\n    get:\n      operationId: a\n      security: [{id: [], secret: []}, {oauth: [read]}, {session: []}, {nope: []}]\n      responses: {'204': {description: ok}}\ncomponents:\n  securitySchemes:\n    id: {type: apiKey, in: header, name: X-Id}\n    secret: {type: apiKey, in: header, name: X-Secret}\n    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://x/token', scopes: {read: r}}}}\n    session: {type: apiKey, in: cookie, name: sid}\n",
+    );
+    let schemes: Vec<&AuthKind> = api.operations[0]
+        .security
+        .schemes
+        .iter()
+        .map(|s| &s.kind)
+        .collect();
+    assert!(matches!(schemes[0], AuthKind::All(all) if all.len() == 2));
+    assert_eq!(schemes[1], &AuthKind::Http("Bearer".into()));
+    assert_eq!(schemes[2], &AuthKind::Cookie("sid".into()));
+    assert_eq!(schemes.len(), 3);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert!(diagnostics[0].message.contains("`nope` is not declared"));
+}
+
+#[test]
+fn discriminated_base_objects_become_unions_of_their_children() {
+    let (api, _) = lower(&returning(
+        "{$ref: '#/components/schemas/Pet'}",
+        "    Pet:\n      type: object\n      required: [kind]\n      properties: {kind: {type: string}}\n      discriminator: {propertyName: kind, mapping: {dog: '#/components/schemas/Dog'}}\n    Dog:\n      allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {bark: {type: boolean}}}]\n    Cat:\n      allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {meow: {type: boolean}}}]\n",
+    ));
+    let TypeKind::Union(union) = &named(&api, "Pet").kind else {
+        panic!("not a union")
+    };
+    let tags: Vec<&str> = union
+        .variants
+        .iter()
+        .filter_map(|v| v.tag_value.as_deref())
+        .collect();
+    assert_eq!(tags, ["dog", "Cat"]);
+    assert_eq!(fields(named(&api, "Dog")).len(), 2);
+}
