@@ -1373,6 +1373,7 @@ impl<'a> Lowerer<'a, '_> {
             _ => Encoding::Bytes,
         };
         let schema_pointer = pointer.push("content").push(media).push("schema");
+        let mut encoding = encoding;
         let ty = match (&content.schema, encoding) {
             (_, Encoding::Text) => TypeRef::Primitive(Primitive::String),
             (_, Encoding::Bytes) => TypeRef::Primitive(Primitive::Binary),
@@ -1380,23 +1381,21 @@ impl<'a> Lowerer<'a, '_> {
             (Some(schema), _) => {
                 nullable_if(self.type_of(schema, &format!("{type_stem}Body"), &schema_pointer))
             }
-            (None, _) => {
-                self.diags.error(
-                    &schema_pointer,
-                    format!("a `{media}` body needs an object schema"),
-                );
-                return None;
-            }
+            (None, _) => TypeRef::Any,
         };
-        if matches!(encoding, Encoding::Multipart | Encoding::Form)
+        let ty = if matches!(encoding, Encoding::Multipart | Encoding::Form)
             && !matches!(&ty, TypeRef::Named(name) if self.is_struct(name))
         {
-            self.diags.error(
+            // No parts to name: the caller sends the body already encoded.
+            self.diags.degraded(
                 &schema_pointer,
-                format!("a `{media}` body must be an object with properties"),
+                format!("a `{media}` body whose schema is not an object with properties is sent as bytes the caller encodes"),
             );
-            return None;
-        }
+            encoding = Encoding::Bytes;
+            TypeRef::Primitive(Primitive::Binary)
+        } else {
+            ty
+        };
         Some(RequestBody {
             media: media.clone(),
             encoding,
