@@ -224,6 +224,16 @@ fn colliding_and_awkward_names_are_disambiguated_deterministically() {
             .map(|f| f.contents.clone())
             .unwrap()
     };
+    // Names the emitters invent are claimed like the others: the page walker of `list` is
+    // not the operation `list_stream`, and each scheme list has its own constant.
+    let client = find("hostile-client/src/generated/untagged.rs");
+    assert!(client.contains("pub async fn list_stream("), "{client}");
+    assert!(client.contains("pub fn list_stream2"), "{client}");
+    let root = find("hostile-client/src/generated/mod.rs");
+    assert!(
+        root.contains("AUTH_API_KEY:") && root.contains("AUTH_API_KEY2:"),
+        "{root}"
+    );
     let models = find("hostile-models/src/generated.rs");
     for expected in [
         "pub struct Foo ",

@@ -337,6 +337,9 @@ pub enum Encoding {
 /// `Paginated*List`: `pagination.next` is the next page number, 0 after the last).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
+    /// The client's method that walks every page (`<operation>_stream`, claimed beside the
+    /// operations' own method names).
+    pub stream_name: String,
     /// The Rust name of the `page` query parameter (a field of the parameter struct).
     pub page_param: String,
     /// Whether the page parameter is an `i32` (else `i64`).
@@ -498,6 +501,9 @@ pub struct Security {
     pub schemes: Vec<AuthScheme>,
     /// Whether the operation may also be called without credentials.
     pub optional: bool,
+    /// The name of the client's constant listing `schemes` (shared by every operation with the
+    /// same list), claimed in the naming stage; `None` when there are no schemes.
+    pub const_name: Option<String>,
 }
 
 /// A security scheme an operation accepts.

@@ -82,6 +82,34 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
     let mut types = std::mem::take(&mut lowerer.types);
     for op in &mut operations {
         op.pagination = pagination(op, &types);
+        if let Some(pagination) = &mut op.pagination {
+            // Claimed after every operation's own name, so an operation called `x_stream`
+            // keeps its name and the walker of `x` gets another.
+            pagination.stream_name = fn_names.claim(format!("{}_stream", op.name));
+        }
+    }
+    // One constant per distinct list of schemes, named after them (`AUTH_A_OR_B`).
+    let mut const_names = Namespace::default();
+    let mut by_schemes: HashMap<Vec<String>, String> = HashMap::new();
+    for op in &mut operations {
+        if op.security.schemes.is_empty() {
+            continue;
+        }
+        let key: Vec<String> = op.security.schemes.iter().map(|s| s.name.clone()).collect();
+        let name = by_schemes.entry(key).or_insert_with(|| {
+            let words: Vec<String> = op
+                .security
+                .schemes
+                .iter()
+                .map(|s| {
+                    naming::snake_name(&s.name)
+                        .trim_matches('_')
+                        .to_ascii_uppercase()
+                })
+                .collect();
+            const_names.claim(format!("AUTH_{}", words.join("_OR_")))
+        });
+        op.security.const_name = Some(name.clone());
     }
     mark_boxed(&mut types);
     compatible_bases(&mut types);
@@ -1837,6 +1865,7 @@ fn pagination(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
         return None;
     }
     Some(Pagination {
+        stream_name: String::new(),
         page_param: page.name.clone(),
         page_is_i32: page.ty == TypeRef::Primitive(Primitive::I32),
         results_field: results.name.clone(),

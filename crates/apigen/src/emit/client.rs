@@ -15,7 +15,6 @@ use crate::ir::{
     Api, AuthKind, Body, Encoding, Group, Operation, ParamLocation, ParamStyle, PathSegment,
     Presence, Primitive, RequestBody, Response, Security, Status, TypeRef,
 };
-use crate::naming;
 
 /// The client code for one group of operations (one module, behind the group's Cargo feature).
 pub fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
@@ -196,21 +195,9 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
 }
 
 /// The name of the constant (in the client's `generated` module) listing the schemes an
-/// operation accepts, or `None` when it accepts none.
+/// operation accepts, or `None` when it accepts none (claimed during lowering).
 fn security_const(security: &Security) -> Option<String> {
-    if security.schemes.is_empty() {
-        return None;
-    }
-    let names: Vec<String> = security
-        .schemes
-        .iter()
-        .map(|s| {
-            naming::snake_name(&s.name)
-                .trim_matches('_')
-                .to_ascii_uppercase()
-        })
-        .collect();
-    Some(format!("AUTH_{}", names.join("_OR_")))
+    security.const_name.clone()
 }
 
 fn auth_tokens(scheme: &crate::ir::AuthScheme) -> TokenStream {
@@ -413,7 +400,7 @@ fn emit_multipart(api: &Api, ty: &TypeRef, _models: &TokenStream) -> TokenStream
 fn emit_pager(op: &Operation, models: &TokenStream) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
     let params_type = ident(op.params_type.as_ref()?);
-    let name = ident(&format!("{}_stream", op.name));
+    let name = ident(&pagination.stream_name);
     let method = ident(&op.name);
     let error = ident(&op.error_type);
     let item = type_tokens(&pagination.item, models);
