@@ -223,3 +223,40 @@ fn authentik_2024_8_to_latest() {
     );
     assert_eq!(report.bump, Bump::Major);
 }
+
+#[test]
+fn a_property_added_to_an_all_of_member_is_reported_on_every_struct_that_merges_it() {
+    // Drift compares the normalised documents, so the merged structs carry what their members
+    // declare, as the generated code does.
+    let schemas = |extra: &str| {
+        format!(
+            "    Item:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - required: [id]\n          properties:\n            id: {{type: integer}}\n    Other:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - properties:\n            other: {{type: boolean}}\n    Base:\n      type: object\n      required: [name]\n      properties:\n        name: {{type: string}}\n{extra}"
+        )
+    };
+    let old = spec("1", "", &schemas(""));
+    let new = spec("2", "", &schemas("        note: {type: string}\n"));
+    let report = report(&old, &new);
+    let subjects: Vec<&Subject> = report
+        .changes
+        .iter()
+        .filter(|c| c.what == "added optional property `note`")
+        .map(|c| &c.subject)
+        .collect();
+    for name in ["Base", "Item", "Other"] {
+        assert!(
+            subjects.contains(&&Subject::Schema(name.into())),
+            "{name} not reported:\n{}",
+            report.to_text()
+        );
+    }
+    // `Item` and `Other` have required fields (no `Default`): a new field breaks their literals.
+    let item = report
+        .changes
+        .iter()
+        .find(|c| c.subject == Subject::Schema("Item".into()) && c.what.contains("`note`"))
+        .expect("reported on Item");
+    assert_eq!(
+        (item.wire, item.rust),
+        (Verdict::Compatible, Verdict::Breaking)
+    );
+}
