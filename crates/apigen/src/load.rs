@@ -114,9 +114,11 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
     } else {
         None
     };
-    let mut value = match json {
+    let value = match json {
         Some(value) => value,
         None => {
+            // Through YAML's own model, which refuses duplicated keys (serde_json's would keep
+            // the last silently) and converts scalar keys (`200:`).
             let yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|err| {
                 let location = err.location();
                 Error::Parse {
@@ -129,6 +131,18 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
             })?;
             yaml_to_json(yaml).map_err(|message| refuse("", message))?
         }
+    };
+    finish(file, text, value)
+}
+
+/// Checks the version, normalises and reads the document as OpenAPI.
+fn finish(file: &str, text: &str, mut value: serde_json::Value) -> Result<Spec, Error> {
+    let refuse = |pointer: &str, message: String| Error::Parse {
+        file: file.to_owned(),
+        line: None,
+        column: None,
+        pointer: pointer.to_owned(),
+        message,
     };
     if !value.is_object() {
         return Err(refuse(
@@ -171,7 +185,7 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
     crate::normalize::normalize(&mut value, &mut diags);
     // openapiv3 can panic on some malformed documents (its `ReferenceOr` deserializer expects a
     // second parse to fail the way the first did); such a panic is a parse error, not a crash.
-    let parsed = quietly(|| serde_json::from_value::<OpenAPI>(value.clone()));
+    let parsed = quietly(|| <OpenAPI as serde::Deserialize>::deserialize(&value));
     let document = match parsed {
         Ok(Ok(document)) => document,
         _ => return Err(quietly(|| locate_error(file, text, &value)).unwrap_or_else(|_| {

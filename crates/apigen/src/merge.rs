@@ -34,36 +34,50 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Merges every multi-member `allOf` of `doc` (see the module docs).
 pub fn merge_all_of(doc: &mut Value, diags: &mut Diagnostics) {
-    let originals: Map<String, Value> = match doc.pointer("/components/schemas") {
-        Some(Value::Object(schemas)) => schemas.clone(),
+    // The components are taken out while they merge (read from `originals`, merged ones kept
+    // in `done`) and put back after, merged: no copy of the whole section.
+    let mut originals: Map<String, Value> = match doc.pointer_mut("/components/schemas") {
+        Some(Value::Object(schemas)) => std::mem::take(schemas),
         _ => Map::new(),
     };
+    let names: Vec<String> = originals
+        .iter()
+        .filter(|(_, v)| has_inline_all_of(v))
+        .map(|(k, _)| k.clone())
+        .collect();
     let mut merger = Merger {
         originals: &originals,
         done: HashMap::new(),
         in_progress: HashSet::new(),
     };
-    let names: Vec<String> = originals.keys().cloned().collect();
     for name in &names {
         merger.component(name, diags);
     }
-    let merged_components = std::mem::take(&mut merger.done);
-    let mut merger = Merger {
-        originals: &originals,
-        done: merged_components,
-        in_progress: HashSet::new(),
-    };
-    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
-        for name in &names {
-            if let Some(merged) = merger.done.get(name) {
-                schemas.insert(name.clone(), merged.clone());
-            }
+    let done = std::mem::take(&mut merger.done);
+    for (name, merged) in &done {
+        if let Some(slot) = originals.get_mut(name) {
+            *slot = merged.clone();
         }
     }
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        *schemas = originals;
+    }
+    // Later merges resolve components from the merged section, read afresh.
+    let needed = has_inline_all_of(doc);
+    let merged_section: Map<String, Value> = match doc.pointer("/components/schemas") {
+        Some(Value::Object(schemas)) if needed => schemas.clone(),
+        _ => Map::new(),
+    };
+    let mut merger = Merger {
+        originals: &merged_section,
+        done: HashMap::new(),
+        in_progress: HashSet::new(),
+    };
     // Inline `allOf`s anywhere (and inside component properties), children first. A merge can
     // bring in properties that hold `allOf`s of their own (copied from a component merged
     // before its properties were), so passes repeat until one merges nothing.
-    for _pass in 0..4 {
+    let passes = if needed { 4 } else { 0 };
+    for _pass in 0..passes {
         let mut merged_any = false;
         normalize::visit_schemas(
             doc,
@@ -82,6 +96,26 @@ pub fn merge_all_of(doc: &mut Value, diags: &mut Diagnostics) {
         }
     }
     polymorphic_bases(doc, diags);
+}
+
+/// Whether any schema outside the component entries' top level has an `allOf` of more than one
+/// member (the only kind a later pass merges).
+fn has_inline_all_of(node: &Value) -> bool {
+    match node {
+        Value::Object(map) => {
+            map.get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|members| {
+                    members.len() > 1 || members.iter().any(|m| m.get("$ref").is_none())
+                })
+                || map
+                    .iter()
+                    .filter(|(k, _)| *k != "example" && *k != "examples")
+                    .any(|(_, v)| has_inline_all_of(v))
+        }
+        Value::Array(items) => items.iter().any(has_inline_all_of),
+        _ => false,
+    }
 }
 
 struct Merger<'a> {

@@ -52,6 +52,31 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
 /// section (`responses: {200: {$ref: '#/components/requestBodies/X'}}`): the entry it names is
 /// used, read as what the position needs (content stays content).
 fn wrong_section_refs(doc: &mut Value, diags: &mut Diagnostics) {
+    let wrong = |value: &Value, section: &str| {
+        value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/"))
+            .is_some_and(|r| !r.starts_with(section))
+    };
+    let any = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .is_some_and(|paths| {
+            paths.values().filter_map(Value::as_object).any(|item| {
+                METHODS.iter().filter_map(|m| item.get(*m)).any(|op| {
+                    op.get("requestBody")
+                        .is_some_and(|b| wrong(b, "requestBodies/"))
+                        || op
+                            .get("responses")
+                            .and_then(Value::as_object)
+                            .is_some_and(|r| r.values().any(|v| wrong(v, "responses/")))
+                })
+            })
+        });
+    if !any {
+        return;
+    }
     let snapshot = doc.clone();
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;
@@ -191,6 +216,9 @@ fn percent_decode(text: &str) -> Option<String> {
 /// component schema of its own (named after its pointer, shared by every reference to it), any
 /// other target (a parameter, a response) is copied in place.
 fn inline_pointer_refs(doc: &mut Value, diags: &mut Diagnostics) {
+    if !has_pointer_refs(doc) {
+        return;
+    }
     let mut hoisted: Vec<(String, String)> = Vec::new();
     // A target may itself hold such references: a few rounds resolve chains; what is left after
     // them (a reference into its own target) is left for the resolver to report.
@@ -230,6 +258,34 @@ fn inline_pointer_refs(doc: &mut Value, diags: &mut Diagnostics) {
         if !changed {
             break;
         }
+    }
+}
+
+/// Whether any `$ref` (or discriminator mapping) is not a plain component reference.
+fn has_pointer_refs(node: &Value) -> bool {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                if !is_component_ref(reference) || reference.contains('%') {
+                    return true;
+                }
+            }
+            if let Some(Value::Object(mapping)) =
+                map.get("discriminator").and_then(|d| d.get("mapping"))
+            {
+                if mapping
+                    .values()
+                    .any(|v| v.as_str().is_some_and(|r| !is_component_ref(r)))
+                {
+                    return true;
+                }
+            }
+            map.iter()
+                .filter(|(k, _)| *k != "example" && *k != "examples")
+                .any(|(_, v)| has_pointer_refs(v))
+        }
+        Value::Array(items) => items.iter().any(has_pointer_refs),
+        _ => false,
     }
 }
 
