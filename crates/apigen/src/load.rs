@@ -93,16 +93,21 @@ fn yaml_to_json(value: serde_yaml::Value) -> Result<serde_json::Value, String> {
     })
 }
 
-/// Parses a YAML or JSON document held in memory, normalises it (see [`crate::normalize`]) and
-/// reads it as OpenAPI 3.0.
-pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
-    let refuse = |pointer: &str, message: String| Error::Parse {
+/// A parse error at `pointer` without a line (the parser did not know one).
+fn refusal(file: &str, pointer: &str, message: String) -> Error {
+    Error::Parse {
         file: file.to_owned(),
         line: None,
         column: None,
         pointer: pointer.to_owned(),
         message,
-    };
+    }
+}
+
+/// Parses a YAML or JSON document held in memory, normalises it (see [`crate::normalize`]) and
+/// reads it as OpenAPI 3.0.
+pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
+    let refuse = |pointer: &str, message: String| refusal(file, pointer, message);
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(refuse("", "the document is empty".to_owned()));
@@ -137,13 +142,7 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
 
 /// Checks the version, normalises and reads the document as OpenAPI.
 fn finish(file: &str, text: &str, mut value: serde_json::Value) -> Result<Spec, Error> {
-    let refuse = |pointer: &str, message: String| Error::Parse {
-        file: file.to_owned(),
-        line: None,
-        column: None,
-        pointer: pointer.to_owned(),
-        message,
-    };
+    let refuse = |pointer: &str, message: String| refusal(file, pointer, message);
     if !value.is_object() {
         return Err(refuse(
             "",

@@ -548,9 +548,8 @@ fn polymorphic_bases(doc: &mut Value, diags: &mut Diagnostics) {
     let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
         return;
     };
-    // Who includes whom (direct bases only: the first entry of each list is a direct base only
-    // when it was listed first; all listed bases count, as `Pet` → `Dog` → `Puppy` is still a
-    // `Pet`).
+    // Who includes whom, directly or through a chain (`Pet` → `Dog` → `Puppy`: a `Puppy` is a
+    // `Pet` too), in document order.
     let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, schema) in schemas.iter() {
         if let Some(map) = schema.as_object() {

@@ -78,9 +78,7 @@ pub fn rustdoc_safe(text: &str) -> String {
                 out.push_str("```\n");
                 indented = false;
             }
-            let language = trimmed[3..].trim().to_ascii_lowercase();
             // Examples from a web page (Rust ones too) name nothing this crate has: not compiled.
-            let _ = language;
             out.push_str("```text\n");
             fence = Some(marker);
             continue;
