@@ -41,3 +41,25 @@ fn strict_decoding_checks_patterns_formats_bounds_and_items() {
         assert!(serde_json::from_str::<Settings>(json).is_ok(), "{json}");
     }
 }
+
+#[test]
+fn untagged_unions_take_the_alternative_that_reads_the_value_exactly() {
+    use constructs_models::{Channel, Grouping};
+    // The first alternative, tried first, would take both (its enum is open to values it does
+    // not know, and it ignores properties it does not declare) and lose what it does not read.
+    let phone: Channel = serde_json::from_str(r#"{"kind": "sms", "country": 44}"#).unwrap();
+    assert!(matches!(phone, Channel::ChannelVariant1(_)), "{phone:?}");
+    let push: Channel = serde_json::from_str(r#"{"kind": "push", "device": "x"}"#).unwrap();
+    assert!(matches!(push, Channel::ChannelVariant0(_)), "{push:?}");
+    let timeout: Grouping = serde_json::from_str(r#"{"timeout": 3}"#).unwrap();
+    assert!(matches!(timeout, Grouping::GroupingVariant1(_)), "{timeout:?}");
+    assert_eq!(serde_json::to_string(&timeout).unwrap(), r#"{"timeout":3}"#);
+    // No alternative reads a value exactly: the first that decodes still takes it, and what
+    // none decodes is kept as received (or refused when decoding strictly).
+    let mixed: Grouping = serde_json::from_str(r#"{"timeout": 3, "other": 1}"#).unwrap();
+    assert!(matches!(mixed, Grouping::GroupingVariant0(_)), "{mixed:?}");
+    let unknown: Channel = serde_json::from_str("[1]").unwrap();
+    assert!(matches!(unknown, Channel::Unknown(_)), "{unknown:?}");
+    let refused = strictly(|| serde_json::from_str::<Channel>("[1]")).unwrap_err();
+    assert!(refused.to_string().contains("none of the alternatives of `Channel`"), "{refused}");
+}

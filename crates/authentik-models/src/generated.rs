@@ -1332,6 +1332,46 @@ pub mod __private {
         }
         ::std::result::Result::Ok(())
     }
+    /// `value` as a `T` read exactly, for an untagged union's first pass: decoded strictly
+    /// and, with `declared`, only when an object has no property outside it.
+    pub fn decode_exact<T: ::serde::de::DeserializeOwned>(
+        value: &::serde_json::Value,
+        declared: ::std::option::Option<&[&str]>,
+    ) -> ::std::option::Option<T> {
+        if let (
+            ::std::option::Option::Some(declared),
+            ::std::option::Option::Some(object),
+        ) = (declared, value.as_object())
+            && object.keys().any(|key| !declared.contains(&key.as_str()))
+        {
+            return ::std::option::Option::None;
+        }
+        let _strict = StrictGuard::enter();
+        T::deserialize(value).ok()
+    }
+    /// `value` as a `T`, when it decodes (an untagged union's second pass).
+    pub fn decode<T: ::serde::de::DeserializeOwned>(
+        value: &::serde_json::Value,
+    ) -> ::std::option::Option<T> {
+        T::deserialize(value).ok()
+    }
+    /// What an untagged union keeps of a value none of its alternatives decodes: the
+    /// value itself, or in strict decoding an error.
+    pub fn undecoded<E: ::serde::de::Error>(
+        value: ::serde_json::Value,
+        union: &str,
+    ) -> ::std::result::Result<::serde_json::Value, E> {
+        if strict() {
+            return ::std::result::Result::Err(
+                E::custom(
+                    ::std::format_args!(
+                        "the value matches none of the alternatives of `{union}`"
+                    ),
+                ),
+            );
+        }
+        ::std::result::Result::Ok(value)
+    }
     /// The error for a union value whose tag is missing or unknown, in strict decoding.
     pub fn unknown_tag<E: ::serde::de::Error>(tag: &str, known: &[&str]) -> E {
         E::custom(

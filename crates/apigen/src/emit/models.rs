@@ -1,5 +1,7 @@
 //! The models crate: one serde type per named schema, usable without any HTTP stack.
 
+use std::collections::HashMap;
+
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -12,7 +14,11 @@ use crate::ir::{
 /// The models crate's `generated` module.
 pub fn emit(api: &Api) -> TokenStream {
     let models = quote!(crate);
-    let types = api.types.iter().map(|def| emit_type(def, &models));
+    let by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let types = api
+        .types
+        .iter()
+        .map(|def| emit_type(def, &models, &by_name));
     let conversions = api.types.iter().map(|def| emit_conversions(api, def));
     // Always there: the server calls `strictly`, and optional fields, enums and unions use it.
     let private = private_module(&patterns(api));
@@ -208,7 +214,12 @@ fn binary_type() -> TokenStream {
 /// A `oneOf`. Tagged unions read the discriminator first and decode the alternative it names;
 /// an unknown or missing tag keeps the whole value. On output the tag is written once, with the
 /// value that selects the variant, whether or not the alternative declares the property.
-fn emit_union(def: &TypeDef, union: &Union, models: &TokenStream) -> TokenStream {
+fn emit_union(
+    def: &TypeDef,
+    union: &Union,
+    models: &TokenStream,
+    types: &HashMap<&str, &TypeDef>,
+) -> TokenStream {
     let name = ident(&def.name);
     let other = ident(&union.other);
     let fallback = format!("One of the alternatives of `{}`.", def.wire_name);
@@ -224,19 +235,7 @@ fn emit_union(def: &TypeDef, union: &Union, models: &TokenStream) -> TokenStream
         quote!(#docs #variant(#ty),)
     });
     let Some(tag) = &union.tag else {
-        return quote! {
-            #docs
-            ///
-            /// Untagged: the alternatives are tried in the order listed (most specific first) and
-            /// the first that decodes wins; a value no alternative decodes is kept as JSON.
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(untagged)]
-            pub enum #name {
-                #(#variants)*
-                /// A value none of the alternatives decodes, exactly as received.
-                #other(::serde_json::Value),
-            }
-        };
+        return emit_untagged(def, union, variants.collect(), types);
     };
     let tags: Vec<&str> = union
         .variants
@@ -300,11 +299,94 @@ fn emit_union(def: &TypeDef, union: &Union, models: &TokenStream) -> TokenStream
     }
 }
 
-fn emit_type(def: &TypeDef, models: &TokenStream) -> TokenStream {
+/// An untagged union: `Serialize` writes the alternative as it is; `Deserialize` tries the
+/// alternatives in the order listed (most specific first) twice. First as a server decodes
+/// (strictly: known enum values and tags, bounds), taking an object alternative only when it
+/// declares every property the value has, so that no alternative takes a value by dropping
+/// what it does not know; then leniently, where the first alternative that decodes wins. A
+/// value neither pass decodes is kept as JSON, or refused in strict decoding.
+fn emit_untagged(
+    def: &TypeDef,
+    union: &Union,
+    variants: Vec<TokenStream>,
+    types: &HashMap<&str, &TypeDef>,
+) -> TokenStream {
+    let name = ident(&def.name);
+    let other = ident(&union.other);
+    let fallback = format!("One of the alternatives of `{}`.", def.wire_name);
+    let docs = doc(Some(def.doc.as_deref().unwrap_or(&fallback)));
+    let names: Vec<_> = union.variants.iter().map(|v| ident(&v.name)).collect();
+    let exact = union.variants.iter().zip(&names).map(|(v, variant)| {
+        let declared = match declared_properties(&v.ty, types) {
+            Some(known) => quote!(::std::option::Option::Some(&[#(#known),*])),
+            None => quote!(::std::option::Option::None),
+        };
+        quote! {
+            if let ::std::option::Option::Some(decoded) = crate::__private::decode_exact(&value, #declared) {
+                return ::std::result::Result::Ok(Self::#variant(decoded));
+            }
+        }
+    });
+    let wire = &def.wire_name;
+    quote! {
+        #docs
+        ///
+        /// Untagged: decoding tries the alternatives in the order listed (most specific
+        /// first), first taking one only when it reads the value exactly (known enum values,
+        /// every property declared), then the first that decodes; a value no alternative
+        /// decodes is kept as JSON.
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            /// A value none of the alternatives decodes, exactly as received.
+            #other(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #(#exact)*
+                #(
+                    if let ::std::option::Option::Some(decoded) = crate::__private::decode(&value) {
+                        return ::std::result::Result::Ok(Self::#names(decoded));
+                    }
+                )*
+                crate::__private::undecoded(value, #wire).map(Self::#other)
+            }
+        }
+    }
+}
+
+/// The wire names of the properties a struct alternative declares, when it keeps no
+/// undeclared ones (an object with other properties is not read exactly by it); `None` for
+/// alternatives that are not such structs.
+fn declared_properties<'a>(
+    ty: &TypeRef,
+    types: &HashMap<&str, &'a TypeDef>,
+) -> Option<Vec<&'a str>> {
+    let mut ty = ty;
+    for _ in 0..16 {
+        match ty {
+            TypeRef::Nullable(inner) => ty = inner,
+            TypeRef::Named(name) => match &types.get(name.as_str())?.kind {
+                TypeKind::Alias(target) => ty = target,
+                TypeKind::Struct(s) if s.additional.is_none() => {
+                    return Some(s.fields.iter().map(|f| f.wire_name.as_str()).collect());
+                }
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn emit_type(def: &TypeDef, models: &TokenStream, types: &HashMap<&str, &TypeDef>) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => emit_struct(def, s, models),
         TypeKind::Enum(e) => emit_enum(def, e),
-        TypeKind::Union(u) => emit_union(def, u, models),
+        TypeKind::Union(u) => emit_union(def, u, models, types),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
             let docs = doc(def.doc.as_deref());
@@ -673,6 +755,32 @@ fn private_module(patterns: &std::collections::BTreeMap<String, String>) -> Toke
                     return ::std::result::Result::Err(E::unknown_variant(value, known));
                 }
                 ::std::result::Result::Ok(())
+            }
+
+            /// `value` as a `T` read exactly, for an untagged union's first pass: decoded strictly
+            /// and, with `declared`, only when an object has no property outside it.
+            pub fn decode_exact<T: ::serde::de::DeserializeOwned>(value: &::serde_json::Value, declared: ::std::option::Option<&[&str]>) -> ::std::option::Option<T> {
+                if let (::std::option::Option::Some(declared), ::std::option::Option::Some(object)) = (declared, value.as_object())
+                    && object.keys().any(|key| !declared.contains(&key.as_str()))
+                {
+                    return ::std::option::Option::None;
+                }
+                let _strict = StrictGuard::enter();
+                T::deserialize(value).ok()
+            }
+
+            /// `value` as a `T`, when it decodes (an untagged union's second pass).
+            pub fn decode<T: ::serde::de::DeserializeOwned>(value: &::serde_json::Value) -> ::std::option::Option<T> {
+                T::deserialize(value).ok()
+            }
+
+            /// What an untagged union keeps of a value none of its alternatives decodes: the
+            /// value itself, or in strict decoding an error.
+            pub fn undecoded<E: ::serde::de::Error>(value: ::serde_json::Value, union: &str) -> ::std::result::Result<::serde_json::Value, E> {
+                if strict() {
+                    return ::std::result::Result::Err(E::custom(::std::format_args!("the value matches none of the alternatives of `{union}`")));
+                }
+                ::std::result::Result::Ok(value)
             }
 
             /// The error for a union value whose tag is missing or unknown, in strict decoding.
