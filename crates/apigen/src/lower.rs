@@ -8,7 +8,7 @@
 //! reported as a degradation with its pointer; anything that cannot be generated at all is an
 //! error.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use openapiv3::{
     APIKeyLocation, AdditionalProperties, ArrayType, IntegerFormat, NumberFormat, OpenAPI,
@@ -111,6 +111,7 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         });
         op.security.const_name = Some(name.clone());
     }
+    directional_presence(&mut types, &operations);
     mark_boxed(&mut types);
     compatible_bases(&mut types);
     types.sort_by(|a, b| a.name.cmp(&b.name));
@@ -1719,6 +1720,94 @@ fn group(operations: &[Operation], op_types: &mut Namespace) -> Vec<Group> {
             operations,
         })
         .collect()
+}
+
+/// The named types `roots` reach, through fields, items, map values, union variants and aliases.
+fn reachable<'t>(
+    types: &[TypeDef],
+    roots: impl IntoIterator<Item = &'t TypeRef>,
+) -> HashSet<String> {
+    fn named<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+        match ty {
+            TypeRef::Named(name) => out.push(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                named(inner, out)
+            }
+            TypeRef::Primitive(_) | TypeRef::Any => {}
+        }
+    }
+    let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut stack = Vec::new();
+    for root in roots {
+        named(root, &mut stack);
+    }
+    let mut seen = HashSet::new();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.to_owned()) {
+            continue;
+        }
+        match by_name.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => {
+                for field in &s.fields {
+                    named(&field.ty, &mut stack);
+                }
+                if let Some(additional) = &s.additional {
+                    named(&additional.ty, &mut stack);
+                }
+            }
+            Some(TypeKind::Union(u)) => u.variants.iter().for_each(|v| named(&v.ty, &mut stack)),
+            Some(TypeKind::Alias(target)) => named(target, &mut stack),
+            Some(TypeKind::Enum(_)) | None => {}
+        }
+    }
+    seen
+}
+
+/// `required` on a `readOnly` property takes effect on responses only, and on a `writeOnly` one
+/// on requests only (OpenAPI 3.0, Fixed Fields of the Schema Object). A struct only ever sent
+/// has its required read-only properties optional (a request need not invent an `id`), one
+/// only ever received its required write-only ones (a response may leave out a password). A
+/// struct that goes both ways is one Rust type and keeps them required: decoding a response
+/// stays exact (and untagged unions keep telling their alternatives apart by them), and a
+/// request carries a value the server ignores, as the field's documentation says.
+fn directional_presence(types: &mut [TypeDef], operations: &[Operation]) {
+    let sent = reachable(
+        types,
+        operations.iter().flat_map(|op| {
+            op.body
+                .iter()
+                .map(|b| &b.ty)
+                .chain(op.params.iter().map(|p| &p.ty))
+        }),
+    );
+    let received = reachable(
+        types,
+        operations
+            .iter()
+            .flat_map(|op| &op.responses)
+            .filter_map(|r| match &r.body {
+                Body::Json(ty) => Some(ty),
+                _ => None,
+            }),
+    );
+    for def in types.iter_mut() {
+        let TypeKind::Struct(s) = &mut def.kind else {
+            continue;
+        };
+        let (in_requests, in_responses) = (sent.contains(&def.name), received.contains(&def.name));
+        for field in &mut s.fields {
+            let loosen = (field.read_only && in_requests && !in_responses)
+                || (field.write_only && in_responses && !in_requests);
+            if !loosen {
+                continue;
+            }
+            field.presence = match field.presence {
+                Presence::Required => Presence::Optional,
+                Presence::RequiredNullable => Presence::OptionalNullable,
+                other => other,
+            };
+        }
+    }
 }
 
 /// Keeps, of each struct's `allOf` bases, the structs whose every field (and undeclared-property

@@ -239,3 +239,59 @@ fn discriminated_base_objects_become_unions_of_their_children() {
     assert_eq!(tags, ["dog", "Cat"]);
     assert_eq!(fields(named(&api, "Dog")).len(), 2);
 }
+
+#[test]
+fn required_read_only_is_optional_in_types_only_sent_and_write_only_in_types_only_received() {
+    let (api, _) = lower(
+        "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/New'}}}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Shown'}}}}\n        '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Both'}}}}\n  /b:\n    put:\n      operationId: b\n      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Both'}}}}\n      responses: {'204': {description: ok}}\ncomponents:\n  schemas:\n    New: {type: object, required: [id, name], properties: {id: {type: string, readOnly: true}, name: {type: string}}}\n    Shown: {type: object, required: [id, password], properties: {id: {type: string, readOnly: true}, password: {type: string, writeOnly: true}}}\n    Both: {type: object, required: [id, password], properties: {id: {type: string, readOnly: true}, password: {type: string, writeOnly: true}}}\n",
+    );
+    let presence = |ty: &str| -> Vec<(String, Presence)> {
+        fields(named(&api, ty))
+            .into_iter()
+            .map(|(name, _, presence)| (name.to_owned(), presence))
+            .collect()
+    };
+    // Only sent: a request need not invent the id the server assigns.
+    assert_eq!(
+        presence("New"),
+        [
+            ("id".to_owned(), Presence::Optional),
+            ("name".to_owned(), Presence::Required)
+        ]
+    );
+    // Only received: a response may leave out the password; the id stays required.
+    assert_eq!(
+        presence("Shown"),
+        [
+            ("id".to_owned(), Presence::Required),
+            ("password".to_owned(), Presence::Optional)
+        ]
+    );
+    // Both ways, one Rust type: decoding a response stays exact.
+    assert_eq!(
+        presence("Both"),
+        [
+            ("id".to_owned(), Presence::Required),
+            ("password".to_owned(), Presence::Required)
+        ]
+    );
+}
+
+#[test]
+fn accept_content_type_and_authorization_header_parameters_are_ignored() {
+    let (api, diagnostics) = lower(
+        "paths:\n  /a:\n    parameters: [{$ref: '#/components/parameters/Accept'}]\n    get:\n      operationId: a\n      parameters:\n        - {name: Content-Type, in: header, schema: {type: string}}\n        - {name: authorization, in: header, required: true, schema: {type: string}}\n        - {name: X-Request-Id, in: header, schema: {type: string}}\n        - {name: accept, in: query, schema: {type: string}}\n      responses: {'204': {description: ok}}\ncomponents:\n  parameters:\n    Accept: {name: Accept, in: header, schema: {type: string}}\n",
+    );
+    let params: Vec<&str> = api.operations[0]
+        .params
+        .iter()
+        .map(|p| p.wire_name.as_str())
+        .collect();
+    assert_eq!(params, ["X-Request-Id", "accept"]);
+    assert_eq!(diagnostics.len(), 3, "{diagnostics:#?}");
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d.severity == Severity::Warning && d.message.contains("is ignored"))
+    );
+}
