@@ -39,6 +39,7 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     info_defaults(doc, diags);
     wrong_section_refs(doc, diags);
     inline_pointer_refs(doc, diags);
+    ignored_header_params(doc, diags);
     visit_schemas(
         doc,
         &mut |schema, pointer, diags| fix_schema(schema, pointer, diags),
@@ -47,7 +48,6 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     crate::merge::merge_all_of(doc, diags);
 }
 
-/// `info.title` and `info.version` are required; a document without them still has one reading.
 /// A `$ref` of a response, request body or parameter that names an entry of another component
 /// section (`responses: {200: {$ref: '#/components/requestBodies/X'}}`): the entry it names is
 /// used, read as what the position needs (content stays content).
@@ -157,6 +157,68 @@ fn fix_section(
     *value = Value::Object(replacement);
 }
 
+/// Header parameters named `Accept`, `Content-Type` or `Authorization` "SHALL be ignored"
+/// (OpenAPI 3.0, Parameter Object): the media types and the security requirements say what
+/// these headers carry. They are removed from the path items and operations that list them.
+fn ignored_header_params(doc: &mut Value, diags: &mut Diagnostics) {
+    const IGNORED: &[&str] = &["accept", "content-type", "authorization"];
+    let components = doc.pointer("/components/parameters").cloned();
+    let ignored = |param: &Value| {
+        let param = match param.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| components.as_ref()?.get(unescape(name)))
+            {
+                Some(target) => target,
+                None => return false,
+            },
+            None => param,
+        };
+        param.get("in").and_then(Value::as_str) == Some("header")
+            && param
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|name| IGNORED.contains(&name.to_ascii_lowercase().as_str()))
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let at = Pointer::root().push("paths").push(path);
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (key, holder) in item.iter_mut() {
+            let (list, at) = if key == "parameters" {
+                (Some(holder), at.push("parameters"))
+            } else if METHODS.contains(&key.as_str()) {
+                (
+                    holder.get_mut("parameters"),
+                    at.push(key).push("parameters"),
+                )
+            } else {
+                continue;
+            };
+            let Some(Value::Array(list)) = list else {
+                continue;
+            };
+            let mut index = 0;
+            list.retain(|param| {
+                let keep = !ignored(param);
+                if !keep {
+                    diags.warning(
+                        at.push(index),
+                        "a header parameter named `Accept`, `Content-Type` or `Authorization` is ignored, as OpenAPI says (the media types and the security requirements set these headers)",
+                    );
+                }
+                index += 1;
+                keep
+            });
+        }
+    }
+}
+
+/// `info.title` and `info.version` are required; a document without them still has one reading.
 fn info_defaults(doc: &mut Value, diags: &mut Diagnostics) {
     let Some(root) = doc.as_object_mut() else {
         return;
