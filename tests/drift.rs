@@ -260,3 +260,25 @@ fn a_property_added_to_an_all_of_member_is_reported_on_every_struct_that_merges_
         (Verdict::Compatible, Verdict::Breaking)
     );
 }
+
+#[test]
+fn the_rust_verdict_follows_the_generated_fields_not_the_document() {
+    // `Draft` is only ever sent: its required read-only `id` is an `Option` in Rust either way
+    // (a request need not invent it), so making it required changes the wire contract of
+    // responses only, and no Rust code.
+    let doc = |required: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /drafts:\n    post:\n      operationId: drafts_create\n      requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Draft'}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Draft:\n      type: object\n      required: [{required}]\n      properties:\n        id: {{type: string, readOnly: true}}\n        name: {{type: string}}\n"
+        )
+    };
+    let read_only = report(&doc("name"), &doc("name, id"));
+    let change = find(&read_only, "property `id` became required");
+    assert_eq!(
+        (change.wire, change.rust),
+        (Verdict::Breaking, Verdict::Compatible)
+    );
+    // `name` is a plain property: required in the document is required in Rust.
+    let plain = report(&doc("id"), &doc("id, name"));
+    let change = find(&plain, "property `name` became required");
+    assert_eq!(change.rust, Verdict::Breaking);
+}

@@ -12,8 +12,14 @@
 //!   the per-operation enums are matched exhaustively; an added property is compatible only where
 //!   the struct derives `Default` (all its properties optional), since struct literals must
 //!   otherwise name every field.
+//!
+//! Where the verdict depends on what lowering made of a schema (whether a struct derives
+//! `Default`, whether a property is an `Option`), it is read from the two lowered APIs (every
+//! operation of each document), not re-derived from the documents: a property can be optional in
+//! Rust while `required` in the document (a required `readOnly` property of a type only ever
+//! sent), and the verdict follows the generated code as lowering grows.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use openapiv3::{
@@ -22,7 +28,8 @@ use openapiv3::{
 };
 use serde::Serialize;
 
-use crate::diagnostics::Pointer;
+use crate::diagnostics::{Diagnostics, Pointer};
+use crate::ir::{Api, Presence, Struct, TypeKind};
 use crate::resolve::{Components, component_name, method_of};
 
 /// Whether a change breaks its audience.
@@ -107,9 +114,12 @@ use Verdict::{Breaking, Compatible};
 
 /// Compares two documents.
 pub fn diff(old: &OpenAPI, new: &OpenAPI) -> Report {
+    let (old_api, new_api) = (lowered(old), lowered(new));
     let mut cx = Cx {
         old: Components::new(old),
         new: Components::new(new),
+        old_structs: structs(&old_api),
+        new_structs: structs(&new_api),
         changes: Vec::new(),
     };
     let schema_changes = cx.schemas(old, new);
@@ -187,7 +197,45 @@ pub fn diff(old: &OpenAPI, new: &OpenAPI) -> Report {
 struct Cx<'a> {
     old: Components<'a>,
     new: Components<'a>,
+    /// The generated structs of each side, by the pointer of the schema they come from.
+    old_structs: HashMap<&'a str, &'a Struct>,
+    new_structs: HashMap<&'a str, &'a Struct>,
     changes: Vec<Change>,
+}
+
+/// Every operation of `doc`, lowered as `codegen --all` would (diagnostics are the generator's
+/// business, not drift's).
+fn lowered(doc: &OpenAPI) -> Api {
+    let selection = crate::config::Selection {
+        all: true,
+        ..Default::default()
+    };
+    crate::lower::lower(doc, &selection, &mut Diagnostics::default())
+}
+
+fn structs(api: &Api) -> HashMap<&str, &Struct> {
+    api.types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some((t.pointer.as_str(), s)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether the generated struct derives `Default` (every field may be left out).
+fn derives_default(s: &Struct) -> bool {
+    s.fields
+        .iter()
+        .all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
+}
+
+/// How the generated struct has the property `wire`.
+fn presence_of(s: Option<&&Struct>, wire: &str) -> Option<Presence> {
+    s?.fields
+        .iter()
+        .find(|f| f.wire_name == wire)
+        .map(|f| f.presence)
 }
 
 /// An operation with where it is.
@@ -827,10 +875,11 @@ impl<'a> Cx<'a> {
                 } else {
                     (Compatible, "optional")
                 };
-                let rust = if has_default && !required {
-                    Compatible
-                } else {
-                    Breaking
+                let rust = match self.new_structs.get(pointer.as_str()) {
+                    Some(generated) if derives_default(generated) => Compatible,
+                    Some(_) => Breaking,
+                    None if has_default && !required => Compatible,
+                    None => Breaking,
                 };
                 self.push(
                     subject,
@@ -842,13 +891,21 @@ impl<'a> Cx<'a> {
                 continue;
             };
             let was_required = old_required.contains(name);
+            // Breaking for Rust code only where the generated field changed with it.
+            let rust = match (
+                presence_of(self.old_structs.get(pointer.as_str()), name),
+                presence_of(self.new_structs.get(pointer.as_str()), name),
+            ) {
+                (Some(before), Some(after)) if before == after => Compatible,
+                _ => Breaking,
+            };
             if required && !was_required {
                 self.push(
                     subject,
                     &prop_pointer,
                     format!("property `{path}` became required"),
                     Breaking,
-                    Breaking,
+                    rust,
                 );
             } else if !required && was_required {
                 self.push(
@@ -856,7 +913,7 @@ impl<'a> Cx<'a> {
                     &prop_pointer,
                     format!("property `{path}` became optional"),
                     Breaking,
-                    Breaking,
+                    rust,
                 );
             }
             self.schema(subject, &prop_pointer, &path, old_prop, new_prop);
