@@ -1,14 +1,14 @@
 //! apigen: generates Rust models, an async client and an axum server from an OpenAPI 3.0 document.
 //!
 //! The pipeline runs in stages, one module each:
-//! [`load`] (JSON as JSON, YAML as YAML, with file, line and JSON pointer on errors) →
+//! [`load`](mod@load) (JSON as JSON, YAML as YAML, with file, line and JSON pointer on errors) →
 //! [`normalize`] (the quirks real documents have, read the one sensible way and reported;
 //! [`merge`] merges `allOf`s) → `openapiv3` →
 //! [`resolve`] (select operations, follow `$ref`s, collect the schemas they reach) →
 //! [`lower`] (build the [`ir`], with every name decided by [`naming`]) →
 //! [`emit`] (IR to token streams: models, client, server) →
 //! [`render`] (prettyplease, headers, templates).
-//! Only [`load`] reads files and nothing here writes any: the caller (the xtask) decides what
+//! Only [`load()`] reads files and nothing here writes any: the caller (the xtask) decides what
 //! to do with the [`Generated`] files.
 
 pub mod config;

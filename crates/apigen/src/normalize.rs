@@ -1,6 +1,6 @@
 //! Stage 1b, normalise: turns the quirks real documents have into the one form later stages read.
 //!
-//! Runs on the document as JSON, after [`crate::load`] parsed it and before `openapiv3` reads it,
+//! Runs on the document as JSON, after [`crate::load()`] parsed it and before `openapiv3` reads it,
 //! so every later stage (resolve, lower, drift) sees the same, normalised document. Each rewrite
 //! has exactly one sensible reading and is reported as a [`Severity::Warning`] with the pointer of
 //! the node it changed (`--strict` makes them errors); nothing here guesses.

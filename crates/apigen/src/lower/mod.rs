@@ -1,0 +1,286 @@
+//! Stage 3, lower: turns the selected part of an `openapiv3` document into the [`ir`](crate::ir).
+//!
+//! Names come from [`crate::naming`]; this module decides what each construct *is*. Component
+//! schemas are named first, so references resolve to final Rust names before any body is
+//! lowered; inline schemas that need a type of their own (an object or enum inside a property,
+//! parameter or response) are named after where they sit, such as `<Struct><Property>`.
+//! Anything that cannot be represented exactly is lowered to the nearest faithful type and
+//! reported as a degradation with its pointer; anything that cannot be generated at all is an
+//! error.
+//!
+//! By concept: `schemas` (component and inline schemas), `operations` (parameters, bodies,
+//! responses, security, groups) and `passes` (what is computed over the lowered types once
+//! they are all known). They share the `Lowerer` state and this module's helpers.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use openapiv3::{
+    APIKeyLocation, AdditionalProperties, ArrayType, IntegerFormat, NumberFormat, OpenAPI,
+    Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind,
+    SecurityScheme, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::config::Selection;
+use crate::diagnostics::{Diagnostics, Pointer};
+use crate::ir::{
+    Additional, Api, AuthKind, AuthScheme, Body, Checks, Encoding, Enum, Field, Group, Operation,
+    Pagination, Param, ParamLocation, ParamStyle, PathSegment, Presence, Primitive, RequestBody,
+    Response, Security, Status, Struct, TextRule, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    Variant,
+};
+use crate::naming::{self, Namespace};
+use crate::resolve::{self, Components, Selected};
+
+mod operations;
+mod passes;
+mod schemas;
+
+use operations::*;
+use passes::*;
+use schemas::*;
+
+/// Names the emitters claim in every generated crate's root, kept free for them.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "Error",
+    "ResponseValue",
+    "RequestContext",
+    "Binary",
+];
+
+/// The names generated methods and handlers use for their own locals, next to path parameters.
+const PATH_LOCALS: &[&str] = &[
+    "params",
+    "body",
+    "context",
+    "api",
+    "path",
+    "query",
+    "headers",
+    "request",
+    "response",
+    "form",
+    "multipart",
+    "bytes",
+    "pairs",
+    "start",
+];
+
+/// Lowers the operations `selection` picks from `doc`, and every schema they reach.
+pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> Api {
+    let components = Components::new(doc);
+    let selected = resolve::select(doc, selection, diags);
+    let mut lowerer = Lowerer {
+        doc,
+        components,
+        diags,
+        types: Vec::new(),
+        kinds: HashMap::new(),
+        type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
+        component_names: HashMap::new(),
+        nullable_components: BTreeSet::new(),
+    };
+    lowerer.name_components(&selected);
+    lowerer.lower_components();
+    let mut fn_names = Namespace::default();
+    let mut op_types = Namespace::with_reserved(RESERVED_TYPE_NAMES);
+    let mut params_names = Namespace::default();
+    let mut operations = Vec::with_capacity(selected.len());
+    for op in &selected {
+        if let Some(op) = lowerer.operation(op, &mut fn_names, &mut op_types, &mut params_names) {
+            operations.push(op);
+        }
+    }
+    let mut types = std::mem::take(&mut lowerer.types);
+    for op in &mut operations {
+        op.pagination = pagination(op, &types);
+        if let Some(pagination) = &mut op.pagination {
+            // Claimed after every operation's own name, so an operation called `x_stream`
+            // keeps its name and the walker of `x` gets another.
+            pagination.stream_name = fn_names.claim(format!("{}_stream", op.name));
+        }
+    }
+    // One constant per distinct list of schemes, named after them (`AUTH_A_OR_B`).
+    let mut const_names = Namespace::default();
+    let mut by_schemes: HashMap<Vec<String>, String> = HashMap::new();
+    for op in &mut operations {
+        if op.security.schemes.is_empty() {
+            continue;
+        }
+        let key: Vec<String> = op.security.schemes.iter().map(|s| s.name.clone()).collect();
+        let name = by_schemes.entry(key).or_insert_with(|| {
+            let words: Vec<String> = op
+                .security
+                .schemes
+                .iter()
+                .map(|s| {
+                    naming::snake_name(&s.name)
+                        .trim_matches('_')
+                        .to_ascii_uppercase()
+                })
+                .collect();
+            const_names.claim(format!("AUTH_{}", words.join("_OR_")))
+        });
+        op.security.const_name = Some(name.clone());
+    }
+    directional_presence(&mut types, &operations);
+    mark_boxed(&mut types);
+    compatible_bases(&mut types);
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    let groups = group(&operations, &mut op_types);
+    Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        types,
+        operations,
+        groups,
+    }
+}
+
+struct Lowerer<'a, 'd> {
+    doc: &'a OpenAPI,
+    components: Components<'a>,
+    diags: &'d mut Diagnostics,
+    types: Vec<TypeDef>,
+    /// Whether each lowered type is a struct (`true`) or an enum (`false`); others are absent.
+    kinds: HashMap<String, bool>,
+    type_names: Namespace,
+    /// Component schema name to Rust type name, for every schema in the closure.
+    component_names: HashMap<&'a str, String>,
+    /// Component schemas that are nullable themselves, so every use of them is.
+    nullable_components: BTreeSet<&'a str>,
+}
+
+/// A lowered type expression and whether the schema allowed null.
+struct Lowered {
+    ty: TypeRef,
+    nullable: bool,
+}
+
+impl Lowered {
+    fn new(ty: TypeRef) -> Self {
+        Self {
+            ty,
+            nullable: false,
+        }
+    }
+}
+
+/// What a strict decoder checks of a string, array, integer or number schema (see [`Checks`]).
+fn checks_of(schema: &Schema) -> Option<Checks> {
+    let count = |n: Option<usize>| n.and_then(|n| i64::try_from(n).ok());
+    let whole = |n: Option<f64>| {
+        n.filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+            // Whole and small enough to be exact.
+            .map(|n| n as i64)
+    };
+    let (min, max) = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => (count(s.min_length), count(s.max_length)),
+        SchemaKind::Type(Type::Array(a)) => (count(a.min_items), count(a.max_items)),
+        SchemaKind::Type(Type::Integer(i)) => (
+            i.minimum.map(|m| {
+                if i.exclusive_minimum {
+                    m.saturating_add(1)
+                } else {
+                    m
+                }
+            }),
+            i.maximum.map(|m| {
+                if i.exclusive_maximum {
+                    m.saturating_sub(1)
+                } else {
+                    m
+                }
+            }),
+        ),
+        SchemaKind::Type(Type::Number(n)) => (
+            whole(n.minimum.filter(|_| !n.exclusive_minimum)),
+            whole(n.maximum.filter(|_| !n.exclusive_maximum)),
+        ),
+        SchemaKind::Any(any) => (
+            count(any.min_length).or(count(any.min_items)),
+            count(any.max_length).or(count(any.max_items)),
+        ),
+        _ => (None, None),
+    };
+    // `minLength: 0` and the like bound nothing.
+    let numeric = matches!(
+        schema.schema_kind,
+        SchemaKind::Type(Type::Integer(_) | Type::Number(_))
+    );
+    let min = min.filter(|m| *m != 0 || numeric);
+    let text = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => match (&s.pattern, &s.format) {
+            // A pattern the checker's regex engine does not read is not checked.
+            (Some(pattern), _) if regex_lite::Regex::new(pattern).is_ok() => {
+                Some(TextRule::Pattern(pattern.clone()))
+            }
+            (_, VariantOrUnknownOrEmpty::Unknown(format))
+                if matches!(format.as_str(), "email" | "uri" | "ipv4" | "ipv6") =>
+            {
+                Some(TextRule::Format(format.clone()))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    // The checks of an array's items (one level: items of items are not checked).
+    let items = match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(ArrayType {
+            items: Some(ReferenceOr::Item(item)),
+            ..
+        })) => checks_of(item)
+            .map(|c| Checks { items: None, ..c })
+            .map(Box::new),
+        _ => None,
+    };
+    (min.is_some() || max.is_some() || text.is_some() || items.is_some()).then_some(Checks {
+        min,
+        max,
+        text,
+        items,
+    })
+}
+
+/// The single `$ref` of an `allOf` that only wraps it to add `nullable`, `readOnly` or docs.
+///
+/// Validation keywords beside the `allOf` (`minLength`, `default`, which make `openapiv3` read the
+/// schema as `Any`) do not change the type.
+fn ref_wrapper(schema: &Schema) -> Option<&str> {
+    let all_of = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any)
+            if any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none() =>
+        {
+            &any.all_of
+        }
+        _ => return None,
+    };
+    match all_of.as_slice() {
+        [ReferenceOr::Reference { reference }] => Some(reference),
+        _ => None,
+    }
+}
+
+fn non_empty(text: &Option<String>) -> Option<String> {
+    text.as_ref()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// A schema's documentation: its title and description, when present.
+fn schema_doc(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    match (non_empty(&data.title), non_empty(&data.description)) {
+        (Some(title), Some(description)) => Some(format!("{title}\n\n{description}")),
+        (title, description) => title.or(description),
+    }
+}
