@@ -26,9 +26,13 @@ const OPTIONAL_DEPTH: usize = 6;
 const MAX_DEPTH: usize = 32;
 
 /// Builds example values for the schemas of one document.
+#[derive(Clone, Copy)]
 pub struct Examples<'a> {
     document: &'a Value,
     direction: Direction,
+    /// Whether [`Examples::problems`] reads a union with a discriminator as the discriminator
+    /// says (only the alternative the tag names) rather than as JSON Schema does.
+    follow_tags: bool,
 }
 
 impl<'a> Examples<'a> {
@@ -37,6 +41,18 @@ impl<'a> Examples<'a> {
         Self {
             document,
             direction,
+            follow_tags: false,
+        }
+    }
+
+    /// These examples, with [`Examples::problems`] reading a union that has a discriminator as
+    /// a code generator does: a value whose tag names an alternative is checked against that
+    /// alternative alone. What a validating mock answers can be valid under JSON Schema (it
+    /// matches some alternative) and still contradict its own tag; this tells those apart.
+    pub fn following_tags(self) -> Self {
+        Self {
+            follow_tags: true,
+            ..self
         }
     }
 
@@ -218,7 +234,10 @@ impl<'a> Examples<'a> {
                 if !is_required && depth >= OPTIONAL_DEPTH {
                     continue;
                 }
-                if self.left_out(property)? {
+                // A required property is sent either way: OpenAPI 3.0 exempts a `readOnly` one
+                // from `required` in requests, but validators that read the schema as plain
+                // JSON Schema do not, and sending it is valid under both readings.
+                if !is_required && self.left_out(property)? {
                     continue;
                 }
                 match self.build(property, depth + 1) {
@@ -362,6 +381,12 @@ impl Examples<'_> {
         {
             self.check(value, member, at, depth + 1, out);
         }
+        if self.follow_tags
+            && let Some(alternative) = self.tagged_alternative(value, schema)
+        {
+            self.check(value, alternative, at, depth + 1, out);
+            return;
+        }
         let matching = |key: &str| {
             schema
                 .get(key)
@@ -388,6 +413,23 @@ impl Examples<'_> {
         if matching("anyOf") == Some(0) {
             out.push(format!("{at}: matches none of the `anyOf` alternatives"));
         }
+    }
+
+    /// The alternative of `schema`'s `oneOf`/`anyOf` that its discriminator selects for
+    /// `value` (by `mapping`, else by component name), when there is one.
+    fn tagged_alternative<'s>(&self, value: &Value, schema: &'s Value) -> Option<&'s Value> {
+        let discriminator = schema.get("discriminator")?;
+        let property = discriminator.get("propertyName")?.as_str()?;
+        let tag = value.get(property)?.as_str()?;
+        let target = match discriminator.get("mapping").and_then(|m| m.get(tag)) {
+            Some(target) => target.as_str()?.to_owned(),
+            None => format!("#/components/schemas/{tag}"),
+        };
+        ["oneOf", "anyOf"]
+            .iter()
+            .filter_map(|key| schema.get(*key).and_then(Value::as_array))
+            .flatten()
+            .find(|alt| alt.get("$ref").and_then(Value::as_str) == Some(target.as_str()))
     }
 
     fn check_object(
@@ -496,8 +538,19 @@ fn string(schema: &Value) -> Result<Value, String> {
         _ => body,
     };
     let repeat = u32::try_from(max.min(min.max(8))).unwrap_or(u32::MAX);
-    let generator = rand_regex::Regex::compile(body, repeat)
-        .map_err(|e| format!("pattern `{pattern}`: {e}"))?;
+    // JSON Schema patterns are ECMA-262 regular expressions, where `\d`, `\w` and `\s` are
+    // ASCII classes: generated with Unicode classes, `\d` gives digits of other scripts that a
+    // validator refuses. Parsed without Unicode first; a pattern that needs it (`.`, a
+    // non-ASCII literal) is parsed with it.
+    let ascii = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .build()
+        .parse(body);
+    let generator = match ascii {
+        Ok(hir) => rand_regex::Regex::with_hir(hir, repeat),
+        Err(_) => rand_regex::Regex::compile(body, repeat),
+    }
+    .map_err(|e| format!("pattern `{pattern}`: {e}"))?;
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(7);
     (0..256)
         .map(|_| rand::RngExt::sample::<String, _>(&mut rng, &generator))
@@ -619,6 +672,18 @@ mod tests {
                 .unwrap()
                 .is_match(value.as_str().unwrap())
         );
+        // `\d` and `\w` mean ASCII to the validators the examples are checked by
+        // (Prism's JavaScript regexes): the example holds only ASCII digits.
+        let ip = json!({"type": "string", "pattern": "^\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}$"});
+        let value = example(&doc, &ip, Direction::Request);
+        let value = value.as_str().unwrap();
+        assert!(value.is_ascii(), "{value}");
+        assert!(
+            regex::Regex::new("^[0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}$")
+                .unwrap()
+                .is_match(value),
+            "{value}"
+        );
     }
 
     #[test]
@@ -656,11 +721,15 @@ mod tests {
     }
 
     #[test]
-    fn objects_leave_out_read_only_in_requests_and_write_only_in_responses() {
+    fn objects_leave_out_optional_read_only_in_requests_and_write_only_in_responses() {
+        // Required read-only and write-only properties stay in both directions: a
+        // validator that reads `required` literally (Prism does) refuses the
+        // object without them, and the generated types accept them either way.
         let doc = json!({"components": {"schemas": {
             "Id": {"type": "string", "format": "uuid", "readOnly": true},
             "User": {"type": "object", "required": ["pk", "name"], "properties": {
                 "pk": {"$ref": "#/components/schemas/Id"},
+                "created": {"type": "string", "readOnly": true},
                 "name": {"type": "string"},
                 "password": {"type": "string", "writeOnly": true},
                 "age": {"type": "integer", "nullable": true},
@@ -669,11 +738,13 @@ mod tests {
         let user = json!({"$ref": "#/components/schemas/User"});
         assert_eq!(
             example(&doc, &user, Direction::Request),
-            json!({"name": "conformance", "password": "conformance", "age": 1})
+            json!({"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "conformance",
+                   "password": "conformance", "age": 1})
         );
         assert_eq!(
             example(&doc, &user, Direction::Response),
-            json!({"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "conformance", "age": 1})
+            json!({"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "created": "conformance",
+                   "name": "conformance", "age": 1})
         );
     }
 

@@ -1,13 +1,17 @@
 //! `cargo xtask conformance`: the generated client against Prism, an independent mock server.
 //!
-//! Prism (`@stoplight/prism-cli`, pinned in `conformance/package-lock.json`) reads the document
-//! itself, answers every operation with random data that conforms to the schemas, and checks
-//! every request: a request that does not match the document gets 422, one without credentials
-//! 401. For each document this writes the full generated workspace plus a runner crate under
-//! `target/conformance/`, where the runner calls every operation that takes no request body
-//! through the generated client (required parameters filled with valid values), and reports for
-//! each call whether the response decoded into its typed result, Prism rejected the request, or
-//! something else failed.
+//! Prism (`@stoplight/prism-cli`, pinned in `conformance/package-lock.json`) mocks the document
+//! as the generator reads it (normalised: quirks rewritten, `allOf` merged; written beside the
+//! workspace as `document.json`, because Prism answers some real-world quirks, such as a schema
+//! with no `type`, with a copy of the schema instead of data), answers every operation with
+//! random data that conforms to the schemas, and checks every request: a request that does not
+//! match the document gets 422, one without credentials 401. For each document this writes the
+//! full generated workspace plus a runner crate under `target/conformance/`, where the runner
+//! calls every operation through the generated client (required parameters and request bodies
+//! filled with valid values, a credential for every security scheme), and reports for each call
+//! whether the response decoded into its typed result, Prism rejected the request (and whether
+//! the document predicts that: a body no value of which is valid), Prism's answer breaks the
+//! document itself, or something else failed.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -18,7 +22,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use apigen::ir::{Api, AuthKind, Encoding, Operation, Primitive, RequestBody, TypeKind, TypeRef};
+use apigen::ir::{
+    Api, AuthKind, Encoding, Operation, Param, ParamLocation, Primitive, RequestBody, Response,
+    TypeKind, TypeRef,
+};
 use serde_json::Value;
 
 use crate::example::{Direction, Examples};
@@ -71,9 +78,9 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     }
     println!();
     println!(
-        "| document | operations called | decoded | rejected | rejected as the document predicts | failed | with a request body: decoded/sent |"
+        "| document | operations called | decoded | refused: the mock's answer breaks the document | rejected | rejected as the document predicts | failed | with a request body: decoded/sent |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for report in &reports {
         println!("{}", report.row);
     }
@@ -86,6 +93,18 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         );
         for note in notes {
             println!("- {note}");
+        }
+    }
+    let invalid: Vec<&String> = reports.iter().flat_map(|r| &r.invalid_answers).collect();
+    if !invalid.is_empty() {
+        println!(
+            "\nAnswers the client refused with a typed decode error, rightly: the mock's body is \
+             not valid against the response schema read as the document's discriminators say \
+             (a validating mock ignores discriminators and may send one alternative with \
+             another's tag):"
+        );
+        for answer in invalid {
+            println!("- {answer}");
         }
     }
     let failures: Vec<&String> = reports.iter().flat_map(|r| &r.failures).collect();
@@ -126,6 +145,9 @@ struct Workspace {
     stub: stub::Stub,
     base_path: String,
     document: Value,
+    /// The document as the generator reads it (normalised: quirks rewritten, `allOf` merged),
+    /// written beside the workspace for Prism.
+    read_as: PathBuf,
 }
 
 /// Generates the workspace of `spec_path` (files rewritten only when they change).
@@ -187,7 +209,10 @@ fn prepare(root: &Path, spec_path: &Path) -> Result<Workspace> {
         ),
     )?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    let read_as = dir.join("document.json");
+    write_if_changed(&read_as, &serde_json::to_string_pretty(&document)?)?;
     Ok(Workspace {
+        read_as,
         stem,
         dir,
         api,
@@ -250,9 +275,10 @@ fn check_document(root: &Path, prism: &Path, spec_path: &Path, rounds: usize) ->
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     let mut notes = std::collections::BTreeSet::new();
+    let mut invalid_answers = std::collections::BTreeSet::new();
     for round in 1..=rounds {
         let port = free_port()?;
-        let mut server = start_prism(prism, spec_path, port)?;
+        let mut server = start_prism(prism, &workspace.read_as, port)?;
         let output = Command::new(&runner_bin)
             .arg(format!("http://127.0.0.1:{port}"))
             .output()
@@ -270,9 +296,19 @@ fn check_document(root: &Path, prism: &Path, spec_path: &Path, rounds: usize) ->
             else {
                 continue;
             };
+            let mut reason = reason.map(str::to_owned);
             let outcome = match outcome {
                 "decoded" => "decoded",
                 "rejected" => "rejected",
+                "undecodable" => {
+                    let (verdict, why) =
+                        undecodable(&workspace, id, reason.as_deref().unwrap_or(""));
+                    if verdict == "invalid" {
+                        invalid_answers.insert(format!("{stem}: {id}: {why}"));
+                    }
+                    reason = Some(why);
+                    verdict
+                }
                 _ => "failed",
             };
             let outcome = match runner.predicted.get(id) {
@@ -299,9 +335,10 @@ fn check_document(root: &Path, prism: &Path, spec_path: &Path, rounds: usize) ->
     }
     let count = |k: &str| counts.get(k).copied().unwrap_or(0);
     let row = format!(
-        "| {stem} | {} | {} | {} | {} | {} | {}/{} |",
+        "| {stem} | {} | {} | {} | {} | {} | {} | {}/{} |",
         called * rounds,
         count("decoded"),
+        count("invalid"),
         count("rejected"),
         count("predicted"),
         count("failed"),
@@ -315,6 +352,7 @@ fn check_document(root: &Path, prism: &Path, spec_path: &Path, rounds: usize) ->
             .into_iter()
             .map(|note| format!("{stem}: {note}"))
             .collect(),
+        invalid_answers: invalid_answers.into_iter().collect(),
     })
 }
 
@@ -326,6 +364,62 @@ struct Report {
     failures: Vec<String>,
     /// Calls rejected as the document predicts, with why.
     notes: Vec<String>,
+    /// Answers the client refused because the mock's body breaks the document, with why.
+    invalid_answers: Vec<String>,
+}
+
+/// Why an answer of the operation `id` did not decode: `("invalid", why)` when the body breaks
+/// the document (the client was right to refuse it), else `("failed", why)`. `fields` is
+/// `status <TAB> decode error <TAB> body`, as the runner writes it.
+fn undecodable(workspace: &Workspace, id: &str, fields: &str) -> (&'static str, String) {
+    let mut parts = fields.splitn(3, '\t');
+    let (status, error, body) = (
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+    );
+    let failed = || {
+        (
+            "failed",
+            format!("{status} does not decode: {error}; body: {body}"),
+        )
+    };
+    let Ok(body_value) = serde_json::from_str::<Value>(body) else {
+        return failed();
+    };
+    let Some(op) = workspace.api.operations.iter().find(|op| op.id == id) else {
+        return failed();
+    };
+    let examples = Examples::new(&workspace.document, Direction::Response).following_tags();
+    let schema = (|| {
+        let responses = examples
+            .resolve("#/paths")
+            .ok()?
+            .get(&op.path)?
+            .get(op.method.as_str().to_ascii_lowercase())?
+            .get("responses")?;
+        let range = format!("{}XX", status.chars().next()?);
+        let response = [status, range.as_str(), "default"]
+            .iter()
+            .find_map(|key| responses.get(*key))?;
+        let content = examples.deref(response).ok()?.get("content")?.as_object()?;
+        content
+            .iter()
+            .find(|(media, _)| media.contains("json"))
+            .and_then(|(_, media)| media.get("schema"))
+    })();
+    let Some(schema) = schema else {
+        return failed();
+    };
+    let problems = examples.problems(&body_value, schema);
+    if problems.is_empty() {
+        return failed();
+    }
+    let shown: Vec<&str> = problems.iter().take(3).map(String::as_str).collect();
+    (
+        "invalid",
+        format!("{status} body: {} ({error})", shown.join("; ")),
+    )
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
@@ -359,24 +453,32 @@ impl Background {
             .with_context(|| format!("cannot start {what}"))?;
         let stdout = child.stdout.take().context("no stdout")?;
         let mut server = Self(child);
-        let started = Instant::now();
-        let mut lines = BufReader::new(stdout).lines();
+        // The lines are read on a thread of their own, so that the timeout holds also when the
+        // process prints nothing (Prism loading a large document); it drains them from then on.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                // Once the caller stopped listening, lines are only drained.
+                let _ = sender.send(line);
+            }
+        });
+        let deadline = Instant::now() + timeout;
         loop {
-            match lines.next() {
-                Some(Ok(line)) if ready(&line) => break,
-                Some(Ok(_)) => {}
-                _ => {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match receiver.recv_timeout(left) {
+                Ok(line) if ready(&line) => return Ok(server),
+                Ok(_) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    server.stop();
+                    bail!("{what} did not start within {} s", timeout.as_secs());
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
                     server.stop();
                     bail!("{what} stopped before listening");
                 }
             }
-            if started.elapsed() > timeout {
-                server.stop();
-                bail!("{what} did not start within {} s", timeout.as_secs());
-            }
         }
-        std::thread::spawn(move || lines.for_each(drop));
-        Ok(server)
     }
 
     fn stop(&mut self) {
@@ -422,16 +524,21 @@ fn runner_source(api: &Api, name: &str, document: &Value) -> Runner {
         "//! Calls every operation without a request body; written by `cargo xtask conformance`.\n\
          #![allow(deprecated, clippy::all)]\n\n\
          use {krate}::{{Client, Error, ResponseValue, models}};\n\n\
-         fn outcome<T, E: std::fmt::Debug>(id: &str, result: Result<ResponseValue<T>, Error<E>>) -> String {{\n\
+         /// `errors_only`: the operation documents no success, so a decoded documented error is\n\
+         /// the answer it is meant to give.\n\
+         fn outcome<T, E: std::fmt::Debug>(id: &str, errors_only: bool, result: Result<ResponseValue<T>, Error<E>>) -> String {{\n\
          \x20   let reason = match result {{\n\
          \x20       Ok(_) => return format!(\"{{id}}\\tdecoded\"),\n\
          \x20       // Prism lists what it found wrong with a request in `sl-violations`.\n\
          \x20       Err(Error::Api(e)) if e.headers.contains_key(\"sl-violations\") => return format!(\"{{id}}\\trejected\\t{{}}\", String::from_utf8_lossy(e.headers[\"sl-violations\"].as_bytes())),\n\
          \x20       Err(Error::UnexpectedStatus(r)) if r.headers.contains_key(\"sl-violations\") => return format!(\"{{id}}\\trejected\\t{{}}\", String::from_utf8_lossy(r.headers[\"sl-violations\"].as_bytes())),\n\
          \x20       Err(Error::UnexpectedStatus(r)) if r.status.as_u16() == 422 => return format!(\"{{id}}\\trejected\\t{{}}\", String::from_utf8_lossy(&r.body)),\n\
+         \x20       Err(Error::Api(_)) if errors_only => return format!(\"{{id}}\\tdecoded\"),\n\
          \x20       Err(Error::Api(e)) => format!(\"documented error {{}}: {{}}\", e.status, String::from_utf8_lossy(&e.raw)),\n\
          \x20       Err(Error::UnexpectedStatus(r)) => format!(\"undocumented status {{}}: {{}}\", r.status, String::from_utf8_lossy(&r.body)),\n\
-         \x20       Err(Error::Decode {{ response, source }}) => format!(\"{{}} does not decode: {{source}}; body: {{}}\", response.status, String::from_utf8_lossy(&response.body)),\n\
+         \x20       // The body travels on, so that the check can tell a client that misreads a valid\n\
+         \x20       // answer from a mock that sent an invalid one.\n\
+         \x20       Err(Error::Decode {{ response, source }}) => return format!(\"{{id}}\\tundecodable\\t{{}}\\t{{}}\\t{{}}\", response.status.as_u16(), source.to_string().replace(['\\n', '\\t'], \" \"), String::from_utf8_lossy(&response.body).replace(['\\n', '\\t'], \" \")),\n\
          \x20       Err(other) => format!(\"{{other}}\"),\n\
          \x20   }};\n\
          \x20   format!(\"{{id}}\\tfailed\\t{{}}\", reason.replace(['\\n', '\\t'], \" \"))\n\
@@ -443,14 +550,14 @@ fn runner_source(api: &Api, name: &str, document: &Value) -> Runner {
     for op in &api.operations {
         let mut args = Vec::new();
         for param in op.path_params() {
-            args.push(value(api, &param.ty, true));
+            args.push(param_value(api, &examples, op, param, true));
         }
         if let Some(params) = &op.params_type {
             let fields: Vec<String> = op
                 .non_path_params()
                 .map(|p| {
                     let value = if p.required {
-                        value(api, &p.ty, false)
+                        param_value(api, &examples, op, p, false)
                     } else {
                         "None".to_owned()
                     };
@@ -504,20 +611,26 @@ fn runner_source(api: &Api, name: &str, document: &Value) -> Runner {
         }
         let _ = writeln!(
             out,
-            "async fn call_{0}(client: &Client) -> String {{\n{prepare}    outcome({1:?}, client.{0}({2}).await)\n}}\n",
+            "async fn call_{0}(client: &Client) -> String {{\n{prepare}    outcome({1:?}, {3}, client.{0}({2}).await)\n}}\n",
             op.name,
             op.id,
-            args.join(", ")
+            args.join(", "),
+            !op.responses.iter().any(Response::is_success),
         );
         calls.push(op.name.clone());
     }
-    let mut schemes: Vec<&str> = api
-        .operations
-        .iter()
-        .flat_map(|op| &op.security.schemes)
-        .filter(|s| matches!(s.kind, AuthKind::Http(_)))
-        .map(|s| s.name.as_str())
-        .collect();
+    // Every scheme gets a credential (Prism checks only that one is there), including each
+    // member of a requirement that combines several.
+    fn names<'a>(scheme: &'a apigen::ir::AuthScheme, out: &mut Vec<&'a str>) {
+        match &scheme.kind {
+            AuthKind::All(members) => members.iter().for_each(|m| names(m, out)),
+            _ => out.push(&scheme.name),
+        }
+    }
+    let mut schemes = Vec::new();
+    for scheme in api.operations.iter().flat_map(|op| &op.security.schemes) {
+        names(scheme, &mut schemes);
+    }
     schemes.sort_unstable();
     schemes.dedup();
     let _ = writeln!(
@@ -582,6 +695,49 @@ fn body_example(
     Ok((value, problems))
 }
 
+/// A valid value of `param`, as Rust source: for a string, one built from the document's
+/// schema (which knows its format, pattern and length); else one of its Rust type.
+fn param_value(
+    api: &Api,
+    examples: &Examples<'_>,
+    op: &Operation,
+    param: &Param,
+    arg: bool,
+) -> String {
+    if param.ty == TypeRef::Primitive(Primitive::String)
+        && let Some(Value::String(text)) =
+            param_schema(examples, op, param).and_then(|schema| examples.value(schema).ok())
+    {
+        return if arg {
+            format!("{text:?}")
+        } else {
+            format!("{text:?}.to_owned()")
+        };
+    }
+    value(api, &param.ty, arg)
+}
+
+/// The document's schema of `param`: the operation's own declaration, else its path item's.
+fn param_schema<'d>(examples: &Examples<'d>, op: &Operation, param: &Param) -> Option<&'d Value> {
+    let location = match param.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    };
+    let item = examples.resolve("#/paths").ok()?.get(&op.path)?;
+    let operation = item.get(op.method.as_str().to_ascii_lowercase())?;
+    [operation, item]
+        .into_iter()
+        .filter_map(|holder| holder.get("parameters")?.as_array())
+        .flatten()
+        .filter_map(|declared| examples.deref(declared).ok())
+        .find(|declared| {
+            declared.get("name").and_then(Value::as_str) == Some(param.wire_name.as_str())
+                && declared.get("in").and_then(Value::as_str) == Some(location)
+        })?
+        .get("schema")
+}
+
 /// A valid value of `ty`, as Rust source; `arg` for a positional argument (`&str`, `&Enum`).
 fn value(api: &Api, ty: &TypeRef, arg: bool) -> String {
     match ty {
@@ -601,22 +757,64 @@ fn value(api: &Api, ty: &TypeRef, arg: bool) -> String {
             Primitive::Binary => "models::Binary::new(vec![1, 2, 3])".to_owned(),
         },
         TypeRef::Named(name) => {
-            let variant = api
-                .types
-                .iter()
-                .find(|t| &t.name == name)
-                .and_then(|t| match &t.kind {
-                    TypeKind::Enum(e) => e.variants.first().map(|v| v.name.clone()),
-                    _ => None,
-                });
-            let value = match variant {
-                Some(variant) => format!("models::{name}::{variant}"),
-                None => format!("models::{name}::default()"),
-            };
+            let value = named_value(api, name, 0);
             if arg { format!("&{value}") } else { value }
         }
         TypeRef::Vec(item) => format!("vec![{}]", value(api, item, false)),
         TypeRef::Nullable(inner) => format!("Some({})", value(api, inner, arg)),
         TypeRef::Map(_) | TypeRef::Any => "Default::default()".to_owned(),
+    }
+}
+
+/// A valid value of the named type `name`, as Rust source: an enum's first variant, a union's
+/// first alternative, a struct with its required fields filled and the others left out.
+fn named_value(api: &Api, name: &str, depth: usize) -> String {
+    let Some(ty) = api.types.iter().find(|t| t.name == name) else {
+        return "Default::default()".to_owned();
+    };
+    let inner = |ty: &TypeRef| match ty {
+        // A type that refers back to itself is cut short; `Default` exists where every
+        // field may be left out, which is how such cycles end in valid documents.
+        TypeRef::Named(inner) if depth > 8 => format!("models::{inner}::default()"),
+        TypeRef::Named(inner) => named_value(api, inner, depth + 1),
+        other => value(api, other, false),
+    };
+    match &ty.kind {
+        TypeKind::Enum(e) => match e.variants.first() {
+            Some(variant) => format!("models::{name}::{}", variant.name),
+            None => format!("models::{name}::default()"),
+        },
+        TypeKind::Union(union) => match union.variants.first() {
+            Some(variant) => format!("models::{name}::{}({})", variant.name, inner(&variant.ty)),
+            None => format!("models::{name}::default()"),
+        },
+        TypeKind::Alias(target) => inner(target),
+        TypeKind::Struct(s) => {
+            let mut fields: Vec<String> = s
+                .fields
+                .iter()
+                .map(|field| {
+                    let boxed = |value: String| {
+                        if field.boxed {
+                            format!("Box::new({value})")
+                        } else {
+                            value
+                        }
+                    };
+                    let value = match field.presence {
+                        apigen::ir::Presence::Required => boxed(inner(&field.ty)),
+                        apigen::ir::Presence::RequiredNullable => {
+                            format!("Some({})", boxed(inner(&field.ty)))
+                        }
+                        _ => "None".to_owned(),
+                    };
+                    format!("{}: {value}", field.name)
+                })
+                .collect();
+            if let Some(additional) = &s.additional {
+                fields.push(format!("{}: Default::default()", additional.name));
+            }
+            format!("models::{name} {{ {} }}", fields.join(", "))
+        }
     }
 }
