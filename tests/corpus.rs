@@ -38,20 +38,17 @@ fn write_if_changed(path: &Path, contents: &str) {
     std::fs::write(path, contents).expect("write");
 }
 
-/// `cargo check --workspace` with warnings denied in `dir`, sharing one target directory.
-fn cargo_check(dir: &Path, target: &Path) -> Result<(), String> {
+/// `cargo <command> --workspace` with warnings denied (rustc's and rustdoc's) in `dir`, sharing
+/// one target directory; the first lines of the errors when it fails.
+fn cargo(command: &[&str], dir: &Path, target: &Path) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
-        .args([
-            "check",
-            "--workspace",
-            "--quiet",
-            "--message-format",
-            "short",
-        ])
+        .args(command)
+        .args(["--workspace", "--quiet", "--message-format", "short"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "-D warnings")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_BUILD_RUSTFLAGS")
         .output()
@@ -155,7 +152,7 @@ fn every_corpus_document_generates_and_compiles_without_warnings() {
     // The target directory of `full_authentik.rs`: the dependencies compile once for both.
     let target = root.join("target/authentik-full/target");
     let mut report = String::from(
-        "| document | operations | types | lines | generates | compiles | warnings | degraded | `Value` fallbacks |\n|---|---|---|---|---|---|---|---|---|\n",
+        "| document | operations | types | lines | generates | compiles | documents | warnings | degraded | `Value` fallbacks |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let mut details = String::new();
     let mut failures = Vec::new();
@@ -163,21 +160,28 @@ fn every_corpus_document_generates_and_compiles_without_warnings() {
         let row = match generate(&root, file, &out) {
             Ok(row) => row,
             Err(err) => {
-                let _ = writeln!(report, "| {file} | | | | no | | | | |");
+                let _ = writeln!(report, "| {file} | | | | no | | | | | |");
                 failures.push(format!("{file} does not generate: {err}"));
                 continue;
             }
         };
         let stem = file.split('.').next().expect("a file name");
-        let compiled = cargo_check(&out.join(stem), &target);
+        let compiled = cargo(&["check"], &out.join(stem), &target);
+        // Descriptions are Markdown written for web pages; rustdoc must read them cleanly.
+        let documented = match &compiled {
+            Ok(()) => cargo(&["doc", "--no-deps"], &out.join(stem), &target),
+            Err(_) => Err("does not compile".to_owned()),
+        };
+        let yes = |result: &Result<(), String>| if result.is_ok() { "yes" } else { "no" };
         let _ = writeln!(
             report,
-            "| {} | {} | {} | {} | yes | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | yes | {} | {} | {} | {} | {} |",
             row.file,
             row.operations,
             row.types,
             row.lines,
-            if compiled.is_ok() { "yes" } else { "no" },
+            yes(&compiled),
+            yes(&documented),
             row.warnings,
             row.degraded,
             row.fallbacks.len()
@@ -191,6 +195,8 @@ fn every_corpus_document_generates_and_compiles_without_warnings() {
         }
         if let Err(err) = compiled {
             failures.push(format!("{file} does not compile:\n{err}"));
+        } else if let Err(err) = documented {
+            failures.push(format!("{file}: rustdoc warns:\n{err}"));
         }
         if row.operations != *operations {
             failures.push(format!(

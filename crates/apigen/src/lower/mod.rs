@@ -131,7 +131,7 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
     Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
-        description: doc.info.description.clone(),
+        description: non_empty(&doc.info.description),
         types,
         operations,
         groups,
@@ -269,11 +269,41 @@ fn ref_wrapper(schema: &Schema) -> Option<&str> {
     }
 }
 
+/// Documentation text from the document, when there is some. Intra-doc links the document's
+/// own generator wrote (`` [`init_flags`] ``, copied from Rust doc comments by schemars and
+/// utoipa) name items of *its* crate, not of the generated ones: they become plain code spans.
 fn non_empty(text: &Option<String>) -> Option<String> {
     text.as_ref()
         .map(|t| t.trim())
         .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+        .map(unlink_intra_doc)
+}
+
+fn unlink_intra_doc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("[`") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let target = after.find("`]").filter(|&end| {
+            let inner = &after[..end];
+            !inner.is_empty() && !inner.contains(['`', ' ', '\n'])
+        });
+        match target {
+            Some(end) if !after[end + 2..].starts_with(['(', '[', ':']) => {
+                out.push('`');
+                out.push_str(&after[..end]);
+                out.push('`');
+                rest = &after[end + 2..];
+            }
+            _ => {
+                out.push_str("[`");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A schema's documentation: its title and description, when present.
@@ -282,5 +312,27 @@ fn schema_doc(schema: &Schema) -> Option<String> {
     match (non_empty(&data.title), non_empty(&data.description)) {
         (Some(title), Some(description)) => Some(format!("{title}\n\n{description}")),
         (title, description) => title.or(description),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unlink_intra_doc;
+
+    #[test]
+    fn intra_doc_links_of_the_documents_generator_become_code_spans() {
+        assert_eq!(
+            unlink_intra_doc("when passed into [`init_feature_flags`]."),
+            "when passed into `init_feature_flags`."
+        );
+        // Links with a target, reference definitions and other brackets stay.
+        for kept in [
+            "[`x`](https://x.io)",
+            "[`x`][ref]",
+            "[`x`]: https://x.io",
+            "[a b] and [`a b`]",
+        ] {
+            assert_eq!(unlink_intra_doc(kept), kept);
+        }
     }
 }
