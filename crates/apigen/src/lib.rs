@@ -357,6 +357,9 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
         let docs = emit::inner_doc(&api_doc(what));
         quote! {
             #docs
+            // Types of large APIs nest deeply (boxed recursive schemas, unions of unions): the
+            // compiler's default depth does not always cover rustdoc's auto-trait checks.
+            #![recursion_limit = "256"]
 
             #runtime
 
@@ -385,6 +388,7 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
         mod runtime;
         /// The models crate this server speaks.
         pub use ::#models_crate as models;
+        pub use runtime::{Authenticator, Credential, CredentialKind, Refusal, Unverified};
         pub use runtime::{Rejection, RequestContext, nest};
     };
     let roots = [
