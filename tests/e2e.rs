@@ -28,7 +28,7 @@ use authentik_server::{
     CoreUsersListResponse, CoreUsersPartialUpdateResponse, FlowsApi, FlowsExecutorGetResponse,
     ProvidersAllTestCreateResponse, ProvidersApi,
     ProvidersMicrosoftEntraSyncStatusRetrieveResponse as Answer,
-    ProvidersSamlMetadataRetrieveResponse, RequestContext,
+    ProvidersSamlMetadataRetrieveResponse, Refusal, RequestContext,
 };
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
@@ -63,15 +63,16 @@ const DOC_EXAMPLE: &str = r#"{
 }"#;
 
 const TOKEN: &str = "secret-token";
+const AGENT_TOKEN: &str = "agent-token";
 
 /// Answers by provider id, and records what reached it.
 #[derive(Default)]
 struct Service {
-    calls: Mutex<Vec<(i64, Option<String>)>>,
+    calls: Mutex<Vec<(i64, String)>>,
     /// The parameters of every `core_users_list` call.
     list_params: Mutex<Vec<CoreUsersListParams>>,
-    /// The `Authorization` header of every `core_users_list` and `flows_executor_get` call.
-    authorizations: Mutex<Vec<Option<(String, String)>>>,
+    /// The principal of every `core_users_list` and `flows_executor_get` call.
+    authorizations: Mutex<Vec<Option<Caller>>>,
     /// Every uploaded icon.
     uploads: Mutex<Vec<(String, Option<FileUploadRequest>)>>,
     /// Every partial update.
@@ -97,22 +98,40 @@ fn user(pk: i64) -> User {
     }
 }
 
-fn authorization(context: &RequestContext) -> Option<(String, String)> {
-    context
-        .authorization()
-        .map(|(scheme, credentials)| (scheme.to_owned(), credentials.to_owned()))
+/// Who a request acts for: the security scheme and the token it was verified with.
+type Caller = (String, String);
+
+/// Accepts `TOKEN` as the `authentik` bearer and `AGENT_TOKEN` as the device agent's.
+impl authentik_server::Authenticator for Service {
+    type Principal = Caller;
+
+    async fn authenticate(
+        &self,
+        credentials: &[authentik_server::Credential<'_>],
+    ) -> Result<Caller, Refusal> {
+        let [credential] = credentials else {
+            return Err(Refusal::Unauthenticated);
+        };
+        let expected = match credential.scheme {
+            "authentik" => TOKEN,
+            "authentik_device_auth" => AGENT_TOKEN,
+            _ => return Err(Refusal::Unauthenticated),
+        };
+        if credential.secret() != expected {
+            return Err(Refusal::Unauthenticated);
+        }
+        Ok((credential.scheme.to_owned(), credential.secret().to_owned()))
+    }
 }
 
 impl CoreApi for Service {
     async fn core_users_list(
         &self,
-        context: RequestContext,
+        _: RequestContext,
+        principal: Caller,
         params: CoreUsersListParams,
     ) -> CoreUsersListResponse {
-        self.authorizations
-            .lock()
-            .unwrap()
-            .push(authorization(&context));
+        self.authorizations.lock().unwrap().push(Some(principal));
         self.list_params.lock().unwrap().push(params.clone());
         let size = params.page_size.unwrap_or(USERS_PER_PAGE);
         let page = params.page.unwrap_or(1);
@@ -141,7 +160,12 @@ impl CoreApi for Service {
         })
     }
 
-    async fn core_users_destroy(&self, _: RequestContext, id: i64) -> CoreUsersDestroyResponse {
+    async fn core_users_destroy(
+        &self,
+        _: RequestContext,
+        _: Caller,
+        id: i64,
+    ) -> CoreUsersDestroyResponse {
         if id == 1 {
             CoreUsersDestroyResponse::NoContent
         } else {
@@ -155,6 +179,7 @@ impl CoreApi for Service {
     async fn core_users_partial_update(
         &self,
         _: RequestContext,
+        _: Caller,
         id: i64,
         body: Option<PatchedUserRequest>,
     ) -> CoreUsersPartialUpdateResponse {
@@ -174,6 +199,7 @@ impl CoreApi for Service {
     async fn core_applications_set_icon_create(
         &self,
         _: RequestContext,
+        _: Caller,
         slug: String,
         body: Option<FileUploadRequest>,
     ) -> CoreApplicationsSetIconCreateResponse {
@@ -185,14 +211,12 @@ impl CoreApi for Service {
 impl FlowsApi for Service {
     async fn flows_executor_get(
         &self,
-        context: RequestContext,
+        _: RequestContext,
+        principal: Option<Caller>,
         flow_slug: String,
         params: FlowsExecutorGetParams,
     ) -> FlowsExecutorGetResponse {
-        self.authorizations
-            .lock()
-            .unwrap()
-            .push(authorization(&context));
+        self.authorizations.lock().unwrap().push(principal);
         let flow_info = || ContextualFlowInfo {
             title: Some("Welcome".to_owned()),
             background: None,
@@ -267,6 +291,7 @@ impl ProvidersApi for Service {
     async fn providers_all_test_create(
         &self,
         _: RequestContext,
+        _: Caller,
         body: ModelRequest,
     ) -> ProvidersAllTestCreateResponse {
         self.tested.lock().unwrap().push(body.clone());
@@ -276,6 +301,7 @@ impl ProvidersApi for Service {
     async fn providers_saml_metadata_retrieve(
         &self,
         _: RequestContext,
+        _: Option<Caller>,
         id: i64,
         params: ProvidersSamlMetadataRetrieveParams,
     ) -> ProvidersSamlMetadataRetrieveResponse {
@@ -293,13 +319,11 @@ impl ProvidersApi for Service {
 
     async fn providers_microsoft_entra_sync_status_retrieve(
         &self,
-        context: RequestContext,
+        _: RequestContext,
+        (_, token): Caller,
         id: i64,
     ) -> Answer {
-        self.calls
-            .lock()
-            .unwrap()
-            .push((id, context.bearer_token().map(str::to_owned)));
+        self.calls.lock().unwrap().push((id, token));
         match id {
             1 => Answer::Ok(serde_json::from_str(DOC_EXAMPLE).unwrap()),
             2 => Answer::BadRequest(validation_error()),
@@ -322,6 +346,19 @@ impl ProvidersApi for Service {
             _ => Answer::NotFound,
         }
     }
+}
+
+/// A plain HTTP client that sends the token with every request.
+fn authorized() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {TOKEN}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }
 
 struct Harness {
@@ -349,7 +386,7 @@ impl Harness {
             .unwrap()
     }
 
-    fn calls(&self) -> Vec<(i64, Option<String>)> {
+    fn calls(&self) -> Vec<(i64, String)> {
         self.service.calls.lock().unwrap().clone()
     }
 }
@@ -459,15 +496,17 @@ async fn unknown_enum_values_and_all_three_expires_states_survive() {
     assert!(!set.status.is_known());
 
     // On the wire: the absent field is left out, the null one is `null`, the unknown value as sent.
-    let raw: serde_json::Value = reqwest::get(format!(
-        "{}/providers/microsoft_entra/5/sync/status/",
-        harness.base
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let raw: serde_json::Value = authorized()
+        .get(format!(
+            "{}/providers/microsoft_entra/5/sync/status/",
+            harness.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let tasks = raw["tasks"].as_array().unwrap();
     assert!(!tasks[0].as_object().unwrap().contains_key("expires"));
     assert_eq!(tasks[1]["expires"], serde_json::Value::Null);
@@ -476,31 +515,60 @@ async fn unknown_enum_values_and_all_three_expires_states_survive() {
 }
 
 #[tokio::test]
-async fn bearer_token_reaches_the_implementation() {
+async fn secured_operations_serve_only_what_the_authenticator_accepts() {
     let harness = Harness::start().await;
     harness
         .client()
         .providers_microsoft_entra_sync_status_retrieve(4)
         .await
         .unwrap_err();
-    Client::new(&harness.base)
+    // The principal reached the implementation; nothing else did.
+    assert_eq!(harness.calls(), [(4, TOKEN.to_owned())]);
+    let url = format!("{}/providers/microsoft_entra/1/sync/status/", harness.base);
+    let http = reqwest::Client::new();
+    let refused = [
+        ("none", None),
+        ("wrong token", Some("Bearer wrong".to_owned())),
+        ("wrong scheme", Some(format!("Basic {TOKEN}"))),
+        ("empty", Some("Bearer ".to_owned())),
+    ];
+    for (case, authorization) in refused {
+        let mut request = http.get(&url);
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
+        let response = request.send().await.unwrap();
+        // authentik documents 403 (and not 401) for its operations, with a `GenericError`.
+        assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN, "{case}");
+        assert!(
+            !response.headers().contains_key("www-authenticate"),
+            "{case}"
+        );
+        let body: GenericError = response.json().await.unwrap();
+        assert!(!body.detail.is_empty(), "{case}");
+    }
+    // The generated client reads the refusal as the documented error.
+    let without = Client::new(&harness.base)
         .unwrap()
-        .providers_microsoft_entra_sync_status_retrieve(4)
+        .providers_microsoft_entra_sync_status_retrieve(1)
         .await
         .unwrap_err();
-    assert_eq!(harness.calls(), [(4, Some(TOKEN.to_owned())), (4, None)]);
+    assert_eq!(without.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(harness.calls(), [(4, TOKEN.to_owned())]);
 }
 
 #[tokio::test]
 async fn non_integer_id_is_a_400_before_the_implementation() {
     let harness = Harness::start().await;
     for id in ["abc", "1.5", "99999999999999999999", "%F0%9F%98%80"] {
-        let response = reqwest::get(format!(
-            "{}/providers/microsoft_entra/{id}/sync/status/",
-            harness.base
-        ))
-        .await
-        .unwrap();
+        let response = authorized()
+            .get(format!(
+                "{}/providers/microsoft_entra/{id}/sync/status/",
+                harness.base
+            ))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(
             response.status(),
             reqwest::StatusCode::BAD_REQUEST,
@@ -883,16 +951,28 @@ async fn optional_authentication_and_alternative_schemes() {
     both.core_users_list(&CoreUsersListParams::default())
         .await
         .unwrap();
+    // What reached the implementation: the principal the authenticator made of the first
+    // requirement whose credentials were sent (none for the optional one without a token).
     let auth = |scheme: &str, token: &str| Some((scheme.to_owned(), token.to_owned()));
     assert_eq!(
         harness.service.authorizations.lock().unwrap().clone(),
         [
             None,
-            auth("Bearer", TOKEN),
-            auth("bearer+agent", "agent-token"),
-            auth("Bearer", TOKEN),
+            auth("authentik", TOKEN),
+            auth("authentik_device_auth", AGENT_TOKEN),
+            auth("authentik", TOKEN),
         ]
     );
+    // An optional requirement still refuses credentials that are sent and wrong.
+    let wrong = Client::new(&harness.base)
+        .unwrap()
+        .with_bearer_token("wrong")
+        .unwrap()
+        .flows_executor_get("redirect", &params)
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(harness.service.authorizations.lock().unwrap().len(), 4);
 }
 
 #[tokio::test]
@@ -963,7 +1043,7 @@ async fn server_refuses_bad_bodies_and_parameters_with_json_errors() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let http = reqwest::Client::new();
+    let http = authorized();
     let url = |path: &str| format!("http://{addr}/api/v3{path}");
     let check = |response: reqwest::Response, status: u16, code: &'static str| async move {
         assert_eq!(response.status().as_u16(), status);

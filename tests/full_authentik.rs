@@ -121,6 +121,33 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
                 ],
             );
         }
+        if name == "constructs" {
+            // The router authenticates before the implementation runs, tested over the router
+            // itself (tower's `oneshot`) inside the generated server crate.
+            let auth =
+                std::fs::read_to_string(tests::root().join("tests/specs/constructs_auth.rs"))
+                    .expect("constructs_auth.rs");
+            write_if_changed(&dir.join("constructs-server/tests/auth.rs"), &auth);
+            let manifest = dir.join("constructs-server/Cargo.toml");
+            let generated = std::fs::read_to_string(&manifest).expect("Cargo.toml");
+            write_if_changed(
+                &manifest,
+                &format!(
+                    "{generated}\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\ntower = {{ version = \"0.5\", features = [\"util\"] }}\n"
+                ),
+            );
+            cargo(
+                &dir,
+                &[
+                    "test",
+                    "-p",
+                    "constructs-server",
+                    "--test",
+                    "auth",
+                    "--quiet",
+                ],
+            );
+        }
         cargo_check(&dir);
         cargo(&dir, &["doc", "--no-deps", "--workspace", "--quiet"]);
     }

@@ -13,17 +13,32 @@ use authentik_client::Client;
 use authentik_models::{ModelRequest, params::ProvidersSamlMetadataRetrieveParams};
 use authentik_models::{SyncStatus, SystemTask, SystemTaskStatusEnum};
 use authentik_server::{
-    ProvidersAllTestCreateResponse, ProvidersApi,
+    Authenticator, Credential, ProvidersAllTestCreateResponse, ProvidersApi,
     ProvidersMicrosoftEntraSyncStatusRetrieveResponse as Answer,
-    ProvidersSamlMetadataRetrieveResponse, RequestContext,
+    ProvidersSamlMetadataRetrieveResponse, Refusal, RequestContext,
 };
 
 struct Service;
+
+/// The token the load client sends; the router checks it on every request.
+const TOKEN: &str = "load";
+
+impl Authenticator for Service {
+    type Principal = ();
+
+    async fn authenticate(&self, credentials: &[Credential<'_>]) -> Result<(), Refusal> {
+        match credentials {
+            [credential] if credential.secret() == TOKEN => Ok(()),
+            _ => Err(Refusal::Unauthenticated),
+        }
+    }
+}
 
 impl ProvidersApi for Service {
     async fn providers_microsoft_entra_sync_status_retrieve(
         &self,
         _: RequestContext,
+        (): (),
         id: i64,
     ) -> Answer {
         let stamp = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("valid");
@@ -49,6 +64,7 @@ impl ProvidersApi for Service {
     async fn providers_all_test_create(
         &self,
         _: RequestContext,
+        (): (),
         body: ModelRequest,
     ) -> ProvidersAllTestCreateResponse {
         ProvidersAllTestCreateResponse::Ok(body)
@@ -57,6 +73,7 @@ impl ProvidersApi for Service {
     async fn providers_saml_metadata_retrieve(
         &self,
         _: RequestContext,
+        _: Option<()>,
         _: i64,
         _: ProvidersSamlMetadataRetrieveParams,
     ) -> ProvidersSamlMetadataRetrieveResponse {
@@ -101,7 +118,7 @@ async fn main() {
         .expect("client");
     let client = Client::with_http_client(format!("http://{addr}/api/v3"), http)
         .expect("valid base URL")
-        .with_bearer_token("load")
+        .with_bearer_token(TOKEN)
         .expect("valid token");
 
     let before = rss_kib();

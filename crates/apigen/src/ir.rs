@@ -513,6 +513,9 @@ pub struct AuthScheme {
     pub name: String,
     /// Where the credential goes.
     pub kind: AuthKind,
+    /// The scopes the requirement lists for this scheme (OAuth 2 and OpenID Connect; empty for
+    /// the others and for combined requirements, whose members carry their own).
+    pub scopes: Vec<String>,
 }
 
 /// How a credential is sent.

@@ -4,6 +4,7 @@
 //! An async client for the authentik API 2024.8.1, generated from `specs/authentik.yaml`.
 //!
 //! Making authentication simple.
+#![recursion_limit = "256"]
 #![allow(clippy::result_large_err)]
 #[rustfmt::skip]
 #[allow(dead_code)]

@@ -4,6 +4,7 @@
 //! Serde types for the authentik API 2024.8.1, generated from `specs/authentik.yaml`.
 //!
 //! Making authentication simple.
+#![recursion_limit = "256"]
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;

@@ -4,11 +4,13 @@
 //! Server traits and an axum router for the authentik API 2024.8.1, generated from `specs/authentik.yaml`.
 //!
 //! Making authentication simple.
+#![recursion_limit = "256"]
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod runtime;
 /// The models crate this server speaks.
 pub use ::authentik_models as models;
+pub use runtime::{Authenticator, Credential, CredentialKind, Refusal, Unverified};
 pub use runtime::{Rejection, RequestContext, nest};
 #[rustfmt::skip]
 mod generated;

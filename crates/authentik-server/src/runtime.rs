@@ -18,41 +18,294 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// What an implementation gets to know about a request besides its parameters.
+///
+/// The router has already authenticated the request (see [`Authenticator`]): the verified
+/// principal is a parameter of each secured method. Credentials the request carries are marked
+/// sensitive in `headers`, so that `Debug` (and so logs) never shows them.
 #[derive(Debug, Clone, Default)]
 pub struct RequestContext {
     /// The request headers.
     pub headers: HeaderMap,
-    bearer_token: Option<String>,
 }
 
 impl RequestContext {
     /// A context for a request with these headers.
-    pub fn new(headers: HeaderMap) -> Self {
-        let bearer_token = headers
-            .get(header::AUTHORIZATION)
+    pub fn new(mut headers: HeaderMap) -> Self {
+        for name in [header::AUTHORIZATION, header::COOKIE, header::PROXY_AUTHORIZATION] {
+            if let header::Entry::Occupied(mut entry) = headers.entry(name) {
+                entry.iter_mut().for_each(|value| value.set_sensitive(true));
+            }
+        }
+        Self { headers }
+    }
+}
+
+/// How a credential travels, as the document's security scheme says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// `Authorization: <scheme> <credential>`, with the scheme as the document names it
+    /// (`Bearer`, also for OAuth 2 and OpenID Connect; `Basic`, whose credential is the
+    /// base64 of `user:password`).
+    Http(&'static str),
+    /// An API key in the named header.
+    Header(&'static str),
+    /// An API key in the named query parameter.
+    Query(&'static str),
+    /// An API key in the named cookie.
+    Cookie(&'static str),
+}
+
+/// A credential a request carries for one security scheme of the operation it calls.
+///
+/// `Debug` shows where it came from, never the credential itself.
+#[derive(Clone, Copy)]
+pub struct Credential<'a> {
+    /// The security scheme's name in the document (`components/securitySchemes`).
+    pub scheme: &'static str,
+    /// How it was sent.
+    pub kind: CredentialKind,
+    /// The scopes the operation requires of it (OAuth 2 and OpenID Connect; empty otherwise).
+    pub scopes: &'static [&'static str],
+    value: &'a str,
+}
+
+impl<'a> Credential<'a> {
+    /// The credential as sent: the token, the API key, or Basic's base64 `user:password`.
+    /// Compare it in constant time.
+    pub fn secret(&self) -> &'a str {
+        self.value
+    }
+}
+
+impl std::fmt::Debug for Credential<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credential")
+            .field("scheme", &self.scheme)
+            .field("kind", &self.kind)
+            .field("scopes", &self.scopes)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Why an [`Authenticator`] refuses credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not valid (unknown, expired): answered with 401 where the operation documents it.
+    Unauthenticated,
+    /// Valid, but not allowed to do this (a missing scope, a role): answered with 403 where the
+    /// operation documents it.
+    Forbidden,
+}
+
+/// Turns the credentials a request carries into the service's principal, or refuses them.
+///
+/// Every server trait requires it, so a service implements it once; the router calls it for
+/// every operation the document secures, before the implementation runs, and passes what it
+/// returns to the method. Requests without the credentials an operation requires never reach
+/// it (nor the implementation): they get 401 or 403, as the operation documents.
+///
+/// ```ignore
+/// impl Authenticator for Service {
+///     type Principal = User;
+///     async fn authenticate(&self, credentials: &[Credential<'_>]) -> Result<User, Refusal> {
+///         let token = credentials[0].secret();
+///         self.users.iter()
+///             .find(|(known, _)| constant_time_eq(known.as_bytes(), token.as_bytes()))
+///             .map(|(_, user)| user.clone())
+///             .ok_or(Refusal::Unauthenticated)
+///     }
+/// }
+/// ```
+///
+/// A service that really wants to check credentials itself says so with
+/// [`Unverified::accept`], which a reviewer sees.
+pub trait Authenticator: Send + Sync + 'static {
+    /// Who a verified request acts for.
+    type Principal: Send + 'static;
+
+    /// Verifies the credentials of one of the operation's security requirements: one, or every
+    /// scheme of a requirement that combines several (all present, in the document's order).
+    fn authenticate(
+        &self,
+        credentials: &[Credential<'_>],
+    ) -> impl std::future::Future<Output = Result<Self::Principal, Refusal>> + Send;
+}
+
+/// Credentials accepted without checking them, for a service that checks them itself: every
+/// method then gets what the request sent and must decide on its own. Use only on purpose.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Unverified {
+    /// The scheme and the credential as sent, for each scheme of the requirement.
+    pub credentials: Vec<(&'static str, String)>,
+}
+
+impl Unverified {
+    /// Accepts `credentials` as they are: the opt-out of authentication by the router.
+    pub fn accept(credentials: &[Credential<'_>]) -> Result<Self, Refusal> {
+        Ok(Self { credentials: credentials.iter().map(|c| (c.scheme, c.value.to_owned())).collect() })
+    }
+}
+
+impl std::fmt::Debug for Unverified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let schemes: Vec<&str> = self.credentials.iter().map(|(scheme, _)| *scheme).collect();
+        f.debug_struct("Unverified").field("schemes", &schemes).finish_non_exhaustive()
+    }
+}
+
+/// One scheme of a security requirement, as the generated handlers list them.
+pub struct __Scheme {
+    pub name: &'static str,
+    pub kind: CredentialKind,
+    pub scopes: &'static [&'static str],
+}
+
+/// What an operation answers a request it refuses: for 401 and for 403, whether the operation
+/// documents it and with which JSON body (empty for none), and the body of the response that
+/// covers other errors (`4XX`, else `default`), if it documents one.
+pub struct __Refusals {
+    pub unauthorized: Option<&'static str>,
+    pub forbidden: Option<&'static str>,
+    pub otherwise: Option<&'static str>,
+}
+
+/// The credential of `kind` the request carries, if any.
+fn __credential(kind: CredentialKind, headers: &HeaderMap, query: &__Query) -> Option<String> {
+    match kind {
+        CredentialKind::Http(scheme) => headers.get_all(header::AUTHORIZATION).iter().find_map(|value| {
+            let (sent, credential) = value.to_str().ok()?.split_once(' ')?;
+            let credential = credential.trim();
+            (sent.eq_ignore_ascii_case(scheme) && !credential.is_empty()).then(|| credential.to_owned())
+        }),
+        CredentialKind::Header(name) => headers
+            .get(name)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| {
-                let (scheme, token) = value.split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned),
+        CredentialKind::Query(name) => query.pairs.iter().find(|(key, value)| key == name && !value.is_empty()).map(|(_, value)| value.clone()),
+        CredentialKind::Cookie(name) => headers.get_all(header::COOKIE).iter().find_map(|value| {
+            value.to_str().ok()?.split(';').find_map(|pair| {
+                let (key, value) = pair.trim().split_once('=')?;
+                (key == name && !value.is_empty()).then(|| value.trim_matches('"').to_owned())
             })
-            .filter(|token| !token.is_empty());
-        Self { headers, bearer_token }
+        }),
     }
+}
 
-    /// The token of an `Authorization: Bearer <token>` header, if the request has one.
-    ///
-    /// The router does not check it: deciding who may do what is the implementation's job.
-    pub fn bearer_token(&self) -> Option<&str> {
-        self.bearer_token.as_deref()
+/// Authenticates a request against an operation's security requirements (alternatives, each
+/// one scheme or several combined), before the implementation runs: the first requirement whose
+/// credentials are all present and accepted gives the principal. A request with none of them
+/// gets 401 (or 403, see `__refuse`); one whose credentials are all refused gets the
+/// authenticator's first refusal.
+pub async fn __authenticate<A: Authenticator>(
+    authenticator: &A,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    requirements: &[&[__Scheme]],
+    refusals: &__Refusals,
+) -> Result<A::Principal, Response> {
+    match __verify(authenticator, headers, query, requirements).await {
+        Ok(principal) => Ok(principal),
+        Err(refused) => Err(__refuse(refused, requirements, refusals)),
     }
+}
 
-    /// The scheme and credentials of the `Authorization` header (such as `("Bearer+agent",
-    /// "<token>")`), if the request has one.
-    pub fn authorization(&self) -> Option<(&str, &str)> {
-        let value = self.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-        let (scheme, credentials) = value.split_once(' ')?;
-        Some((scheme, credentials.trim()))
+/// `__authenticate` for an operation whose authentication is optional: a request without
+/// any of the credentials gets `None`; refused credentials are still refused.
+pub async fn __authenticate_optional<A: Authenticator>(
+    authenticator: &A,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    requirements: &[&[__Scheme]],
+    refusals: &__Refusals,
+) -> Result<Option<A::Principal>, Response> {
+    match __verify(authenticator, headers, query, requirements).await {
+        Ok(principal) => Ok(Some(principal)),
+        Err(None) => Ok(None),
+        Err(refused) => Err(__refuse(refused, requirements, refusals)),
     }
+}
+
+/// The principal of the first requirement whose credentials are all present and accepted;
+/// else the first refusal, or `None` when no requirement's credentials are all present.
+async fn __verify<A: Authenticator>(
+    authenticator: &A,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    requirements: &[&[__Scheme]],
+) -> Result<A::Principal, Option<Refusal>> {
+    let query = __Query::parse(query);
+    let mut refused = None;
+    for requirement in requirements {
+        let Some(values) = requirement
+            .iter()
+            .map(|scheme| __credential(scheme.kind, headers, &query))
+            .collect::<Option<Vec<String>>>()
+        else {
+            continue;
+        };
+        let credentials: Vec<Credential<'_>> = requirement
+            .iter()
+            .zip(&values)
+            .map(|(scheme, value)| Credential { scheme: scheme.name, kind: scheme.kind, scopes: scheme.scopes, value })
+            .collect();
+        match authenticator.authenticate(&credentials).await {
+            Ok(principal) => return Ok(principal),
+            Err(refusal) => {
+                refused.get_or_insert(refusal);
+            }
+        }
+    }
+    Err(refused)
+}
+
+/// The answer to a refused request (`None`: no credentials): 401 for missing or invalid
+/// credentials and 403 for ones
+/// that are not allowed, each where the operation documents it (else the other one it
+/// documents), in the documented body, with a `WWW-Authenticate` challenge on a 401.
+fn __refuse(refused: Option<Refusal>, requirements: &[&[__Scheme]], refusals: &__Refusals) -> Response {
+    let (refusal, detail) = match refused {
+        None => (Refusal::Unauthenticated, "credentials were not provided"),
+        Some(refusal) => (refusal, "the credentials were refused"),
+    };
+    let unauthorized = match (refusal, refusals.unauthorized, refusals.forbidden) {
+        (Refusal::Unauthenticated, None, Some(_)) => false,
+        (Refusal::Unauthenticated, _, _) => true,
+        (Refusal::Forbidden, Some(_), None) => true,
+        (Refusal::Forbidden, _, _) => false,
+    };
+    let (status, documented) = if unauthorized {
+        (StatusCode::UNAUTHORIZED, refusals.unauthorized)
+    } else {
+        (StatusCode::FORBIDDEN, refusals.forbidden)
+    };
+    let mut response = match documented.or(refusals.otherwise) {
+        Some("") => status.into_response(),
+        Some(body) => json_bytes(status, body.as_bytes().to_vec()),
+        None => {
+            let code = if unauthorized { "not_authenticated" } else { "permission_denied" };
+            Rejection { status, code, detail: detail.to_owned() }.into_response()
+        }
+    };
+    if unauthorized {
+        let mut challenges: Vec<String> = Vec::new();
+        for scheme in requirements.iter().flat_map(|r| r.iter()) {
+            let challenge = match scheme.kind {
+                CredentialKind::Http(name) => name.to_owned(),
+                CredentialKind::Header(name) => format!("ApiKey in=\"header\", name=\"{name}\""),
+                CredentialKind::Query(name) => format!("ApiKey in=\"query\", name=\"{name}\""),
+                CredentialKind::Cookie(name) => format!("ApiKey in=\"cookie\", name=\"{name}\""),
+            };
+            if !challenges.contains(&challenge) {
+                challenges.push(challenge);
+            }
+        }
+        if let Ok(value) = HeaderValue::from_str(&challenges.join(", ")) {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+        }
+    }
+    response
 }
 
 /// A request the router refused before it reached the implementation.

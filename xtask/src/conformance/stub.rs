@@ -1,12 +1,13 @@
 //! A stub implementation of every server trait of a document, for Schemathesis: each operation
 //! answers its first documented success with an example built from the document's own schema
-//! (see [`crate::example`]), and operations that require credentials answer their documented
-//! 401 or 403 unless the request carries the conformance token.
+//! (see [`crate::example`]). It never looks at credentials: its authenticator accepts the
+//! conformance token, and the generated router refuses every other request to a secured
+//! operation before the stub is called (which is what Schemathesis' authentication checks test).
 
 use std::fmt::Write as _;
 
 use apigen::emit::rust_type;
-use apigen::ir::{Api, AuthKind, Body, Encoding, Operation, Response, Status};
+use apigen::ir::{Api, Body, Encoding, Operation, Response, Status};
 use serde_json::Value;
 
 use crate::example::{Direction, Examples};
@@ -38,10 +39,12 @@ pub fn source(api: &Api, krate: &str, document: &Value, base_path: &str) -> Stub
          #![allow(deprecated, unused_variables, clippy::all)]\n\n\
          use {krate}::{{RequestContext, models}};\n\n\
          struct Stub;\n\n\
-         /// Whether the request carries the conformance token, in `Authorization` or in `header`.\n\
-         fn authorized(context: &RequestContext, header: Option<&str>) -> bool {{\n\
-         \x20   context.authorization().is_some_and(|(_, token)| token == {TOKEN:?})\n\
-         \x20       || header.and_then(|h| context.headers.get(h)).is_some_and(|v| v == {TOKEN:?})\n\
+         /// Accepts the conformance token for every scheme.\n\
+         impl {krate}::Authenticator for Stub {{\n\
+         \x20   type Principal = ();\n\n\
+         \x20   async fn authenticate(&self, credentials: &[{krate}::Credential<'_>]) -> Result<(), {krate}::Refusal> {{\n\
+         \x20       if credentials.iter().all(|c| c.secret() == {TOKEN:?}) {{ Ok(()) }} else {{ Err({krate}::Refusal::Unauthenticated) }}\n\
+         \x20   }}\n\
          }}\n\n\
          fn example<T: serde::de::DeserializeOwned>(operation: &str, json: &str) -> T {{\n\
          \x20   serde_json::from_str(json).unwrap_or_else(|e| panic!(\"{{operation}}: the example does not decode: {{e}}\"))\n\
@@ -92,6 +95,13 @@ pub fn source(api: &Api, krate: &str, document: &Value, base_path: &str) -> Stub
 
 fn signature(op: &Operation, krate: &str) -> String {
     let mut args = vec!["&self".to_owned(), "context: RequestContext".to_owned()];
+    if !op.security.schemes.is_empty() {
+        args.push(if op.security.optional {
+            "principal: Option<()>".to_owned()
+        } else {
+            "principal: ()".to_owned()
+        });
+    }
     for param in op.path_params() {
         args.push(format!(
             "{}: {}",
@@ -136,23 +146,6 @@ fn method(
         .or_else(|| op.responses.iter().find(|r| r.status == Status::Default))
         .ok_or("no success or default response is documented")?;
     let mut body = String::new();
-    let needs_credentials = !op.security.optional && !op.security.schemes.is_empty();
-    let refusal = op
-        .responses
-        .iter()
-        .find(|r| r.status == Status::Code(401))
-        .or_else(|| op.responses.iter().find(|r| r.status == Status::Code(403)));
-    if let (true, Some(refusal)) = (needs_credentials, refusal) {
-        let header = op.security.schemes.iter().find_map(|s| match &s.kind {
-            AuthKind::Header(name) => Some(name.to_ascii_lowercase()),
-            _ => None,
-        });
-        let _ = writeln!(
-            body,
-            "        if !authorized(&context, {header:?}) {{\n            return {};\n        }}",
-            answer(examples, op, refusal, krate, &mut invalid)?
-        );
-    }
     let _ = writeln!(
         body,
         "        {}",
@@ -315,11 +308,87 @@ pub fn expectations(
             .and_then(|b| b.get("content"))
             .and_then(|c| c.get(&body.media))
             .and_then(|m| m.get("schema"));
-        if let Some(why) = schema.and_then(|s| optional_tag(&examples, s, &mut Vec::new())) {
-            expected.insert(key("ST202"), why);
+        let reasons: Vec<String> = schema
+            .into_iter()
+            .flat_map(|s| {
+                [
+                    optional_tag(&examples, s, &mut Vec::new()),
+                    unbounded_integer(&examples, s, "", &mut Vec::new()).map(|at| {
+                        format!("integer properties without `format` (such as `{at}`) are `i64`s, in bodies as in parameters; larger values are refused with 400")
+                    }),
+                ]
+            })
+            .flatten()
+            .collect();
+        if !reasons.is_empty() {
+            let entry = expected.entry(key("ST202")).or_default();
+            for why in reasons {
+                if !entry.is_empty() {
+                    entry.push_str("; ");
+                }
+                entry.push_str(&why);
+            }
         }
     }
     expected
+}
+
+/// Where `schema` reaches an integer without `format` (a JSON pointer-like path of property
+/// names, `[]` for items), when it does.
+fn unbounded_integer(
+    examples: &Examples<'_>,
+    schema: &Value,
+    at: &str,
+    seen: &mut Vec<String>,
+) -> Option<String> {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        if seen.iter().any(|s| s == reference) {
+            return None;
+        }
+        seen.push(reference.to_owned());
+        return unbounded_integer(examples, examples.resolve(reference).ok()?, at, seen);
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("integer")
+        && schema.get("format").is_none()
+    {
+        return Some(if at.is_empty() {
+            "/".to_owned()
+        } else {
+            at.to_owned()
+        });
+    }
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (name, property) in properties {
+            if let Some(found) =
+                unbounded_integer(examples, property, &format!("{at}/{name}"), seen)
+            {
+                return Some(found);
+            }
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        if let Some(found) = unbounded_integer(examples, items, &format!("{at}/[]"), seen) {
+            return Some(found);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for member in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(found) = unbounded_integer(examples, member, at, seen) {
+                return Some(found);
+            }
+        }
+    }
+    match schema.get("additionalProperties") {
+        Some(child @ Value::Object(_)) => {
+            unbounded_integer(examples, child, &format!("{at}/*"), seen)
+        }
+        _ => None,
+    }
 }
 
 /// The first discriminated `oneOf` reachable from `schema` with an alternative that does not

@@ -13,8 +13,8 @@ use super::client::response_doc;
 use super::local_type_tokens as type_tokens;
 use super::{doc, ident, is_part_scalar, paragraphs, struct_of};
 use crate::ir::{
-    Api, Body, Encoding, Group, Method, Operation, Param, ParamLocation, ParamStyle, Presence,
-    Primitive, RequestBody, Status, TypeRef,
+    Api, AuthKind, AuthScheme, Body, Encoding, Group, Method, Operation, Param, ParamLocation,
+    ParamStyle, Presence, Primitive, RequestBody, Status, TypeKind, TypeRef,
 };
 
 /// The server code for one group of operations (one module, behind the group's Cargo feature):
@@ -138,9 +138,15 @@ fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
         let first = methods.next();
         quote!(.route(#path, ::axum::routing::#first #(.#methods)*))
     });
+    // A group with secured operations authenticates them, with the service's authenticator.
+    let bound = if operations.iter().any(|op| secured(op)) {
+        quote!(crate::Authenticator)
+    } else {
+        quote!(Send + Sync + 'static)
+    };
     quote! {
         #trait_docs
-        pub trait #trait_name: Send + Sync + 'static {
+        pub trait #trait_name: #bound {
             #(#methods)*
         }
 
@@ -189,9 +195,173 @@ fn emit_trait_method(op: &Operation, models: &TokenStream) -> TokenStream {
             quote!(body: Option<#ty>)
         });
     }
+    // The verified principal of a secured operation: the easy path is reading it.
+    let principal = match (secured(op), op.security.optional) {
+        (false, _) => None,
+        (true, false) => Some(quote!(principal: Self::Principal,)),
+        (true, true) => Some(quote!(principal: Option<Self::Principal>,)),
+    };
+    let docs = match (secured(op), op.security.optional) {
+        (true, false) => {
+            quote!(#docs #[doc = ""] #[doc = " Called only for requests the authenticator accepted, with its `principal`."])
+        }
+        (true, true) => {
+            quote!(#docs #[doc = ""] #[doc = " Authentication is optional: `principal` is `None` for a request without credentials (one with refused credentials is not served)."])
+        }
+        (false, _) => docs,
+    };
     quote! {
         #docs
-        fn #name(&self, context: crate::RequestContext, #(#params),*) -> impl ::std::future::Future<Output = #response> + Send;
+        fn #name(&self, context: crate::RequestContext, #principal #(#params),*) -> impl ::std::future::Future<Output = #response> + Send;
+    }
+}
+
+/// Whether the router authenticates `op`: it lists security requirements (optional ones too).
+fn secured(op: &Operation) -> bool {
+    !op.security.schemes.is_empty()
+}
+
+/// The statements that authenticate a request to `op` before anything else, binding
+/// `principal` (an `Option` where authentication is optional), or nothing when it is not
+/// secured.
+fn emit_authentication(api: &Api, op: &Operation) -> Option<TokenStream> {
+    if !secured(op) {
+        return None;
+    }
+    let scheme = |s: &AuthScheme| {
+        let name = &s.name;
+        let kind = match &s.kind {
+            AuthKind::Http(scheme) => quote!(Http(#scheme)),
+            AuthKind::Header(key) => quote!(Header(#key)),
+            AuthKind::Query(key) => quote!(Query(#key)),
+            AuthKind::Cookie(key) => quote!(Cookie(#key)),
+            AuthKind::All(_) => unreachable!("combined requirements are flattened"),
+        };
+        let scopes = &s.scopes;
+        quote!(crate::runtime::__Scheme { name: #name, kind: crate::runtime::CredentialKind::#kind, scopes: &[#(#scopes),*] })
+    };
+    let requirements = op.security.schemes.iter().map(|s| {
+        let schemes: Vec<TokenStream> = match &s.kind {
+            AuthKind::All(all) => all.iter().map(scheme).collect(),
+            _ => vec![scheme(s)],
+        };
+        quote!(&[#(#schemes),*])
+    });
+    let documented =
+        |status: Status, code: u16| match op.responses.iter().find(|r| r.status == status) {
+            None => quote!(None),
+            Some(response) => {
+                let body = refusal_body(api, &response.body, code);
+                quote!(Some(#body))
+            }
+        };
+    let (unauthorized, forbidden) = (
+        documented(Status::Code(401), 401),
+        documented(Status::Code(403), 403),
+    );
+    // Where neither is documented by its code, the refusal is a 401 in the shape of the
+    // response that covers client errors.
+    let otherwise = if op.responses.iter().any(|r| r.status == Status::Range(4)) {
+        documented(Status::Range(4), 401)
+    } else {
+        documented(Status::Default, 401)
+    };
+    let authenticate = if op.security.optional {
+        quote!(__authenticate_optional)
+    } else {
+        quote!(__authenticate)
+    };
+    Some(quote! {
+        let principal = match crate::runtime::#authenticate(
+            &*api,
+            &headers,
+            raw_query.as_deref(),
+            &[#(#requirements),*],
+            &crate::runtime::__Refusals { unauthorized: #unauthorized, forbidden: #forbidden, otherwise: #otherwise },
+        ).await {
+            Ok(principal) => principal,
+            Err(refused) => return Ok(refused),
+        };
+    })
+}
+
+/// The body a refusal with `code` answers with where the operation documents one: a minimal
+/// JSON value of the documented type (its required properties; a `detail`, `message` or
+/// `error` text), or empty for a documented response without a JSON body.
+fn refusal_body(api: &Api, body: &Body, code: u16) -> String {
+    let Body::Json(ty) = body else {
+        return String::new();
+    };
+    let detail = if code == 401 {
+        "Authentication credentials were not provided or are not valid."
+    } else {
+        "The credentials were not provided, are not valid, or do not allow this action."
+    };
+    minimal_json(api, ty, detail, code, 0).to_string()
+}
+
+fn minimal_json(
+    api: &Api,
+    ty: &TypeRef,
+    detail: &str,
+    code: u16,
+    depth: usize,
+) -> serde_json::Value {
+    use serde_json::{Value, json};
+    match ty {
+        TypeRef::Primitive(primitive) => match primitive {
+            Primitive::String | Primitive::Binary => json!(detail),
+            Primitive::Bool => json!(false),
+            Primitive::I32 | Primitive::I64 => json!(code),
+            Primitive::F32 | Primitive::F64 => json!(f64::from(code)),
+            Primitive::Uuid => json!("00000000-0000-0000-0000-000000000000"),
+            Primitive::DateTime => json!("1970-01-01T00:00:00Z"),
+            Primitive::Date => json!("1970-01-01"),
+        },
+        TypeRef::Vec(_) => json!([]),
+        TypeRef::Map(_) => json!({}),
+        TypeRef::Nullable(inner) => minimal_json(api, inner, detail, code, depth),
+        TypeRef::Any => json!({ "detail": detail }),
+        TypeRef::Named(_) if depth > 8 => Value::Null,
+        TypeRef::Named(name) => {
+            let Some(def) = api.types.iter().find(|t| &t.name == name) else {
+                return Value::Null;
+            };
+            match &def.kind {
+                TypeKind::Alias(target) => minimal_json(api, target, detail, code, depth + 1),
+                TypeKind::Enum(e) => e.variants.first().map_or(Value::Null, |v| json!(v.value)),
+                TypeKind::Union(u) => {
+                    let Some(first) = u.variants.first() else {
+                        return Value::Null;
+                    };
+                    let mut value = minimal_json(api, &first.ty, detail, code, depth + 1);
+                    if let (Some(tag), Some(tag_value), Value::Object(map)) =
+                        (&u.tag, &first.tag_value, &mut value)
+                    {
+                        map.insert(tag.clone(), json!(tag_value));
+                    }
+                    value
+                }
+                TypeKind::Struct(s) => {
+                    let mut map = serde_json::Map::new();
+                    for field in &s.fields {
+                        let text = matches!(field.ty, TypeRef::Primitive(Primitive::String));
+                        let message = text
+                            && ["detail", "message", "error"].contains(&field.wire_name.as_str());
+                        let value = match field.presence {
+                            Presence::Required => {
+                                minimal_json(api, &field.ty, detail, code, depth + 1)
+                            }
+                            Presence::RequiredNullable => Value::Null,
+                            _ if message => json!(detail),
+                            _ => continue,
+                        };
+                        map.insert(field.wire_name.clone(), value);
+                    }
+                    Value::Object(map)
+                }
+            }
+        }
     }
 }
 
@@ -213,11 +383,12 @@ fn emit_handler(
     let has_path = op.path_params().next().is_some();
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
     let path_extractor = has_path.then(|| quote!(path: crate::runtime::__PathParams,));
-    let query_extractor =
-        has_query.then(|| quote!(::axum::extract::RawQuery(query): ::axum::extract::RawQuery,));
+    let authentication = emit_authentication(api, op);
+    let query_extractor = (has_query || authentication.is_some())
+        .then(|| quote!(::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,));
     let path_parse = has_path.then(|| quote!(let path = path?;));
-    let query_parse =
-        has_query.then(|| quote!(let query = crate::runtime::__Query::parse(query.as_deref());));
+    let query_parse = has_query
+        .then(|| quote!(let query = crate::runtime::__Query::parse(raw_query.as_deref());));
     let path_params = op.path_params().map(|p| {
         let name = ident(&p.name);
         let wire = &p.wire_name;
@@ -278,6 +449,7 @@ fn emit_handler(
     if op.body.is_some() {
         args.push(quote!(body));
     }
+    let principal_arg = secured(op).then(|| quote!(principal,));
     quote! {
         async fn #handler<T: #trait_name>(
             State(api): State<Arc<T>>,
@@ -286,6 +458,7 @@ fn emit_handler(
             headers: ::axum::http::HeaderMap,
             #body_extractor
         ) -> crate::runtime::__Handled {
+            #authentication
             #path_parse
             #query_parse
             #(#path_params)*
@@ -293,7 +466,7 @@ fn emit_handler(
             #(#enum_checks)*
             #body_parse
             let context = crate::RequestContext::new(headers);
-            crate::runtime::__respond(api.#name(context, #(#args),*).await)
+            crate::runtime::__respond(api.#name(context, #principal_arg #(#args),*).await)
         }
     }
 }

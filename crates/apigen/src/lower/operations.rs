@@ -496,7 +496,7 @@ impl<'a> Lowerer<'a, '_> {
             }
             let at = pointer.push("security").push(index);
             let mut all = Vec::with_capacity(requirement.len());
-            for name in requirement.keys() {
+            for (name, scopes) in requirement {
                 let kind = match schemes.and_then(|s| s.get(name)) {
                     Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })) => {
                         // Registered schemes as their RFCs spell them (scheme names are
@@ -535,6 +535,7 @@ impl<'a> Lowerer<'a, '_> {
                 all.push(AuthScheme {
                     name: name.clone(),
                     kind,
+                    scopes: scopes.clone(),
                 });
             }
             let scheme = match all.len() {
@@ -547,6 +548,7 @@ impl<'a> Lowerer<'a, '_> {
                         .collect::<Vec<_>>()
                         .join(" and "),
                     kind: AuthKind::All(all),
+                    scopes: Vec::new(),
                 },
             };
             if !security.schemes.iter().any(|s| s.name == scheme.name) {

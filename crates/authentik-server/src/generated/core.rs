@@ -81,40 +81,52 @@ impl ::axum::response::IntoResponse for CoreApplicationsSetIconCreateResponse {
     }
 }
 /// The operations tagged `core`. Implement it and serve it with [`core_routes`] (or, with the `full` feature, the crate's `router`).
-pub trait CoreApi: Send + Sync + 'static {
+pub trait CoreApi: crate::Authenticator {
     /// List users
     ///
     /// User Viewset
     ///
     /// `GET /core/users/`
+    ///
+    /// Called only for requests the authenticator accepted, with its `principal`.
     fn core_users_list(
         &self,
         context: crate::RequestContext,
+        principal: Self::Principal,
         params: models::params::CoreUsersListParams,
     ) -> impl ::std::future::Future<Output = CoreUsersListResponse> + Send;
     /// User Viewset
     ///
     /// `DELETE /core/users/{id}/`
+    ///
+    /// Called only for requests the authenticator accepted, with its `principal`.
     fn core_users_destroy(
         &self,
         context: crate::RequestContext,
+        principal: Self::Principal,
         id: i64,
     ) -> impl ::std::future::Future<Output = CoreUsersDestroyResponse> + Send;
     /// User Viewset
     ///
     /// `PATCH /core/users/{id}/`
+    ///
+    /// Called only for requests the authenticator accepted, with its `principal`.
     fn core_users_partial_update(
         &self,
         context: crate::RequestContext,
+        principal: Self::Principal,
         id: i64,
         body: Option<models::PatchedUserRequest>,
     ) -> impl ::std::future::Future<Output = CoreUsersPartialUpdateResponse> + Send;
     /// Set application icon
     ///
     /// `POST /core/applications/{slug}/set_icon/`
+    ///
+    /// Called only for requests the authenticator accepted, with its `principal`.
     fn core_applications_set_icon_create(
         &self,
         context: crate::RequestContext,
+        principal: Self::Principal,
         slug: String,
         body: Option<models::FileUploadRequest>,
     ) -> impl ::std::future::Future<
@@ -138,10 +150,43 @@ pub fn core_routes<T: CoreApi>(api: Arc<T>) -> ::axum::Router {
 }
 async fn handle_core_users_list<T: CoreApi>(
     State(api): State<Arc<T>>,
-    ::axum::extract::RawQuery(query): ::axum::extract::RawQuery,
+    ::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,
     headers: ::axum::http::HeaderMap,
 ) -> crate::runtime::__Handled {
-    let query = crate::runtime::__Query::parse(query.as_deref());
+    let principal = match crate::runtime::__authenticate(
+            &*api,
+            &headers,
+            raw_query.as_deref(),
+            &[
+                &[
+                    crate::runtime::__Scheme {
+                        name: "authentik",
+                        kind: crate::runtime::CredentialKind::Http("Bearer"),
+                        scopes: &[],
+                    },
+                ],
+                &[
+                    crate::runtime::__Scheme {
+                        name: "authentik_device_auth",
+                        kind: crate::runtime::CredentialKind::Http("bearer+agent"),
+                        scopes: &[],
+                    },
+                ],
+            ],
+            &crate::runtime::__Refusals {
+                unauthorized: None,
+                forbidden: Some(
+                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+                ),
+                otherwise: None,
+            },
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(refused) => return Ok(refused),
+    };
+    let query = crate::runtime::__Query::parse(raw_query.as_deref());
     let params = models::params::CoreUsersListParams {
         date_joined_gt: query.one("date_joined__gt")?,
         is_active: query.one("is_active")?,
@@ -159,24 +204,78 @@ async fn handle_core_users_list<T: CoreApi>(
         "type",
     )?;
     let context = crate::RequestContext::new(headers);
-    crate::runtime::__respond(api.core_users_list(context, params).await)
+    crate::runtime::__respond(api.core_users_list(context, principal, params).await)
 }
 async fn handle_core_users_destroy<T: CoreApi>(
     State(api): State<Arc<T>>,
     path: crate::runtime::__PathParams,
+    ::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,
     headers: ::axum::http::HeaderMap,
 ) -> crate::runtime::__Handled {
+    let principal = match crate::runtime::__authenticate(
+            &*api,
+            &headers,
+            raw_query.as_deref(),
+            &[
+                &[
+                    crate::runtime::__Scheme {
+                        name: "authentik",
+                        kind: crate::runtime::CredentialKind::Http("Bearer"),
+                        scopes: &[],
+                    },
+                ],
+            ],
+            &crate::runtime::__Refusals {
+                unauthorized: None,
+                forbidden: Some(
+                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+                ),
+                otherwise: None,
+            },
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(refused) => return Ok(refused),
+    };
     let path = path?;
     let id: i64 = crate::runtime::__path_param(&path, "id")?;
     let context = crate::RequestContext::new(headers);
-    crate::runtime::__respond(api.core_users_destroy(context, id).await)
+    crate::runtime::__respond(api.core_users_destroy(context, principal, id).await)
 }
 async fn handle_core_users_partial_update<T: CoreApi>(
     State(api): State<Arc<T>>,
     path: crate::runtime::__PathParams,
+    ::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,
     headers: ::axum::http::HeaderMap,
     bytes: crate::runtime::__Body,
 ) -> crate::runtime::__Handled {
+    let principal = match crate::runtime::__authenticate(
+            &*api,
+            &headers,
+            raw_query.as_deref(),
+            &[
+                &[
+                    crate::runtime::__Scheme {
+                        name: "authentik",
+                        kind: crate::runtime::CredentialKind::Http("Bearer"),
+                        scopes: &[],
+                    },
+                ],
+            ],
+            &crate::runtime::__Refusals {
+                unauthorized: None,
+                forbidden: Some(
+                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+                ),
+                otherwise: None,
+            },
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(refused) => return Ok(refused),
+    };
     let path = path?;
     let id: i64 = crate::runtime::__path_param(&path, "id")?;
     let bytes = bytes?;
@@ -190,14 +289,43 @@ async fn handle_core_users_partial_update<T: CoreApi>(
         )
     };
     let context = crate::RequestContext::new(headers);
-    crate::runtime::__respond(api.core_users_partial_update(context, id, body).await)
+    crate::runtime::__respond(
+        api.core_users_partial_update(context, principal, id, body).await,
+    )
 }
 async fn handle_core_applications_set_icon_create<T: CoreApi>(
     State(api): State<Arc<T>>,
     path: crate::runtime::__PathParams,
+    ::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,
     headers: ::axum::http::HeaderMap,
     multipart: crate::runtime::__Multipart,
 ) -> crate::runtime::__Handled {
+    let principal = match crate::runtime::__authenticate(
+            &*api,
+            &headers,
+            raw_query.as_deref(),
+            &[
+                &[
+                    crate::runtime::__Scheme {
+                        name: "authentik",
+                        kind: crate::runtime::CredentialKind::Http("Bearer"),
+                        scopes: &[],
+                    },
+                ],
+            ],
+            &crate::runtime::__Refusals {
+                unauthorized: None,
+                forbidden: Some(
+                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+                ),
+                otherwise: None,
+            },
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(refused) => return Ok(refused),
+    };
     let path = path?;
     let slug: String = crate::runtime::__path_param(&path, "slug")?;
     let body = match multipart {
@@ -220,6 +348,6 @@ async fn handle_core_applications_set_icon_create<T: CoreApi>(
     };
     let context = crate::RequestContext::new(headers);
     crate::runtime::__respond(
-        api.core_applications_set_icon_create(context, slug, body).await,
+        api.core_applications_set_icon_create(context, principal, slug, body).await,
     )
 }

@@ -24,13 +24,16 @@ impl ::axum::response::IntoResponse for FlowsExecutorGetResponse {
     }
 }
 /// The operations tagged `flows`. Implement it and serve it with [`flows_routes`] (or, with the `full` feature, the crate's `router`).
-pub trait FlowsApi: Send + Sync + 'static {
+pub trait FlowsApi: crate::Authenticator {
     /// Get the next pending challenge from the currently active flow.
     ///
     /// `GET /flows/executor/{flow_slug}/`
+    ///
+    /// Authentication is optional: `principal` is `None` for a request without credentials (one with refused credentials is not served).
     fn flows_executor_get(
         &self,
         context: crate::RequestContext,
+        principal: Option<Self::Principal>,
         flow_slug: String,
         params: models::params::FlowsExecutorGetParams,
     ) -> impl ::std::future::Future<Output = FlowsExecutorGetResponse> + Send;
@@ -47,15 +50,43 @@ pub fn flows_routes<T: FlowsApi>(api: Arc<T>) -> ::axum::Router {
 async fn handle_flows_executor_get<T: FlowsApi>(
     State(api): State<Arc<T>>,
     path: crate::runtime::__PathParams,
-    ::axum::extract::RawQuery(query): ::axum::extract::RawQuery,
+    ::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,
     headers: ::axum::http::HeaderMap,
 ) -> crate::runtime::__Handled {
+    let principal = match crate::runtime::__authenticate_optional(
+            &*api,
+            &headers,
+            raw_query.as_deref(),
+            &[
+                &[
+                    crate::runtime::__Scheme {
+                        name: "authentik",
+                        kind: crate::runtime::CredentialKind::Http("Bearer"),
+                        scopes: &[],
+                    },
+                ],
+            ],
+            &crate::runtime::__Refusals {
+                unauthorized: None,
+                forbidden: Some(
+                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+                ),
+                otherwise: None,
+            },
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(refused) => return Ok(refused),
+    };
     let path = path?;
-    let query = crate::runtime::__Query::parse(query.as_deref());
+    let query = crate::runtime::__Query::parse(raw_query.as_deref());
     let flow_slug: String = crate::runtime::__path_param(&path, "flow_slug")?;
     let params = models::params::FlowsExecutorGetParams {
         query: crate::runtime::__required(query.one("query")?, "query")?,
     };
     let context = crate::RequestContext::new(headers);
-    crate::runtime::__respond(api.flows_executor_get(context, flow_slug, params).await)
+    crate::runtime::__respond(
+        api.flows_executor_get(context, principal, flow_slug, params).await,
+    )
 }

@@ -69,21 +69,27 @@ for ProvidersMicrosoftEntraSyncStatusRetrieveResponse {
     }
 }
 /// The operations tagged `providers`. Implement it and serve it with [`providers_routes`] (or, with the `full` feature, the crate's `router`).
-pub trait ProvidersApi: Send + Sync + 'static {
+pub trait ProvidersApi: crate::Authenticator {
     /// Check a provider configuration without saving it.
     ///
     /// `POST /providers/all/test/`
+    ///
+    /// Called only for requests the authenticator accepted, with its `principal`.
     fn providers_all_test_create(
         &self,
         context: crate::RequestContext,
+        principal: Self::Principal,
         body: models::ModelRequest,
     ) -> impl ::std::future::Future<Output = ProvidersAllTestCreateResponse> + Send;
     /// Return metadata as XML string
     ///
     /// `GET /providers/saml/{id}/metadata/`
+    ///
+    /// Authentication is optional: `principal` is `None` for a request without credentials (one with refused credentials is not served).
     fn providers_saml_metadata_retrieve(
         &self,
         context: crate::RequestContext,
+        principal: Option<Self::Principal>,
         id: i64,
         params: models::params::ProvidersSamlMetadataRetrieveParams,
     ) -> impl ::std::future::Future<
@@ -92,9 +98,12 @@ pub trait ProvidersApi: Send + Sync + 'static {
     /// Get provider's sync status
     ///
     /// `GET /providers/microsoft_entra/{id}/sync/status/`
+    ///
+    /// Called only for requests the authenticator accepted, with its `principal`.
     fn providers_microsoft_entra_sync_status_retrieve(
         &self,
         context: crate::RequestContext,
+        principal: Self::Principal,
         id: i64,
     ) -> impl ::std::future::Future<
         Output = ProvidersMicrosoftEntraSyncStatusRetrieveResponse,
@@ -121,22 +130,77 @@ pub fn providers_routes<T: ProvidersApi>(api: Arc<T>) -> ::axum::Router {
 }
 async fn handle_providers_all_test_create<T: ProvidersApi>(
     State(api): State<Arc<T>>,
+    ::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,
     headers: ::axum::http::HeaderMap,
     bytes: crate::runtime::__Body,
 ) -> crate::runtime::__Handled {
+    let principal = match crate::runtime::__authenticate(
+            &*api,
+            &headers,
+            raw_query.as_deref(),
+            &[
+                &[
+                    crate::runtime::__Scheme {
+                        name: "authentik",
+                        kind: crate::runtime::CredentialKind::Http("Bearer"),
+                        scopes: &[],
+                    },
+                ],
+            ],
+            &crate::runtime::__Refusals {
+                unauthorized: None,
+                forbidden: Some(
+                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+                ),
+                otherwise: None,
+            },
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(refused) => return Ok(refused),
+    };
     let bytes = bytes?;
     let body = crate::runtime::__json_body::<models::ModelRequest>(&headers, &bytes)?;
     let context = crate::RequestContext::new(headers);
-    crate::runtime::__respond(api.providers_all_test_create(context, body).await)
+    crate::runtime::__respond(
+        api.providers_all_test_create(context, principal, body).await,
+    )
 }
 async fn handle_providers_saml_metadata_retrieve<T: ProvidersApi>(
     State(api): State<Arc<T>>,
     path: crate::runtime::__PathParams,
-    ::axum::extract::RawQuery(query): ::axum::extract::RawQuery,
+    ::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,
     headers: ::axum::http::HeaderMap,
 ) -> crate::runtime::__Handled {
+    let principal = match crate::runtime::__authenticate_optional(
+            &*api,
+            &headers,
+            raw_query.as_deref(),
+            &[
+                &[
+                    crate::runtime::__Scheme {
+                        name: "authentik",
+                        kind: crate::runtime::CredentialKind::Http("Bearer"),
+                        scopes: &[],
+                    },
+                ],
+            ],
+            &crate::runtime::__Refusals {
+                unauthorized: None,
+                forbidden: Some(
+                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+                ),
+                otherwise: None,
+            },
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(refused) => return Ok(refused),
+    };
     let path = path?;
-    let query = crate::runtime::__Query::parse(query.as_deref());
+    let query = crate::runtime::__Query::parse(raw_query.as_deref());
     let id: i64 = crate::runtime::__path_param(&path, "id")?;
     let params = models::params::ProvidersSamlMetadataRetrieveParams {
         download: query.one("download")?,
@@ -149,18 +213,45 @@ async fn handle_providers_saml_metadata_retrieve<T: ProvidersApi>(
     )?;
     let context = crate::RequestContext::new(headers);
     crate::runtime::__respond(
-        api.providers_saml_metadata_retrieve(context, id, params).await,
+        api.providers_saml_metadata_retrieve(context, principal, id, params).await,
     )
 }
 async fn handle_providers_microsoft_entra_sync_status_retrieve<T: ProvidersApi>(
     State(api): State<Arc<T>>,
     path: crate::runtime::__PathParams,
+    ::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,
     headers: ::axum::http::HeaderMap,
 ) -> crate::runtime::__Handled {
+    let principal = match crate::runtime::__authenticate(
+            &*api,
+            &headers,
+            raw_query.as_deref(),
+            &[
+                &[
+                    crate::runtime::__Scheme {
+                        name: "authentik",
+                        kind: crate::runtime::CredentialKind::Http("Bearer"),
+                        scopes: &[],
+                    },
+                ],
+            ],
+            &crate::runtime::__Refusals {
+                unauthorized: None,
+                forbidden: Some(
+                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+                ),
+                otherwise: None,
+            },
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(refused) => return Ok(refused),
+    };
     let path = path?;
     let id: i64 = crate::runtime::__path_param(&path, "id")?;
     let context = crate::RequestContext::new(headers);
     crate::runtime::__respond(
-        api.providers_microsoft_entra_sync_status_retrieve(context, id).await,
+        api.providers_microsoft_entra_sync_status_retrieve(context, principal, id).await,
     )
 }
