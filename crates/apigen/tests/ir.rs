@@ -295,3 +295,23 @@ fn accept_content_type_and_authorization_header_parameters_are_ignored() {
             .all(|d| d.severity == Severity::Warning && d.message.contains("is ignored"))
     );
 }
+
+#[test]
+fn oauth_alternatives_keep_their_scopes() {
+    let (api, _) = lower(
+        "paths:\n  /a:\n    get:\n      operationId: a\n      security: [{oauth: [read]}, {oauth: [write, admin]}, {oauth: [read]}]\n      responses: {'204': {description: ok}}\ncomponents:\n  securitySchemes:\n    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://x/token', scopes: {read: r, write: w, admin: a}}}}\n",
+    );
+    let scopes: Vec<&[String]> = api.operations[0]
+        .security
+        .schemes
+        .iter()
+        .map(|s| s.scopes.as_slice())
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            &["read".to_owned()][..],
+            &["write".to_owned(), "admin".to_owned()][..]
+        ]
+    );
+}

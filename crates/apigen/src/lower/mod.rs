@@ -109,16 +109,16 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         }
         let key: Vec<String> = op.security.schemes.iter().map(|s| s.name.clone()).collect();
         let name = by_schemes.entry(key).or_insert_with(|| {
-            let words: Vec<String> = op
-                .security
-                .schemes
-                .iter()
-                .map(|s| {
-                    naming::snake_name(&s.name)
-                        .trim_matches('_')
-                        .to_ascii_uppercase()
-                })
-                .collect();
+            // A scheme listed twice (with other scopes) is named once.
+            let mut words: Vec<String> = Vec::new();
+            for scheme in &op.security.schemes {
+                let word = naming::snake_name(&scheme.name)
+                    .trim_matches('_')
+                    .to_ascii_uppercase();
+                if !words.contains(&word) {
+                    words.push(word);
+                }
+            }
             const_names.claim(format!("AUTH_{}", words.join("_OR_")))
         });
         op.security.const_name = Some(name.clone());

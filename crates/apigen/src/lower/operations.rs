@@ -551,7 +551,12 @@ impl<'a> Lowerer<'a, '_> {
                     scopes: Vec::new(),
                 },
             };
-            if !security.schemes.iter().any(|s| s.name == scheme.name) {
+            // The same scheme with other scopes is another alternative (`read` or `write`).
+            if !security
+                .schemes
+                .iter()
+                .any(|s| s.name == scheme.name && s.scopes == scheme.scopes)
+            {
                 security.schemes.push(scheme);
             }
         }
