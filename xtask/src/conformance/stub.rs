@@ -312,8 +312,8 @@ pub fn expectations(
             .into_iter()
             .flat_map(|s| {
                 [
-                    optional_tag(&examples, s, &mut Vec::new()),
-                    unbounded_integer(&examples, s, "", &mut Vec::new()).map(|at| {
+                    optional_tag(&examples, s),
+                    unbounded_integer(&examples, s).map(|at| {
                         format!("integer properties without `format` (such as `{at}`) are `i64`s, in bodies as in parameters; larger values are refused with 400")
                     }),
                 ]
@@ -335,122 +335,91 @@ pub fn expectations(
 
 /// Where `schema` reaches an integer without `format` (a JSON pointer-like path of property
 /// names, `[]` for items), when it does.
-fn unbounded_integer(
+fn unbounded_integer(examples: &Examples<'_>, schema: &Value) -> Option<String> {
+    first_reached(examples, schema, "", &mut Vec::new(), &|schema, at| {
+        (schema.get("type").and_then(Value::as_str) == Some("integer")
+            && schema.get("format").is_none())
+        .then(|| {
+            if at.is_empty() {
+                "/".to_owned()
+            } else {
+                at.to_owned()
+            }
+        })
+    })
+}
+
+/// The first discriminated `oneOf` reachable from `schema` with an alternative that does not
+/// require the tag property, described.
+fn optional_tag(examples: &Examples<'_>, schema: &Value) -> Option<String> {
+    first_reached(examples, schema, "", &mut Vec::new(), &|schema, _| {
+        let alternatives = schema.get("oneOf").and_then(Value::as_array)?;
+        let tag = schema
+            .pointer("/discriminator/propertyName")
+            .and_then(Value::as_str)?;
+        let optional = alternatives.iter().find(|alternative| {
+            examples.deref(alternative).is_ok_and(|resolved| {
+                !resolved
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| r.iter().any(|name| name == tag))
+            })
+        })?;
+        let name = optional
+            .get("$ref")
+            .and_then(Value::as_str)
+            .unwrap_or("an alternative");
+        Some(format!(
+            "the discriminator `{tag}` is not a required property of {name}, so a value without it is valid JSON Schema; the server needs the tag and refuses it with 400"
+        ))
+    })
+}
+
+/// What `found` reports for the first schema reachable from `schema` (itself, then through
+/// `$ref`s once each, properties, `additionalProperties`, items and `allOf`/`oneOf`/`anyOf`
+/// members) it reports something for; `at` is the path of property names there (`[]` for
+/// items, `*` for undeclared properties).
+fn first_reached(
     examples: &Examples<'_>,
     schema: &Value,
     at: &str,
     seen: &mut Vec<String>,
+    found: &dyn Fn(&Value, &str) -> Option<String>,
 ) -> Option<String> {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         if seen.iter().any(|s| s == reference) {
             return None;
         }
         seen.push(reference.to_owned());
-        return unbounded_integer(examples, examples.resolve(reference).ok()?, at, seen);
+        let target = examples.resolve(reference).ok()?;
+        return first_reached(examples, target, at, seen, found);
     }
-    if schema.get("type").and_then(Value::as_str) == Some("integer")
-        && schema.get("format").is_none()
-    {
-        return Some(if at.is_empty() {
-            "/".to_owned()
-        } else {
-            at.to_owned()
-        });
+    if let Some(why) = found(schema, at) {
+        return Some(why);
     }
+    let mut children: Vec<(&Value, String)> = Vec::new();
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-        for (name, property) in properties {
-            if let Some(found) =
-                unbounded_integer(examples, property, &format!("{at}/{name}"), seen)
-            {
-                return Some(found);
-            }
-        }
+        children.extend(
+            properties
+                .iter()
+                .map(|(name, s)| (s, format!("{at}/{name}"))),
+        );
+    }
+    if let Some(additional @ Value::Object(_)) = schema.get("additionalProperties") {
+        children.push((additional, format!("{at}/*")));
     }
     if let Some(items) = schema.get("items") {
-        if let Some(found) = unbounded_integer(examples, items, &format!("{at}/[]"), seen) {
-            return Some(found);
-        }
+        children.push((items, format!("{at}/[]")));
     }
     for key in ["allOf", "oneOf", "anyOf"] {
-        for member in schema
+        let members = schema
             .get(key)
             .and_then(Value::as_array)
             .into_iter()
-            .flatten()
-        {
-            if let Some(found) = unbounded_integer(examples, member, at, seen) {
-                return Some(found);
-            }
-        }
+            .flatten();
+        children.extend(members.map(|member| (member, at.to_owned())));
     }
-    match schema.get("additionalProperties") {
-        Some(child @ Value::Object(_)) => {
-            unbounded_integer(examples, child, &format!("{at}/*"), seen)
-        }
-        _ => None,
-    }
-}
-
-/// The first discriminated `oneOf` reachable from `schema` with an alternative that does not
-/// require the tag property, described.
-fn optional_tag(examples: &Examples<'_>, schema: &Value, seen: &mut Vec<String>) -> Option<String> {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        if seen.iter().any(|s| s == reference) {
-            return None;
-        }
-        seen.push(reference.to_owned());
-        return optional_tag(examples, examples.resolve(reference).ok()?, seen);
-    }
-    if let (Some(alternatives), Some(tag)) = (
-        schema.get("oneOf").and_then(Value::as_array),
-        schema
-            .pointer("/discriminator/propertyName")
-            .and_then(Value::as_str),
-    ) {
-        for alternative in alternatives {
-            let resolved = examples.deref(alternative).ok()?;
-            let required = resolved
-                .get("required")
-                .and_then(Value::as_array)
-                .is_some_and(|r| r.iter().any(|name| name == tag));
-            if !required {
-                let name = alternative
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .unwrap_or("an alternative");
-                return Some(format!(
-                    "the discriminator `{tag}` is not a required property of {name}, so a value without it is valid JSON Schema; the server needs the tag and refuses it with 400"
-                ));
-            }
-        }
-    }
-    let children = [
-        "properties",
-        "additionalProperties",
-        "items",
-        "allOf",
-        "oneOf",
-        "anyOf",
-    ];
-    for key in children {
-        match schema.get(key) {
-            Some(Value::Object(map)) if key == "properties" => {
-                if let Some(why) = map.values().find_map(|s| optional_tag(examples, s, seen)) {
-                    return Some(why);
-                }
-            }
-            Some(Value::Array(list)) => {
-                if let Some(why) = list.iter().find_map(|s| optional_tag(examples, s, seen)) {
-                    return Some(why);
-                }
-            }
-            Some(child @ Value::Object(_)) => {
-                if let Some(why) = optional_tag(examples, child, seen) {
-                    return Some(why);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    children
+        .into_iter()
+        .find_map(|(child, at)| first_reached(examples, child, &at, seen, found))
 }

@@ -235,7 +235,7 @@ fn emit_union(
         quote!(#docs #variant(#ty),)
     });
     let Some(tag) = &union.tag else {
-        return emit_untagged(def, union, variants.collect(), types);
+        return emit_untagged(def, union, docs, variants.collect(), types);
     };
     let tags: Vec<&str> = union
         .variants
@@ -308,13 +308,12 @@ fn emit_union(
 fn emit_untagged(
     def: &TypeDef,
     union: &Union,
+    docs: TokenStream,
     variants: Vec<TokenStream>,
     types: &HashMap<&str, &TypeDef>,
 ) -> TokenStream {
     let name = ident(&def.name);
     let other = ident(&union.other);
-    let fallback = format!("One of the alternatives of `{}`.", def.wire_name);
-    let docs = doc(Some(def.doc.as_deref().unwrap_or(&fallback)));
     let names: Vec<_> = union.variants.iter().map(|v| ident(&v.name)).collect();
     let exact = union.variants.iter().zip(&names).map(|(v, variant)| {
         let declared = match declared_properties(&v.ty, types) {
