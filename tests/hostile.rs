@@ -67,8 +67,8 @@ fn unsupported_versions_say_which_are_supported() {
     assert_contains(&swagger, &["Swagger 2.0", "3.0"]);
     let json_swagger = error(r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}}"#);
     assert_contains(&json_swagger, &["Swagger 2.0"]);
-    let v31 = error("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
-    assert_contains(&v31, &["3.1.0", "3.0.x"]);
+    let v32 = error("openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_contains(&v32, &["3.2.0", "3.0.x and 3.1.x"]);
 }
 
 #[test]

@@ -20,6 +20,32 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Operation groups (one server trait each), sorted by Rust name.
     pub groups: Vec<Group>,
+    /// The selected webhooks (requests the API sends to its users), in document order.
+    pub webhooks: Vec<Operation>,
+    /// Webhook groups (one server trait each, served by the webhook router), sorted by Rust
+    /// name; their indices are into [`Api::webhooks`].
+    pub webhook_groups: Vec<Group>,
+}
+
+impl Api {
+    /// The operations and the webhooks: everything with parameters and bodies.
+    pub fn all_operations(&self) -> impl Iterator<Item = &Operation> {
+        self.operations.iter().chain(&self.webhooks)
+    }
+
+    /// The list a group's indices point into.
+    pub fn operations_of(&self, group: &Group) -> &[Operation] {
+        if group.webhooks {
+            &self.webhooks
+        } else {
+            &self.operations
+        }
+    }
+
+    /// The server's groups: the operations', then the webhooks'.
+    pub fn server_groups(&self) -> impl Iterator<Item = &Group> + Clone {
+        self.groups.iter().chain(&self.webhook_groups)
+    }
 }
 
 /// A named Rust type: a component schema, or an inline schema that needed a name.
@@ -237,8 +263,12 @@ pub struct Group {
     pub trait_name: String,
     /// The snake-case stem for functions and modules, such as `providers`.
     pub module: String,
-    /// Indices into [`Api::operations`], in document order.
+    /// Indices into [`Api::operations`] (into [`Api::webhooks`] for a webhook group), in
+    /// document order.
     pub operations: Vec<usize>,
+    /// Whether the group holds webhooks (served by the webhook router, not called by the
+    /// client).
+    pub webhooks: bool,
 }
 
 /// One operation.
@@ -262,8 +292,11 @@ pub struct Operation {
     pub pointer: String,
     /// The HTTP method.
     pub method: Method,
-    /// The path template, as in the document (`/providers/{id}/`).
+    /// The path template, as in the document (`/providers/{id}/`); for a webhook, the path
+    /// the webhook router serves it at (`/` and its name).
     pub path: String,
+    /// The webhook's name in the document, for a webhook.
+    pub webhook: Option<String>,
     /// The path template split into literal text and parameters.
     pub path_segments: Vec<PathSegment>,
     /// `summary`.

@@ -11,6 +11,7 @@
 //! Only [`load()`] reads files and nothing here writes any: the caller (the xtask) decides what
 //! to do with the [`Generated`] files.
 
+pub mod bundle;
 pub mod config;
 pub mod diagnostics;
 pub mod drift;
@@ -263,15 +264,14 @@ fn crate_version(version: &str) -> &str {
 
 /// The `[features]` table of the client and server crates: one feature per tag, `full` for all
 /// of them (with the server's all-in-one router), and `full` by default.
-fn cargo_features(api: &ir::Api) -> String {
+fn cargo_features<'a>(groups: impl Iterator<Item = &'a ir::Group> + Clone) -> String {
     let mut out = String::from("[features]\ndefault = [\"full\"]\n");
-    let all: Vec<String> = api
-        .groups
-        .iter()
+    let all: Vec<String> = groups
+        .clone()
         .map(|g| format!("\"{}\"", g.module))
         .collect();
     let _ = writeln!(out, "full = [{}]", all.join(", "));
-    for group in &api.groups {
+    for group in groups {
         let _ = writeln!(out, "{} = []", group.module);
     }
     out
@@ -299,7 +299,9 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
     let version = crate_version(&api.version);
     let models_ident = crates.models.ident();
     let client_ident = crates.client.ident();
-    let features = cargo_features(api);
+    // The client calls operations; the server also receives webhooks.
+    let client_features = cargo_features(api.groups.iter());
+    let server_features = cargo_features(api.server_groups());
     let vars_for = |krate: &config::CrateConfig| -> Vec<(&'static str, String)> {
         vec![
             ("spec", file.to_owned()),
@@ -316,7 +318,14 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
                 relative(&crates.models.path, &crates.client.path),
             ),
             ("server_name", crates.server.name.clone()),
-            ("features", features.clone()),
+            (
+                "features",
+                if krate.path == crates.server.path {
+                    server_features.clone()
+                } else {
+                    client_features.clone()
+                },
+            ),
             (
                 "server_dir",
                 relative(&crates.models.path, &crates.server.path),
@@ -353,8 +362,10 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
         text
     };
     let models_crate = ident(&models_ident);
-    let lib = |what: &str, runtime: Option<TokenStream>| {
+    let lib = |what: &str, runtime: Option<TokenStream>, empty: bool| {
         let docs = emit::inner_doc(&api_doc(what));
+        // A webhooks-only API has nothing for the client to call.
+        let allow = empty.then(|| quote!(#[allow(unused_imports)]));
         quote! {
             #docs
             // Types of large APIs nest deeply (boxed recursive schemas, unions of unions): the
@@ -365,6 +376,7 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
 
             #[rustfmt::skip]
             mod generated;
+            #allow
             pub use generated::*;
         }
     };
@@ -392,11 +404,18 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
         pub use runtime::{Rejection, RequestContext, nest};
     };
     let roots = [
-        (&crates.models, lib("Serde types", None)),
-        (&crates.client, lib("An async client", Some(client_runtime))),
+        (&crates.models, lib("Serde types", None, false)),
+        (
+            &crates.client,
+            lib("An async client", Some(client_runtime), api.operations.is_empty()),
+        ),
         (
             &crates.server,
-            lib("Server traits and an axum router", Some(server_runtime)),
+            lib(
+                "Server traits and an axum router",
+                Some(server_runtime),
+                api.server_groups().next().is_none(),
+            ),
         ),
     ];
     for (krate, tokens) in roots {
@@ -429,11 +448,13 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
             Part::ServerRoot,
         ),
     ];
-    let mut groups: Vec<&ir::Group> = api.groups.iter().collect();
+    let mut groups: Vec<&ir::Group> = api.server_groups().collect();
     groups.sort_by_key(|g| std::cmp::Reverse(g.operations.len()));
     for group in groups {
         let name = format!("src/generated/{}.rs", group.module);
-        parts.push((&crates.client, name.clone(), Part::Client(group)));
+        if !group.webhooks {
+            parts.push((&crates.client, name.clone(), Part::Client(group)));
+        }
         parts.push((&crates.server, name, Part::Server(group)));
     }
     let rendered = render::parallel(&parts, |(krate, name, part)| {

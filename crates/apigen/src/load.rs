@@ -17,7 +17,12 @@ use crate::diagnostics::Pointer;
 pub struct Spec {
     /// How diagnostics and generated headers name the document (a path relative to the workspace).
     pub file: String,
-    /// The parsed, normalised document.
+    /// The `openapi` version the document declares (`3.0.3`, `3.1.0`).
+    pub version: String,
+    /// The other files a multi-file document was bundled from (as shown in messages), in the
+    /// order first read; empty for a single-file document.
+    pub sources: Vec<String>,
+    /// The parsed, normalised document (bundled into one, whichever version it was).
     pub document: OpenAPI,
     /// The quirks [`crate::normalize`] read (warnings), in the order found.
     pub diagnostics: Vec<crate::Diagnostic>,
@@ -39,7 +44,16 @@ pub fn load(path: &Path, display: &str) -> Result<Spec, Error> {
             err.utf8_error().valid_up_to()
         ),
     })?;
-    parse(display, &text)
+    let mut value = parse_value(display, &text)?;
+    let mut diags = crate::diagnostics::Diagnostics::default();
+    let sources = if value.is_object() {
+        crate::bundle::bundle(&mut value, path, display, &mut diags)?
+    } else {
+        Vec::new()
+    };
+    let mut spec = finish(display, &text, value, diags)?;
+    spec.sources = sources;
+    Ok(spec)
 }
 
 /// Whether the text is a JSON document (its first significant character opens an object).
@@ -49,48 +63,134 @@ fn looks_like_json(text: &str) -> bool {
         .starts_with('{')
 }
 
-/// Converts YAML into the JSON data model: scalar keys become their text (`200:` is `"200"`),
-/// tags are dropped, non-finite numbers become `null`.
-fn yaml_to_json(value: serde_yaml::Value) -> Result<serde_json::Value, String> {
-    use serde_json::Value as J;
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => J::Null,
-        Y::Bool(b) => J::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                J::from(i)
-            } else if let Some(u) = n.as_u64() {
-                J::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(J::Null, J::Number)
-            }
+/// Reads YAML straight into the JSON data model: scalar keys become their text (`200:` is
+/// `"200"`), tags are dropped, integers beyond 64 bits and non-finite numbers become the nearest
+/// float or `null`, and a key given twice is an error (as YAML says; JSON parsers keep the last).
+struct YamlAsJson;
+
+impl<'de> serde::de::DeserializeSeed<'de> for YamlAsJson {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for YamlAsJson {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Self::Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(YamlAsJson)? {
+            items.push(item);
         }
-        Y::String(s) => J::String(s),
-        Y::Sequence(items) => J::Array(
-            items
-                .into_iter()
-                .map(yaml_to_json)
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::with_capacity(map.len());
-            for (key, value) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Bool(b) => b.to_string(),
-                    Y::Number(n) => n.to_string(),
-                    Y::Null => "null".to_owned(),
-                    other => return Err(format!("a mapping key must be a scalar, not {other:?}")),
-                };
-                out.insert(key, yaml_to_json(value)?);
+        Ok(serde_json::Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(YamlKey)? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate entry with key \"{key}\""
+                )));
             }
-            J::Object(out)
+            let value = map.next_value_seed(YamlAsJson)?;
+            out.insert(key, value);
         }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
-    })
+        Ok(serde_json::Value::Object(out))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        // A tagged value (`!Ref x`): the tag is dropped, the value kept.
+        use serde::de::VariantAccess;
+        let (_tag, variant): (serde::de::IgnoredAny, _) = data.variant()?;
+        variant.newtype_variant_seed(YamlAsJson)
+    }
+}
+
+fn float(v: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+/// A mapping key as text: YAML allows any scalar (`200:`, `true:`, `~:`).
+struct YamlKey;
+
+impl<'de> serde::de::DeserializeSeed<'de> for YamlKey {
+    type Value = String;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for YamlKey {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a scalar mapping key")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+    fn visit_unit<E>(self) -> Result<String, E> {
+        Ok("null".to_owned())
+    }
 }
 
 /// A parse error at `pointer` without a line (the parser did not know one).
@@ -105,8 +205,15 @@ fn refusal(file: &str, pointer: &str, message: String) -> Error {
 }
 
 /// Parses a YAML or JSON document held in memory, normalises it (see [`crate::normalize`]) and
-/// reads it as OpenAPI 3.0.
+/// reads it as OpenAPI. A document held in memory has no folder: a reference to another file is
+/// an error (read it with [`load()`]).
 pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
+    let value = parse_value(file, text)?;
+    finish(file, text, value, crate::diagnostics::Diagnostics::default())
+}
+
+/// Parses YAML or JSON text into the JSON data model.
+pub(crate) fn parse_value(file: &str, text: &str) -> Result<serde_json::Value, Error> {
     let refuse = |pointer: &str, message: String| refusal(file, pointer, message);
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
@@ -124,7 +231,8 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
         None => {
             // Through YAML's own model, which refuses duplicated keys (serde_json's would keep
             // the last silently) and converts scalar keys (`200:`).
-            let yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|err| {
+            use serde::de::DeserializeSeed;
+            YamlAsJson.deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|err| {
                 let location = err.location();
                 Error::Parse {
                     file: file.to_owned(),
@@ -133,15 +241,19 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
                     pointer: String::new(),
                     message: strip_location(&err.to_string()),
                 }
-            })?;
-            yaml_to_json(yaml).map_err(|message| refuse("", message))?
+            })?
         }
     };
-    finish(file, text, value)
+    Ok(value)
 }
 
 /// Checks the version, normalises and reads the document as OpenAPI.
-fn finish(file: &str, text: &str, mut value: serde_json::Value) -> Result<Spec, Error> {
+fn finish(
+    file: &str,
+    text: &str,
+    mut value: serde_json::Value,
+    mut diags: crate::diagnostics::Diagnostics,
+) -> Result<Spec, Error> {
     let refuse = |pointer: &str, message: String| refusal(file, pointer, message);
     if !value.is_object() {
         return Err(refuse(
@@ -157,12 +269,13 @@ fn finish(file: &str, text: &str, mut value: serde_json::Value) -> Result<Spec, 
         ));
     }
     match value.get("openapi") {
-        Some(serde_json::Value::String(version)) if version.starts_with("3.0") => {}
+        Some(serde_json::Value::String(version))
+            if version.starts_with("3.0") || version.starts_with("3.1") => {}
         Some(serde_json::Value::String(version)) => {
             return Err(refuse(
                 "/openapi",
                 format!(
-                    "OpenAPI version {version:?} is not supported; this generator reads OpenAPI 3.0.x documents"
+                    "OpenAPI version {version:?} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x documents"
                 ),
             ));
         }
@@ -180,7 +293,7 @@ fn finish(file: &str, text: &str, mut value: serde_json::Value) -> Result<Spec, 
             ));
         }
     }
-    let mut diags = crate::diagnostics::Diagnostics::default();
+    let version = value["openapi"].as_str().unwrap_or_default().to_owned();
     crate::normalize::normalize(&mut value, &mut diags);
     // openapiv3 can panic on some malformed documents (its `ReferenceOr` deserializer expects a
     // second parse to fail the way the first did); such a panic is a parse error, not a crash.
@@ -196,6 +309,8 @@ fn finish(file: &str, text: &str, mut value: serde_json::Value) -> Result<Spec, 
     };
     Ok(Spec {
         file: file.to_owned(),
+        version,
+        sources: Vec::new(),
         document,
         diagnostics: diags.into_vec(),
     })
@@ -375,9 +490,9 @@ mod tests {
 
     #[test]
     fn rejects_other_versions() {
-        let text = "openapi: 3.1.0\ninfo:\n  title: t\n  version: '1'\npaths: {}\n";
+        let text = "openapi: 3.2.0\ninfo:\n  title: t\n  version: '1'\npaths: {}\n";
         let err = parse("v31.yaml", text).unwrap_err().to_string();
-        assert!(err.contains("3.1.0"), "{err}");
+        assert!(err.contains("3.2.0"), "{err}");
         assert!(err.contains("#/openapi"), "{err}");
     }
 

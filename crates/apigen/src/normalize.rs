@@ -36,16 +36,156 @@ pub(crate) const METHODS: &[&str] = &[
 
 /// Normalises `doc` in place, reporting each rewrite.
 pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
+    let v31 = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.1"));
     info_defaults(doc, diags);
+    document_31(doc, diags);
     wrong_section_refs(doc, diags);
     inline_pointer_refs(doc, diags);
     ignored_header_params(doc, diags);
     visit_schemas(
         doc,
-        &mut |schema, pointer, diags| fix_schema(schema, pointer, diags),
+        &mut |schema, pointer, diags| fix_schema(schema, pointer, diags, v31),
         diags,
     );
     crate::merge::merge_all_of(doc, diags);
+    webhooks_into_paths(doc);
+}
+
+/// The prefix of the `paths` key a webhook is kept under once normalised (`//webhook:newPet`):
+/// no real path starts with it, so webhooks and paths never collide.
+pub const WEBHOOK_KEY: &str = "//webhook:";
+/// On a webhook's path item once normalised: the webhook's name.
+pub const WEBHOOK_NAME_MARK: &str = "x-apigen-webhook";
+/// On a webhook's path item once normalised: where the generated receiver serves it
+/// (`/newPet`).
+pub const WEBHOOK_ROUTE_MARK: &str = "x-apigen-webhook-route";
+/// On a webhook's path item once normalised: the pointer of the webhook in the document.
+pub const WEBHOOK_POINTER_MARK: &str = "x-apigen-webhook-pointer";
+
+/// The document-level forms of OpenAPI 3.1 (read in 3.0 documents too, which is liberal and
+/// harmless): `paths` may be absent (a webhooks-only document), path items may be references to
+/// `components/pathItems`, and `webhooks` (or the 3.0 extension `x-webhooks`) hold path items.
+fn document_31(doc: &mut Value, diags: &mut Diagnostics) {
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
+    if !root.get("paths").is_some_and(Value::is_object) {
+        if root.get("paths").is_some_and(|p| !p.is_null()) {
+            diags.warning("/paths", "`paths` is not a mapping; read as no paths");
+        }
+        root.insert("paths".to_owned(), Value::Object(Map::new()));
+    }
+    if let Some(Value::Object(info)) = root.get_mut("info") {
+        if let Some(license) = info.get("license") {
+            if !license.get("name").is_some_and(Value::is_string) {
+                diags.warning(
+                    "/info/license",
+                    "the license has no `name`; it is not used by the generated code and is ignored",
+                );
+                info.remove("license");
+            }
+        }
+    }
+    let path_items = root
+        .get("components")
+        .and_then(|c| c.get("pathItems"))
+        .cloned();
+    for key in ["paths", "webhooks", "x-webhooks"] {
+        let Some(Value::Object(items)) = root.get_mut(key) else {
+            continue;
+        };
+        for (name, item) in items.iter_mut() {
+            let Some(reference) = item.get("$ref").and_then(Value::as_str) else {
+                continue;
+            };
+            let at = Pointer::root().push(key).push(name);
+            let target = reference
+                .strip_prefix("#/components/pathItems/")
+                .and_then(|n| path_items.as_ref()?.get(unescape(n)));
+            match target {
+                Some(target) => {
+                    let mut copy = target.clone();
+                    if let (Value::Object(copy), Value::Object(item)) = (&mut copy, &*item) {
+                        // A reference's `summary` and `description` override the target's.
+                        for (k, v) in item.iter().filter(|(k, _)| *k != "$ref") {
+                            copy.insert(k.clone(), v.clone());
+                        }
+                    }
+                    *item = copy;
+                }
+                None => diags.error(
+                    at.push("$ref"),
+                    format!("path item reference `{reference}` names no entry of `components/pathItems`"),
+                ),
+            }
+        }
+    }
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        components.remove("pathItems");
+    }
+    // `webhooks` (3.1) and `x-webhooks` (the 3.0 extension, which some 3.1 documents keep as
+    // well): one set, the 3.1 entry winning where both name a webhook.
+    let legacy = root.remove("x-webhooks");
+    if let Some(Value::Object(legacy)) = legacy {
+        let webhooks = root
+            .entry("webhooks")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(webhooks) = webhooks {
+            for (name, item) in legacy {
+                if !webhooks.contains_key(&name) {
+                    if let Value::Object(mut item) = item {
+                        item.insert(
+                            WEBHOOK_POINTER_MARK.to_owned(),
+                            Value::String(Pointer::root().push("x-webhooks").push(&name).into()),
+                        );
+                        webhooks.insert(name, Value::Object(item));
+                    }
+                }
+            }
+        }
+    }
+    if root.get("webhooks").is_some_and(|w| !w.is_object()) {
+        diags.warning("/webhooks", "`webhooks` is not a mapping; ignored");
+        root.remove("webhooks");
+    }
+}
+
+/// The webhooks, normalised like paths, move into `paths` under [`WEBHOOK_KEY`] keys (marked
+/// with their name and route), so that `openapiv3` reads them and every later stage finds them
+/// beside the operations; [`crate::resolve::select`] tells them apart.
+fn webhooks_into_paths(doc: &mut Value) {
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
+    let Some(Value::Object(webhooks)) = root.remove("webhooks") else {
+        return;
+    };
+    let Some(Value::Object(paths)) = root.get_mut("paths") else {
+        return;
+    };
+    for (name, item) in webhooks {
+        let Value::Object(mut item) = item else {
+            continue;
+        };
+        let route: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '~') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        item.insert(WEBHOOK_NAME_MARK.to_owned(), Value::String(name.clone()));
+        item.insert(WEBHOOK_ROUTE_MARK.to_owned(), Value::String(format!("/{route}")));
+        item.entry(WEBHOOK_POINTER_MARK.to_owned())
+            .or_insert_with(|| Value::String(Pointer::root().push("webhooks").push(&name).into()));
+        paths.insert(format!("{WEBHOOK_KEY}{name}"), Value::Object(item));
+    }
 }
 
 /// A `$ref` of a response, request body or parameter that names an entry of another component
@@ -752,16 +892,155 @@ fn is_bare_constraint(member: &Value) -> bool {
     })
 }
 
-fn fix_schema(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
-    type_array(map, at, diags);
+fn fix_schema(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics, v31: bool) {
+    boolean_subschemas(map, at, diags);
+    type_array(map, at, diags, v31);
+    json_schema_keywords(map, at, diags);
     inapplicable_keywords(map, at, diags);
-    exclusive_bounds(map, at, diags);
+    exclusive_bounds(map, at, diags, v31);
     integer_bounds(map, at, diags);
     enum_values(map, at, diags);
     required_flags(map, at, diags);
-    ref_siblings(map, at, diags);
+    ref_siblings(map, at, diags, v31);
+    // `{type: object, allOf: [{$ref: X}]}`: the `type` says nothing `X` does not.
+    if map.get("type").and_then(Value::as_str) == Some("object")
+        && map.contains_key("allOf")
+        && !map.keys().any(|k| {
+            matches!(
+                k.as_str(),
+                "properties" | "additionalProperties" | "required" | "patternProperties"
+                    | "minProperties" | "maxProperties" | "oneOf" | "anyOf"
+            )
+        })
+    {
+        map.remove("type");
+    }
     for key in ["anyOf", "oneOf"] {
         union_members(map, key, at, diags);
+    }
+}
+
+/// `true` and `false` as schemas (JSON Schema, so OpenAPI 3.1): `true` allows anything (`{}`),
+/// `false` nothing (`{not: {}}`). `additionalProperties` keeps its boolean, which 3.0 has too.
+fn boolean_subschemas(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    let as_schema = |value: &mut Value| {
+        if let Value::Bool(allowed) = *value {
+            *value = if allowed {
+                Value::Object(Map::new())
+            } else {
+                serde_json::json!({"not": {}})
+            };
+        }
+    };
+    for key in ["properties", "patternProperties", "$defs"] {
+        if let Some(Value::Object(entries)) = map.get_mut(key) {
+            entries.values_mut().for_each(as_schema);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+        if let Some(Value::Array(members)) = map.get_mut(key) {
+            members.iter_mut().for_each(as_schema);
+        }
+    }
+    match map.get("items") {
+        Some(Value::Bool(true)) => {
+            map.insert("items".to_owned(), Value::Object(Map::new()));
+        }
+        Some(Value::Bool(false)) => {
+            // `items: false` after `prefixItems`: no items beyond the listed ones.
+            map.remove("items");
+            if !map.contains_key("prefixItems") {
+                diags.warning(
+                    at.push("items"),
+                    "`items: false` without `prefixItems` allows only an empty array; read as an array of any values",
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// JSON Schema keywords 3.1 brought in, read as their 3.0 equivalents where there is one:
+/// `const` is a one-value `enum`, `examples` gives the `example`, `contentEncoding` /
+/// `contentMediaType` on a string are the `byte` / `binary` formats, `$defs` entries were
+/// hoisted by the reference pass. What has no Rust form (`if`/`then`/`else`,
+/// `dependentSchemas`, `unevaluatedProperties`, `$dynamicRef`, ...) is reported and not checked.
+fn json_schema_keywords(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    if let Some(value) = map.remove("const") {
+        if !map.contains_key("enum") {
+            if value.is_null() {
+                map.insert("nullable".to_owned(), Value::Bool(true));
+                map.insert("enum".to_owned(), Value::Array(vec![Value::Null]));
+            } else {
+                if !map.contains_key("type") {
+                    let typ = match &value {
+                        Value::String(_) => Some("string"),
+                        Value::Bool(_) => Some("boolean"),
+                        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+                        Value::Number(_) => Some("number"),
+                        _ => None,
+                    };
+                    if let Some(typ) = typ {
+                        map.insert("type".to_owned(), Value::from(typ));
+                    }
+                }
+                map.insert("enum".to_owned(), Value::Array(vec![value]));
+            }
+        }
+    }
+    if let Some(examples) = map.remove("examples") {
+        if let Value::Array(examples) = examples {
+            if let Some(first) = examples.into_iter().next() {
+                map.entry("example").or_insert(first);
+            }
+        }
+    }
+    let is_string = map.get("type").and_then(Value::as_str) == Some("string");
+    let encoding = map.remove("contentEncoding");
+    let media = map.remove("contentMediaType");
+    map.remove("contentSchema");
+    if is_string && !map.contains_key("format") {
+        let format = match (encoding.as_ref().and_then(Value::as_str), media.as_ref()) {
+            (Some("base64" | "base64url"), _) => Some("byte"),
+            (Some(_), _) => None,
+            (None, Some(Value::String(media)))
+                if !media.starts_with("text/") && !media.contains("json") =>
+            {
+                Some("binary")
+            }
+            _ => None,
+        };
+        if let Some(format) = format {
+            map.insert("format".to_owned(), Value::from(format));
+        }
+    }
+    for key in ["$schema", "$id", "$anchor", "$comment", "$dynamicAnchor"] {
+        map.remove(key);
+    }
+    const UNSUPPORTED: &[(&str, &str)] = &[
+        ("if", "conditional schemas (`if`/`then`/`else`) have no Rust form; the schema is read without them"),
+        ("then", ""),
+        ("else", ""),
+        ("dependentSchemas", "`dependentSchemas` has no Rust form; not checked"),
+        ("dependentRequired", "`dependentRequired` has no Rust form; not checked"),
+        ("unevaluatedProperties", "`unevaluatedProperties` is not checked (unknown properties are kept, as everywhere)"),
+        ("unevaluatedItems", "`unevaluatedItems` is not checked"),
+        ("$dynamicRef", "`$dynamicRef` is not followed; the schema is read as any JSON value"),
+        ("$recursiveRef", "`$recursiveRef` is not followed; the schema is read as any JSON value"),
+        ("contains", "`contains` (and `minContains`/`maxContains`) is not checked"),
+        ("propertyNames", "`propertyNames` is not checked (map keys are any strings)"),
+    ];
+    for (key, message) in UNSUPPORTED {
+        if map.remove(*key).is_some() && !message.is_empty() {
+            diags.warning(at.push(key), *message);
+        }
+    }
+    map.remove("minContains");
+    map.remove("maxContains");
+    if let Some(Value::Object(defs)) = map.get("$defs") {
+        if defs.is_empty() {
+            map.remove("$defs");
+        }
     }
 }
 
@@ -829,16 +1108,18 @@ fn inapplicable_keywords(map: &mut Map<String, Value>, at: &Pointer, diags: &mut
 }
 
 /// `type: [string, "null"]` is a nullable string; several non-null types are a `oneOf`.
-fn type_array(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+fn type_array(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics, v31: bool) {
     let Some(Value::Array(types)) = map.get("type") else {
         return;
     };
     let nullable = types.iter().any(|t| t == "null");
     let rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
-    diags.warning(
-        at.push("type"),
-        "`type` is an array (the OpenAPI 3.1 form); read as the types it lists, null as `nullable`",
-    );
+    if !v31 {
+        diags.warning(
+            at.push("type"),
+            "`type` is an array (the OpenAPI 3.1 form); read as the types it lists, null as `nullable`",
+        );
+    }
     match rest.as_slice() {
         [] => {
             map.remove("type");
@@ -870,7 +1151,7 @@ fn type_array(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostic
 }
 
 /// `exclusiveMinimum: 0` (3.1) is `minimum: 0, exclusiveMinimum: true` (3.0).
-fn exclusive_bounds(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+fn exclusive_bounds(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics, v31: bool) {
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),
@@ -878,10 +1159,12 @@ fn exclusive_bounds(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diag
         let Some(value @ Value::Number(_)) = map.get(exclusive).cloned() else {
             continue;
         };
-        diags.warning(
-            at.push(exclusive),
-            format!("`{exclusive}` is a number (the OpenAPI 3.1 form); read as `{bound}` with `{exclusive}: true`"),
-        );
+        if !v31 {
+            diags.warning(
+                at.push(exclusive),
+                format!("`{exclusive}` is a number (the OpenAPI 3.1 form); read as `{bound}` with `{exclusive}: true`"),
+            );
+        }
         map.insert(bound.to_owned(), value);
         map.insert(exclusive.to_owned(), Value::Bool(true));
     }
@@ -1007,19 +1290,44 @@ fn required_flags(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagno
 
 /// `{$ref: X, nullable: true, description: ...}`: 3.0 ignores the siblings of a `$ref`, but they
 /// were written to apply; read as `allOf: [{$ref: X}]` with them, which lowering treats as `X`.
-fn ref_siblings(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+fn ref_siblings(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics, v31: bool) {
     if !map.contains_key("$ref") || map.len() == 1 {
         return;
     }
     let Some(reference) = map.remove("$ref") else {
         return;
     };
+    // A `type` beside a `$ref` repeats the target's (a different one would allow no value).
+    let typ = map.remove("type");
+    if map.is_empty() {
+        map.insert("$ref".to_owned(), reference);
+        return;
+    }
+    // `{$ref: Status, const: done}` (or `enum: [...]`): the listed values of the target, which
+    // are all the schema allows: an enum of them (the implied tag of a `oneOf` is one).
+    if let Some(Value::Array(values)) = map.get("enum") {
+        let typ = typ.or_else(|| {
+            let first = values.first()?;
+            Some(Value::from(match first {
+                Value::String(_) => "string",
+                Value::Bool(_) => "boolean",
+                Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                Value::Number(_) => "number",
+                _ => return None,
+            }))
+        });
+        if let Some(typ) = typ {
+            map.insert("type".to_owned(), typ);
+            return;
+        }
+    }
     let meaningful: Vec<String> = map
         .keys()
         .filter(|k| !k.starts_with("x-") && *k != "description" && *k != "summary")
         .cloned()
         .collect();
-    if !meaningful.is_empty() {
+    // 3.1 allows keywords beside a `$ref`; 3.0 ignores them, but they were written to apply.
+    if !meaningful.is_empty() && !v31 {
         diags.warning(
             at,
             format!(

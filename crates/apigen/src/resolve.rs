@@ -24,8 +24,12 @@ pub const MAX_REF_DEPTH: usize = 64;
 pub struct Selected<'a> {
     /// The operationId, or a name derived from method and path when the document has none.
     pub id: String,
-    /// The path template.
+    /// The path template (for a webhook, the path its generated receiver serves).
     pub path: &'a str,
+    /// The webhook's name, for a webhook (an operation the API calls, not one it serves).
+    pub webhook: Option<&'a str>,
+    /// The pointer of the path item (`/paths/~1pets`, `/webhooks/newPet`).
+    pub item_pointer: Pointer,
     /// The HTTP method.
     pub method: Method,
     /// Parameters declared on the path item, shared by its operations.
@@ -64,8 +68,9 @@ pub fn select<'a>(
     let mut matched_ids = BTreeSet::new();
     let mut matched_tags = BTreeSet::new();
     let paths = Pointer::root().push("paths");
-    for (path, item) in doc.paths.iter() {
-        let item_pointer = paths.push(path);
+    for (key, item) in doc.paths.iter() {
+        let mut path = key.as_str();
+        let mut item_pointer = paths.push(key);
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { reference } => {
@@ -78,10 +83,35 @@ pub fn select<'a>(
                 continue;
             }
         };
+        let mark = |name: &str| item.extensions.get(name).and_then(|v| v.as_str());
+        let webhook = if key.starts_with(crate::normalize::WEBHOOK_KEY) {
+            let (Some(name), Some(route)) = (
+                mark(crate::normalize::WEBHOOK_NAME_MARK),
+                mark(crate::normalize::WEBHOOK_ROUTE_MARK),
+            ) else {
+                continue;
+            };
+            path = route;
+            if let Some(pointer) = mark(crate::normalize::WEBHOOK_POINTER_MARK) {
+                item_pointer = Pointer::from_encoded(pointer);
+            }
+            Some(name)
+        } else {
+            None
+        };
         for (method, operation) in item.iter() {
             let pointer = item_pointer.push(method);
             let id = match &operation.operation_id {
                 Some(id) if !id.trim().is_empty() => id.clone(),
+                // A webhook is named after itself (its method is nearly always `post`).
+                _ if webhook.is_some() => {
+                    let name = webhook.unwrap_or_default();
+                    if method == "post" {
+                        name.to_owned()
+                    } else {
+                        format!("{name}_{method}")
+                    }
+                }
                 _ => {
                     let derived = derived_id(method, path);
                     diags.warning(
@@ -119,6 +149,8 @@ pub fn select<'a>(
                 selected.push(Selected {
                     id,
                     path,
+                    webhook,
+                    item_pointer: item_pointer.clone(),
                     method: method_of(method),
                     path_params: &item.parameters,
                     operation,

@@ -217,7 +217,7 @@ fn auth_tokens(scheme: &crate::ir::AuthScheme) -> TokenStream {
 /// The client's `generated` module root: the tag modules, the security-scheme lists the
 /// operations share, and how enums travel as parameters.
 pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
-    let modules = super::module_tree(api);
+    let modules = super::module_tree(api.groups.iter());
     let mut consts: BTreeMap<String, &Security> = BTreeMap::new();
     for op in &api.operations {
         if let Some(name) = security_const(&op.security) {

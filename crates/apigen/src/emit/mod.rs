@@ -12,7 +12,7 @@ pub mod server;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Primitive, Struct, TypeKind, TypeRef};
+use crate::ir::{Api, Group, Primitive, Struct, TypeKind, TypeRef};
 
 /// An identifier for a name `naming` already made valid.
 pub(crate) fn ident(name: &str) -> Ident {
@@ -325,7 +325,7 @@ pub(crate) fn uses_binary(api: &Api) -> bool {
         TypeKind::Alias(ty) => walk(ty),
         TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty)),
         TypeKind::Enum(_) => false,
-    }) || api.operations.iter().any(|op| {
+    }) || api.all_operations().any(|op| {
         op.body.as_ref().is_some_and(|b| walk(&b.ty)) || op.params.iter().any(|p| walk(&p.ty))
     })
 }
@@ -370,11 +370,12 @@ pub(crate) fn is_part_scalar(api: &Api, ty: &TypeRef) -> bool {
 
 /// The `generated` module root of a crate split by tag: one module per group, each behind the
 /// Cargo feature of the same name, re-exported flat.
-pub(crate) fn module_tree(api: &Api) -> TokenStream {
-    let modules = api.groups.iter().map(|group| {
+pub(crate) fn module_tree<'a>(groups: impl Iterator<Item = &'a Group>) -> TokenStream {
+    let modules = groups.map(|group| {
         let module = ident(&group.module);
         let feature = &group.module;
-        let docs = doc(Some(&format!("The operations tagged `{}`.", group.tag)));
+        let what = if group.webhooks { "webhooks" } else { "operations" };
+        let docs = doc(Some(&format!("The {what} tagged `{}`.", group.tag)));
         quote! {
             #docs
             #[cfg(feature = #feature)]

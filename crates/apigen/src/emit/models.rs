@@ -78,8 +78,7 @@ fn emit_conversions(api: &Api, def: &TypeDef) -> TokenStream {
 /// client (which sends them) and the server (which parses them).
 fn emit_params(api: &Api) -> TokenStream {
     let structs: Vec<TokenStream> = api
-        .operations
-        .iter()
+        .all_operations()
         .filter_map(|op| {
             op.params_type
                 .as_ref()

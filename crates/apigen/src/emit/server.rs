@@ -20,10 +20,11 @@ use crate::ir::{
 /// The server code for one group of operations (one module, behind the group's Cargo feature):
 /// its trait, routes, handlers and response enums.
 pub fn emit_group_module(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
+    let ops = api.operations_of(group);
     let responses = group
         .operations
         .iter()
-        .map(|&i| emit_response_enum(&api.operations[i], models));
+        .map(|&i| emit_response_enum(&ops[i], models));
     let group = emit_group(api, group, models);
     let body = quote! {
         #(#responses)*
@@ -105,15 +106,19 @@ fn emit_response_enum(op: &Operation, models: &TokenStream) -> TokenStream {
 
 fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
     let trait_name = ident(&group.trait_name);
-    let operations: Vec<&Operation> = group
-        .operations
-        .iter()
-        .map(|&i| &api.operations[i])
-        .collect();
-    let trait_docs = format!(
-        "The operations tagged `{}`. Implement it and serve it with [`{}_routes`] (or, with the `full` feature, the crate's `router`).",
-        group.tag, group.module
-    );
+    let ops = api.operations_of(group);
+    let operations: Vec<&Operation> = group.operations.iter().map(|&i| &ops[i]).collect();
+    let trait_docs = if group.webhooks {
+        format!(
+            "The webhooks tagged `{}`: requests the API sends to you. Implement it and serve it with [`{}_routes`] (or, with the `full` feature, the crate's `webhook_router`).",
+            group.tag, group.module
+        )
+    } else {
+        format!(
+            "The operations tagged `{}`. Implement it and serve it with [`{}_routes`] (or, with the `full` feature, the crate's `router`).",
+            group.tag, group.module
+        )
+    };
     let trait_docs = doc(Some(&trait_docs));
     let methods = operations.iter().map(|op| emit_trait_method(op, models));
     let handlers = operations
@@ -601,12 +606,37 @@ fn emit_body_parse(
 /// The server crate's `generated` module root: the per-tag modules and the router over all of
 /// them.
 pub fn emit_root(api: &Api) -> TokenStream {
-    let modules = super::module_tree(api);
+    let modules = super::module_tree(api.server_groups());
     let router = emit_router(api);
+    let webhook_router = emit_webhook_router(api);
     quote! {
         #modules
         #router
+        #webhook_router
     }
+}
+
+fn emit_webhook_router(api: &Api) -> Option<TokenStream> {
+    if api.webhook_groups.is_empty() {
+        return None;
+    }
+    let bounds = api.webhook_groups.iter().map(|g| ident(&g.trait_name));
+    let merges = api.webhook_groups.iter().map(|g| {
+        let routes = ident(&format!("{}_routes", g.module));
+        quote!(.merge(#routes(::std::sync::Arc::clone(&api))))
+    });
+    Some(quote! {
+        /// Every webhook, served under `base_path` (such as `/hooks`): each at its name
+        /// (`POST {base_path}/{webhook}`), parsed and typed like an operation before the
+        /// implementation is called. Point the API's webhook settings at these URLs.
+        ///
+        /// Needs the `full` feature (on by default): with only some tags enabled, merge their
+        /// `<tag>_webhooks_routes` instead.
+        #[cfg(feature = "full")]
+        pub fn webhook_router<T: #(#bounds)+*>(api: ::std::sync::Arc<T>, base_path: &str) -> ::axum::Router {
+            crate::runtime::nest(base_path, ::axum::Router::new() #(#merges)*)
+        }
+    })
 }
 
 fn emit_router(api: &Api) -> TokenStream {

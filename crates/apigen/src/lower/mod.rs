@@ -127,7 +127,26 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
     mark_boxed(&mut types);
     compatible_bases(&mut types);
     types.sort_by(|a, b| a.name.cmp(&b.name));
-    let groups = group(&operations, &mut op_types);
+    let (webhooks, operations): (Vec<Operation>, Vec<Operation>) =
+        operations.into_iter().partition(|op| op.webhook.is_some());
+    // Module names double as Cargo feature names, so `default` and `full` are taken too.
+    let mut modules = Namespace::with_reserved(&[
+        "models",
+        "runtime",
+        "router",
+        "generated",
+        "default",
+        "full",
+        "webhooks",
+    ]);
+    let groups = group(&operations, &mut op_types, &mut modules, "Api", "");
+    let webhook_groups = group(
+        &webhooks,
+        &mut op_types,
+        &mut modules,
+        "Webhooks",
+        "_webhooks",
+    );
     Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
@@ -135,6 +154,8 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         types,
         operations,
         groups,
+        webhooks,
+        webhook_groups,
     }
 }
 

@@ -27,7 +27,14 @@ impl<'a> Lowerer<'a, '_> {
             .then(|| params_names.claim(format!("{type_stem}Params")));
         let body = self.request_body(selected, &type_stem);
         let responses = self.responses(selected, &type_stem);
-        let security = self.security(op.security.as_ref().or(self.doc.security.as_ref()), pointer);
+        // The document's default security is how callers authenticate to the API; a webhook,
+        // which the API calls, is secured only by what it declares itself.
+        let default_security = if selected.webhook.is_some() {
+            None
+        } else {
+            self.doc.security.as_ref()
+        };
+        let security = self.security(op.security.as_ref().or(default_security), pointer);
         if self.diags.has_errors() && !before {
             return None;
         }
@@ -46,6 +53,7 @@ impl<'a> Lowerer<'a, '_> {
             pointer: pointer.to_string(),
             method: selected.method,
             path: selected.path.to_owned(),
+            webhook: selected.webhook.map(str::to_owned),
             path_segments,
             summary: non_empty(&op.summary),
             description: non_empty(&op.description),
@@ -62,10 +70,7 @@ impl<'a> Lowerer<'a, '_> {
     /// Path-item parameters overridden by the operation's own, path parameters first.
     fn parameters(&mut self, selected: &Selected<'a>, type_stem: &str) -> Vec<Param> {
         let mut merged: Vec<(&'a Parameter, Pointer)> = Vec::new();
-        let item_pointer = Pointer::root()
-            .push("paths")
-            .push(selected.path)
-            .push("parameters");
+        let item_pointer = selected.item_pointer.push("parameters");
         let op_pointer = selected.pointer.push("parameters");
         let sources = selected
             .path_params
@@ -212,7 +217,7 @@ impl<'a> Lowerer<'a, '_> {
         selected: &Selected<'a>,
         params: &mut Vec<Param>,
     ) -> Vec<PathSegment> {
-        let pointer = Pointer::root().push("paths").push(selected.path);
+        let pointer = selected.item_pointer.clone();
         // The template's pieces: literal text and variable names.
         let mut pieces: Vec<(bool, &str)> = Vec::new();
         let mut rest = selected.path;
@@ -598,28 +603,26 @@ fn is_text(media: &str) -> bool {
 }
 
 /// Groups operations by their first tag (operations without one go to `untagged`), and names the
-/// server trait and module of each group.
-pub(super) fn group(operations: &[Operation], op_types: &mut Namespace) -> Vec<Group> {
+/// server trait (`<Tag><trait_suffix>`) and module (`<tag><module_suffix>`) of each group.
+pub(super) fn group(
+    operations: &[Operation],
+    op_types: &mut Namespace,
+    modules: &mut Namespace,
+    trait_suffix: &str,
+    module_suffix: &str,
+) -> Vec<Group> {
     let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, op) in operations.iter().enumerate() {
         by_tag.entry(op.tag.as_str()).or_default().push(index);
     }
-    // Module names double as Cargo feature names, so `default` and `full` are taken too.
-    let mut modules = Namespace::with_reserved(&[
-        "models",
-        "runtime",
-        "router",
-        "generated",
-        "default",
-        "full",
-    ]);
     by_tag
         .into_iter()
         .map(|(tag, operations)| Group {
             tag: tag.to_owned(),
-            trait_name: op_types.claim(format!("{}Api", naming::type_name(tag))),
-            module: modules.claim(naming::snake_name(tag)),
+            trait_name: op_types.claim(format!("{}{trait_suffix}", naming::type_name(tag))),
+            module: modules.claim(format!("{}{module_suffix}", naming::snake_name(tag))),
             operations,
+            webhooks: !module_suffix.is_empty(),
         })
         .collect()
 }
