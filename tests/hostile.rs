@@ -294,3 +294,115 @@ fn corpus() {
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
 }
+
+/// Loads and generates the document at `path` (relative to the workspace root).
+fn run_file(path: &str) -> Result<apigen::Generated, String> {
+    let spec = apigen::load(&tests::root().join(path), path).map_err(|e| {
+        assert!(
+            !e.is_internal(),
+            "a bad document is not an internal error: {e}"
+        );
+        e.to_string()
+    })?;
+    let config = apigen::standalone_config(path, "multi", all());
+    apigen::generate(&spec, &config).map_err(|e| e.to_string())
+}
+
+#[test]
+fn multi_file_documents_bundle_into_one() {
+    let path = "tests/specs/multifile/openapi.yaml";
+    let spec = apigen::load(&tests::root().join(path), path).unwrap_or_else(|e| panic!("{e}"));
+    // Every file read once, named as the root is.
+    for file in [
+        "tests/specs/multifile/docs/pets.md",
+        "tests/specs/multifile/models/pet.yml",
+        "tests/specs/multifile/models/owner.yml",
+        "tests/specs/multifile/shared/errors.yml",
+    ] {
+        assert!(
+            spec.sources.iter().any(|s| s == file),
+            "{file} not in {:?}",
+            spec.sources
+        );
+    }
+    let doc = &spec.document;
+    // A tag's description in a Markdown file is its text.
+    assert_eq!(
+        doc.tags[0].description.as_deref(),
+        Some("Pets: the animals the kennel keeps.\n")
+    );
+    // Schemas become components named after their component name or their file; a component
+    // that is a reference to a file keeps its own name; a bare scalar is copied in place.
+    let names: Vec<&str> = doc
+        .components
+        .as_ref()
+        .unwrap()
+        .schemas
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(names, ["Pet", "status", "owner", "Error"]);
+    let generated = run_file(path).unwrap();
+    assert_eq!(generated.operations, 2);
+    let models = tests::file(&generated, "multi-models/src/generated.rs");
+    for expected in [
+        "pub struct Pet ",
+        "pub struct Owner ",
+        "pub enum Status ",
+        "pub owner: ::std::option::Option<crate::Owner>",
+        "pub pets: ::std::option::Option<::std::vec::Vec<crate::Pet>>",
+        "pub id: i64",
+    ] {
+        assert!(models.contains(expected), "{expected:?} not in:\n{models}");
+    }
+}
+
+#[test]
+fn multi_file_errors_name_the_referring_file_and_pointer() {
+    let schema = "#/paths/~1a/get/responses/200/content/application~1json/schema/$ref";
+    let dir = "tests/specs/multifile-errors";
+    for (case, parts) in [
+        (
+            "missing",
+            vec![
+                "missing/openapi.yaml",
+                schema,
+                "models/nothing.yml",
+                "cannot be read",
+            ],
+        ),
+        (
+            "outside",
+            vec![
+                "outside/openapi.yaml",
+                schema,
+                "outside the document's folder",
+            ],
+        ),
+        (
+            "remote",
+            vec!["remote/openapi.yaml", schema, "never fetched"],
+        ),
+        (
+            "fragment",
+            vec![
+                "fragment/openapi.yaml",
+                schema,
+                "`#/Nothing` points at nothing",
+                "fragment/models.yml",
+            ],
+        ),
+        ("cycle", vec!["cycle/b.yml", "#/$ref", "cycle"]),
+    ] {
+        let message = match run_file(&format!("{dir}/{case}/openapi.yaml")) {
+            Ok(_) => panic!("{case}: expected an error"),
+            Err(message) => message,
+        };
+        assert_contains(&message, &parts);
+    }
+    // A document held in memory has no folder to read other files from.
+    let message = error(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: models/pet.yml\n"
+    ));
+    assert_contains(&message, &["models/pet.yml"]);
+}

@@ -144,9 +144,10 @@ fn finish(
     match mode {
         Mode::Write => {
             eprintln!(
-                "{spec_name}: {} operation{}, {} types, {} files ({} changed, {lines} lines), {warnings} warnings, {degraded} degraded ({fallbacks} kept as serde_json::Value), in {:.1} ms",
+                "{spec_name}: {} operation{}, {} webhooks, {} types, {} files ({} changed, {lines} lines), {warnings} warnings, {degraded} degraded ({fallbacks} kept as serde_json::Value), in {:.1} ms",
                 generated.operations,
                 if generated.operations == 1 { "" } else { "s" },
+                generated.webhooks,
                 generated.types,
                 generated.files.len(),
                 problems.len(),

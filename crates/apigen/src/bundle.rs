@@ -363,7 +363,10 @@ impl Bundler<'_> {
                 }
                 Err(self.refuse(
                     origin,
-                    format!("`{reference}` points at nothing in {}", self.display_of(&file)),
+                    format!(
+                        "`{reference}` points at nothing in {}",
+                        self.display_of(&file)
+                    ),
                 ))
             }
             None => Err(self.refuse(
@@ -455,7 +458,11 @@ impl Bundler<'_> {
         schema: &mut Value,
         origin: &Origin,
     ) -> Result<(), Error> {
-        let Some(reference) = schema.get("$ref").and_then(Value::as_str).map(str::to_owned) else {
+        let Some(reference) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
             return Ok(());
         };
         if reference.starts_with('#') || schema.as_object().is_some_and(|m| m.len() != 1) {
@@ -504,10 +511,13 @@ impl Bundler<'_> {
                         (Ctx::SchemaMap, _) => Ctx::Schema,
                         (Ctx::Schema, "discriminator") => {
                             let at = origin.at.push(key);
-                            self.mapping(value, &Origin {
-                                file: origin.file.clone(),
-                                at,
-                            })?;
+                            self.mapping(
+                                value,
+                                &Origin {
+                                    file: origin.file.clone(),
+                                    at,
+                                },
+                            )?;
                             continue;
                         }
                         (
@@ -517,9 +527,20 @@ impl Bundler<'_> {
                         ) => Ctx::SchemaMap,
                         (
                             Ctx::Schema,
-                            "items" | "additionalProperties" | "not" | "allOf" | "anyOf" | "oneOf"
-                            | "prefixItems" | "if" | "then" | "else" | "contains"
-                            | "propertyNames" | "unevaluatedProperties" | "unevaluatedItems"
+                            "items"
+                            | "additionalProperties"
+                            | "not"
+                            | "allOf"
+                            | "anyOf"
+                            | "oneOf"
+                            | "prefixItems"
+                            | "if"
+                            | "then"
+                            | "else"
+                            | "contains"
+                            | "propertyNames"
+                            | "unevaluatedProperties"
+                            | "unevaluatedItems"
                             | "additionalItems",
                         ) => Ctx::Schema,
                         (Ctx::Schema, _) => continue,

@@ -221,6 +221,8 @@ pub enum TypeRef {
     Primitive(Primitive),
     /// A JSON array.
     Vec(Box<TypeRef>),
+    /// A JSON array of a fixed length whose items have their own types (`prefixItems`).
+    Tuple(Vec<TypeRef>),
     /// A JSON object used as a map from string keys.
     Map(Box<TypeRef>),
     /// A value that may be null where nullability is not a property's (array items, map values).

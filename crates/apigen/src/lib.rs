@@ -160,6 +160,8 @@ pub struct Generated {
     pub diagnostics: Vec<Diagnostic>,
     /// How many operations were generated.
     pub operations: usize,
+    /// How many webhooks were generated (in the server's webhook router).
+    pub webhooks: usize,
     /// How many named types were generated.
     pub types: usize,
     /// How long each stage took.
@@ -189,6 +191,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Generated, Error> {
         ],
         diagnostics: diags.into_vec(),
         operations: api.operations.len(),
+        webhooks: api.webhooks.len(),
         types: api.types.len(),
         timings,
     })
@@ -407,7 +410,11 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
         (&crates.models, lib("Serde types", None, false)),
         (
             &crates.client,
-            lib("An async client", Some(client_runtime), api.operations.is_empty()),
+            lib(
+                "An async client",
+                Some(client_runtime),
+                api.operations.is_empty(),
+            ),
         ),
         (
             &crates.server,

@@ -209,7 +209,12 @@ fn refusal(file: &str, pointer: &str, message: String) -> Error {
 /// an error (read it with [`load()`]).
 pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
     let value = parse_value(file, text)?;
-    finish(file, text, value, crate::diagnostics::Diagnostics::default())
+    finish(
+        file,
+        text,
+        value,
+        crate::diagnostics::Diagnostics::default(),
+    )
 }
 
 /// Parses YAML or JSON text into the JSON data model.
@@ -232,16 +237,18 @@ pub(crate) fn parse_value(file: &str, text: &str) -> Result<serde_json::Value, E
             // Through YAML's own model, which refuses duplicated keys (serde_json's would keep
             // the last silently) and converts scalar keys (`200:`).
             use serde::de::DeserializeSeed;
-            YamlAsJson.deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|err| {
-                let location = err.location();
-                Error::Parse {
-                    file: file.to_owned(),
-                    line: location.as_ref().map(|l| l.line()),
-                    column: location.as_ref().map(|l| l.column()),
-                    pointer: String::new(),
-                    message: strip_location(&err.to_string()),
-                }
-            })?
+            YamlAsJson
+                .deserialize(serde_yaml::Deserializer::from_str(text))
+                .map_err(|err| {
+                    let location = err.location();
+                    Error::Parse {
+                        file: file.to_owned(),
+                        line: location.as_ref().map(|l| l.line()),
+                        column: location.as_ref().map(|l| l.column()),
+                        pointer: String::new(),
+                        message: strip_location(&err.to_string()),
+                    }
+                })?
         }
     };
     Ok(value)

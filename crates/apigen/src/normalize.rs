@@ -51,7 +51,42 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
         diags,
     );
     crate::merge::merge_all_of(doc, diags);
+    visit_schemas(
+        doc,
+        &mut |schema, pointer, diags| tuple(schema, pointer, diags),
+        diags,
+    );
     webhooks_into_paths(doc);
+}
+
+/// Marks a tuple once normalised: its items' schemas are its `allOf` (so that every later stage
+/// follows their references), read by lowering as a Rust tuple.
+pub const TUPLE_MARK: &str = "x-apigen-tuple";
+
+/// `prefixItems` (a 3.1 tuple: `[timestamp, value]`) with no further items: a Rust tuple. With
+/// further `items`, the array is read as an array of those.
+fn tuple(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    let Some(Value::Array(prefix)) = map.get("prefixItems") else {
+        return;
+    };
+    if prefix.is_empty() || map.get("items").is_some_and(|i| i.is_object()) {
+        if !prefix.is_empty() {
+            diags.warning(
+                at.push("prefixItems"),
+                "`prefixItems` followed by more `items`: read as an array of `items` (the first items' own schemas are not checked)",
+            );
+        }
+        map.remove("prefixItems");
+        return;
+    }
+    let Some(prefix) = map.remove("prefixItems") else {
+        return;
+    };
+    for key in ["type", "items", "minItems", "maxItems", "uniqueItems"] {
+        map.remove(key);
+    }
+    map.insert("allOf".to_owned(), prefix);
+    map.insert(TUPLE_MARK.to_owned(), Value::Bool(true));
 }
 
 /// The prefix of the `paths` key a webhook is kept under once normalised (`//webhook:newPet`):
@@ -118,7 +153,9 @@ fn document_31(doc: &mut Value, diags: &mut Diagnostics) {
                 }
                 None => diags.error(
                     at.push("$ref"),
-                    format!("path item reference `{reference}` names no entry of `components/pathItems`"),
+                    format!(
+                        "path item reference `{reference}` names no entry of `components/pathItems`"
+                    ),
                 ),
             }
         }
@@ -181,7 +218,10 @@ fn webhooks_into_paths(doc: &mut Value) {
             })
             .collect();
         item.insert(WEBHOOK_NAME_MARK.to_owned(), Value::String(name.clone()));
-        item.insert(WEBHOOK_ROUTE_MARK.to_owned(), Value::String(format!("/{route}")));
+        item.insert(
+            WEBHOOK_ROUTE_MARK.to_owned(),
+            Value::String(format!("/{route}")),
+        );
         item.entry(WEBHOOK_POINTER_MARK.to_owned())
             .or_insert_with(|| Value::String(Pointer::root().push("webhooks").push(&name).into()));
         paths.insert(format!("{WEBHOOK_KEY}{name}"), Value::Object(item));
@@ -541,7 +581,13 @@ impl RefPass<'_, '_> {
             .filter(|t| {
                 !matches!(
                     t.as_str(),
-                    "components" | "schemas" | "content" | "schema" | "paths"
+                    "components"
+                        | "schemas"
+                        | "content"
+                        | "schema"
+                        | "paths"
+                        | "$defs"
+                        | "definitions"
                 )
             })
             .collect();
@@ -630,10 +676,16 @@ impl RefPass<'_, '_> {
                         };
                         if looks_like_schema(found) {
                             let name = self.name_for(target);
-                            diags.warning(
+                            // `$defs` (JSON Schema's place for reusable schemas) is meant to
+                            // be referred to; anywhere else, the reference is a quirk.
+                            let defs =
+                                target.contains("/$defs/") || target.contains("/definitions/");
+                            if !defs {
+                                diags.warning(
                                 pointer,
                                 format!("`$ref: {reference}` points inside another object, not to a component entry; its target is read as the component schema `{name}`"),
                             );
+                            }
                             map.insert(
                                 "$ref".to_owned(),
                                 Value::String(format!("#/components/schemas/{}", escape(&name))),
@@ -908,8 +960,14 @@ fn fix_schema(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostic
         && !map.keys().any(|k| {
             matches!(
                 k.as_str(),
-                "properties" | "additionalProperties" | "required" | "patternProperties"
-                    | "minProperties" | "maxProperties" | "oneOf" | "anyOf"
+                "properties"
+                    | "additionalProperties"
+                    | "required"
+                    | "patternProperties"
+                    | "minProperties"
+                    | "maxProperties"
+                    | "oneOf"
+                    | "anyOf"
             )
         })
     {
@@ -1018,17 +1076,41 @@ fn json_schema_keywords(map: &mut Map<String, Value>, at: &Pointer, diags: &mut 
         map.remove(key);
     }
     const UNSUPPORTED: &[(&str, &str)] = &[
-        ("if", "conditional schemas (`if`/`then`/`else`) have no Rust form; the schema is read without them"),
+        (
+            "if",
+            "conditional schemas (`if`/`then`/`else`) have no Rust form; the schema is read without them",
+        ),
         ("then", ""),
         ("else", ""),
-        ("dependentSchemas", "`dependentSchemas` has no Rust form; not checked"),
-        ("dependentRequired", "`dependentRequired` has no Rust form; not checked"),
-        ("unevaluatedProperties", "`unevaluatedProperties` is not checked (unknown properties are kept, as everywhere)"),
+        (
+            "dependentSchemas",
+            "`dependentSchemas` has no Rust form; not checked",
+        ),
+        (
+            "dependentRequired",
+            "`dependentRequired` has no Rust form; not checked",
+        ),
+        (
+            "unevaluatedProperties",
+            "`unevaluatedProperties` is not checked (unknown properties are kept, as everywhere)",
+        ),
         ("unevaluatedItems", "`unevaluatedItems` is not checked"),
-        ("$dynamicRef", "`$dynamicRef` is not followed; the schema is read as any JSON value"),
-        ("$recursiveRef", "`$recursiveRef` is not followed; the schema is read as any JSON value"),
-        ("contains", "`contains` (and `minContains`/`maxContains`) is not checked"),
-        ("propertyNames", "`propertyNames` is not checked (map keys are any strings)"),
+        (
+            "$dynamicRef",
+            "`$dynamicRef` is not followed; the schema is read as any JSON value",
+        ),
+        (
+            "$recursiveRef",
+            "`$recursiveRef` is not followed; the schema is read as any JSON value",
+        ),
+        (
+            "contains",
+            "`contains` (and `minContains`/`maxContains`) is not checked",
+        ),
+        (
+            "propertyNames",
+            "`propertyNames` is not checked (map keys are any strings)",
+        ),
     ];
     for (key, message) in UNSUPPORTED {
         if map.remove(*key).is_some() && !message.is_empty() {
@@ -1151,7 +1233,12 @@ fn type_array(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostic
 }
 
 /// `exclusiveMinimum: 0` (3.1) is `minimum: 0, exclusiveMinimum: true` (3.0).
-fn exclusive_bounds(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics, v31: bool) {
+fn exclusive_bounds(
+    map: &mut Map<String, Value>,
+    at: &Pointer,
+    diags: &mut Diagnostics,
+    v31: bool,
+) {
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),

@@ -315,3 +315,149 @@ fn oauth_alternatives_keep_their_scopes() {
         ]
     );
 }
+
+/// Lowers `yaml` as an OpenAPI 3.1 document.
+fn lower31(yaml: &str) -> (Api, Vec<Diagnostic>) {
+    let spec = apigen::parse(
+        "ir31.yaml",
+        &format!("openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\n{yaml}"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(spec.version, "3.1.0");
+    let mut diags = Diagnostics::default();
+    diags.extend(spec.diagnostics.iter().cloned());
+    let selection = apigen::config::Selection {
+        all: true,
+        ..Default::default()
+    };
+    let api = apigen::lower::lower(&spec.document, &selection, &mut diags);
+    let diagnostics = diags.into_vec();
+    assert!(
+        !diagnostics.iter().any(|d| d.severity == Severity::Error),
+        "{diagnostics:#?}"
+    );
+    (api, diagnostics)
+}
+
+fn field<'a>(api: &'a Api, ty: &str, name: &str) -> &'a TypeRef {
+    fields(named(api, ty))
+        .into_iter()
+        .find(|(wire, ..)| *wire == name)
+        .map(|(_, ty, _)| ty)
+        .unwrap_or_else(|| panic!("no field {name} in {ty}"))
+}
+
+#[test]
+fn type_arrays_are_options_and_unions_without_warnings_in_3_1() {
+    let (api, diagnostics) = lower31(&returning(
+        "{$ref: '#/components/schemas/S'}",
+        "    S:\n      type: object\n      required: [a, b, c]\n      properties:\n        a: {type: [string, 'null']}\n        b: {type: [integer, string]}\n        c: {anyOf: [{type: integer, format: int32}, {type: 'null'}]}\n",
+    ));
+    let presence = fields(named(&api, "S"));
+    assert_eq!(presence[0].1, &TypeRef::Primitive(Primitive::String));
+    assert_eq!(presence[0].2, Presence::RequiredNullable);
+    assert!(matches!(named(&api, "Sb").kind, TypeKind::Union(_)));
+    assert_eq!(presence[2].1, &TypeRef::Primitive(Primitive::I32));
+    assert_eq!(presence[2].2, Presence::RequiredNullable);
+    // What is the 3.1 form is not a quirk of a 3.1 document.
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+}
+
+#[test]
+fn const_properties_imply_the_tag_of_a_one_of() {
+    let (api, _) = lower31(&returning(
+        "{$ref: '#/components/schemas/Event'}",
+        "    Event:\n      oneOf:\n        - $ref: '#/components/schemas/Created'\n        - $ref: '#/components/schemas/Deleted'\n    Created: {type: object, required: [kind, id], properties: {kind: {const: created}, id: {type: string}}}\n    Deleted: {type: object, required: [kind], properties: {kind: {const: deleted}}}\n",
+    ));
+    let TypeKind::Union(union) = &named(&api, "Event").kind else {
+        panic!("not a union")
+    };
+    assert_eq!(union.tag.as_deref(), Some("kind"));
+    let values: Vec<&str> = union
+        .variants
+        .iter()
+        .filter_map(|v| v.tag_value.as_deref())
+        .collect();
+    assert_eq!(values, ["created", "deleted"]);
+    // A `const` is a one-value enum.
+    let TypeKind::Enum(kind) = &named(&api, "CreatedKind").kind else {
+        panic!("not an enum")
+    };
+    assert_eq!(kind.variants.len(), 1);
+}
+
+#[test]
+fn ref_siblings_defs_exclusive_bounds_and_binary_content() {
+    let (api, diagnostics) = lower31(&returning(
+        "{$ref: '#/components/schemas/S'}",
+        "    S:\n      type: object\n      required: [kind, n]\n      properties:\n        kind: {$ref: '#/components/schemas/S/$defs/Kind', description: 'beside the ref'}\n        narrowed: {$ref: '#/components/schemas/Status', const: done}\n        n: {type: integer, exclusiveMinimum: 0, examples: [1]}\n        photo: {type: string, contentMediaType: image/png}\n        blob: {type: string, contentEncoding: base64}\n      $defs:\n        Kind: {type: string, enum: [a, b]}\n    Status: {type: string, enum: [todo, done]}\n",
+    ));
+    assert_eq!(field(&api, "S", "kind"), &TypeRef::Named("SKind".into()));
+    let TypeKind::Enum(narrowed) = &named(&api, "SNarrowed").kind else {
+        panic!("not an enum")
+    };
+    assert_eq!(narrowed.variants.len(), 1, "only `done` is allowed");
+    let checks = match &named(&api, "S").kind {
+        TypeKind::Struct(s) => s.fields[2].checks.clone().expect("bounds"),
+        _ => unreachable!(),
+    };
+    assert_eq!(
+        checks.min,
+        Some(1),
+        "exclusiveMinimum 0 of an integer is a minimum of 1"
+    );
+    assert_eq!(
+        field(&api, "S", "photo"),
+        &TypeRef::Primitive(Primitive::Binary)
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+}
+
+#[test]
+fn prefix_items_are_tuples_and_keywords_without_a_rust_form_are_reported_once() {
+    let (api, diagnostics) = lower31(&returning(
+        "{$ref: '#/components/schemas/S'}",
+        "    S:\n      type: object\n      required: [at]\n      properties:\n        at: {type: array, prefixItems: [{type: integer}, {type: number}], items: false}\n        open: {type: object, unevaluatedProperties: false, if: {required: [a]}, then: {required: [b]}}\n",
+    ));
+    assert_eq!(
+        field(&api, "S", "at"),
+        &TypeRef::Tuple(vec![
+            TypeRef::Primitive(Primitive::I64),
+            TypeRef::Primitive(Primitive::F64)
+        ])
+    );
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("unevaluatedProperties")));
+    assert!(messages.iter().any(|m| m.contains("`if`/`then`/`else`")));
+}
+
+#[test]
+fn webhooks_are_lowered_apart_from_operations_and_a_webhooks_only_document_generates() {
+    let (api, _) = lower31(
+        "webhooks:\n  newPet:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Pet'}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Pet: {type: object, properties: {name: {type: string}}}\n  pathItems:\n    Unused: {get: {responses: {'200': {description: ok}}}}\n",
+    );
+    assert!(api.operations.is_empty());
+    assert_eq!(api.webhooks.len(), 1);
+    let hook = &api.webhooks[0];
+    assert_eq!(hook.webhook.as_deref(), Some("newPet"));
+    assert_eq!(hook.path, "/newPet");
+    assert_eq!(hook.pointer, "/webhooks/newPet/post");
+    assert_eq!(api.webhook_groups[0].trait_name, "UntaggedWebhooks");
+    named(&api, "Pet");
+    // 3.0 documents say `x-webhooks`.
+    let (api, _) = lower(
+        "paths: {}\nx-webhooks:\n  ping:\n    post:\n      operationId: on_ping\n      responses:\n        '204': {description: ok}\n",
+    );
+    assert_eq!(api.webhooks[0].name, "on_ping");
+    assert_eq!(api.webhooks[0].pointer, "/x-webhooks/ping/post");
+}
+
+#[test]
+fn path_items_from_components_and_nullable_in_3_1_are_read_as_meant() {
+    let (api, _) = lower31(
+        "paths:\n  /a:\n    $ref: '#/components/pathItems/A'\ncomponents:\n  pathItems:\n    A:\n      get:\n        operationId: a\n        responses:\n          '200':\n            description: ok\n            content:\n              application/json:\n                schema: {type: string, nullable: true}\n",
+    );
+    assert_eq!(api.operations.len(), 1);
+    assert_eq!(api.operations[0].path, "/a");
+}

@@ -768,6 +768,11 @@ fn value(api: &Api, ty: &TypeRef, arg: bool) -> String {
             if arg { format!("&{value}") } else { value }
         }
         TypeRef::Vec(item) => format!("vec![{}]", value(api, item, false)),
+        TypeRef::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(|t| value(api, t, false)).collect();
+            let value = format!("({},)", items.join(", "));
+            if arg { format!("&{value}") } else { value }
+        }
         TypeRef::Nullable(inner) => format!("Some({})", value(api, inner, arg)),
         TypeRef::Map(_) | TypeRef::Any => "Default::default()".to_owned(),
     }

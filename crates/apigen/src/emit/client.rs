@@ -473,6 +473,7 @@ fn arg_type_for(ty: &TypeRef, models: &TokenStream, lifetime: &TokenStream) -> T
         TypeRef::Primitive(Primitive::Binary)
         | TypeRef::Named(_)
         | TypeRef::Vec(_)
+        | TypeRef::Tuple(_)
         | TypeRef::Map(_)
         | TypeRef::Nullable(_)
         | TypeRef::Any => {

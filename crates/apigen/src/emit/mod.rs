@@ -288,6 +288,10 @@ fn type_tokens_with(ty: &TypeRef, models: &TokenStream, prelude: bool) -> TokenS
                 quote!(::std::option::Option<#inner>)
             }
         }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|t| type_tokens_with(t, models, prelude));
+            quote!((#(#items,)*))
+        }
         TypeRef::Any => quote!(::serde_json::Value),
     }
 }
@@ -314,6 +318,7 @@ pub(crate) fn uses_binary(api: &Api) -> bool {
         match ty {
             TypeRef::Primitive(Primitive::Binary) => true,
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => walk(inner),
+            TypeRef::Tuple(items) => items.iter().any(walk),
             _ => false,
         }
     }
@@ -374,7 +379,11 @@ pub(crate) fn module_tree<'a>(groups: impl Iterator<Item = &'a Group>) -> TokenS
     let modules = groups.map(|group| {
         let module = ident(&group.module);
         let feature = &group.module;
-        let what = if group.webhooks { "webhooks" } else { "operations" };
+        let what = if group.webhooks {
+            "webhooks"
+        } else {
+            "operations"
+        };
         let docs = doc(Some(&format!("The {what} tagged `{}`.", group.tag)));
         quote! {
             #docs

@@ -243,10 +243,12 @@ fn emit_union(
         .collect();
     let names: Vec<_> = union.variants.iter().map(|v| ident(&v.name)).collect();
     let tag_doc = format!(" The discriminator property, `{tag}`.");
+    let tagged_doc =
+        format!(" Tagged by `{tag}`; a value with a tag this crate does not know is kept as JSON.");
     quote! {
         #docs
         ///
-        /// Tagged by `#tag`; a value with a tag this crate does not know is kept as JSON.
+        #[doc = #tagged_doc]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#variants)*

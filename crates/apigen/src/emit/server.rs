@@ -324,6 +324,12 @@ fn minimal_json(
             Primitive::Date => json!("1970-01-01"),
         },
         TypeRef::Vec(_) => json!([]),
+        TypeRef::Tuple(items) => Value::Array(
+            items
+                .iter()
+                .map(|t| minimal_json(api, t, detail, code, depth + 1))
+                .collect(),
+        ),
         TypeRef::Map(_) => json!({}),
         TypeRef::Nullable(inner) => minimal_json(api, inner, detail, code, depth),
         TypeRef::Any => json!({ "detail": detail }),

@@ -14,6 +14,7 @@ fn reachable<'t>(
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
                 named(inner, out)
             }
+            TypeRef::Tuple(items) => items.iter().for_each(|t| named(t, out)),
             TypeRef::Primitive(_) | TypeRef::Any => {}
         }
     }

@@ -567,6 +567,29 @@ impl<'a> Lowerer<'a, '_> {
     /// Lowers an inline schema; objects and enums become named types called `context`.
     fn inline(&mut self, schema: &'a Schema, context: &str, pointer: &Pointer) -> Lowered {
         let nullable = schema.schema_data.nullable;
+        if let (SchemaKind::AllOf { all_of }, Some(_)) = (
+            &schema.schema_kind,
+            schema
+                .schema_data
+                .extensions
+                .get(crate::normalize::TUPLE_MARK),
+        ) {
+            let items = all_of
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    nullable_if(self.type_of(
+                        item,
+                        &format!("{context}{index}"),
+                        &pointer.push("prefixItems").push(index),
+                    ))
+                })
+                .collect();
+            return Lowered {
+                ty: TypeRef::Tuple(items),
+                nullable,
+            };
+        }
         if let Some(reference) = ref_wrapper(schema) {
             let inner = self.reference(reference, &pointer.push("allOf").push(0));
             return Lowered {
