@@ -52,3 +52,21 @@ fn constructs_server() {
         crate_sources(&generated, "constructs-server")
     );
 }
+
+#[test]
+fn openapi31_models() {
+    let generated = generate_spec("tests/specs/openapi31.yaml");
+    insta::assert_snapshot!(
+        "openapi31_models",
+        crate_sources(&generated, "pet-events-models")
+    );
+}
+
+#[test]
+fn openapi31_server() {
+    let generated = generate_spec("tests/specs/openapi31.yaml");
+    insta::assert_snapshot!(
+        "openapi31_server",
+        crate_sources(&generated, "pet-events-server")
+    );
+}

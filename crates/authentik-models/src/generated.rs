@@ -25,7 +25,7 @@ pub struct AccessDeniedChallenge {
 }
 /// One of the alternatives of `ChallengeTypes`.
 ///
-/// Tagged by `#tag`; a value with a tag this crate does not know is kept as JSON.
+/// Tagged by `component`; a value with a tag this crate does not know is kept as JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChallengeTypes {
     /// `component: ak-stage-access-denied`
@@ -578,7 +578,7 @@ impl<'de> ::serde::Deserialize<'de> for LogLevelEnum {
 }
 /// One of the alternatives of `modelRequest`.
 ///
-/// Tagged by `#tag`; a value with a tag this crate does not know is kept as JSON.
+/// Tagged by `provider_model`; a value with a tag this crate does not know is kept as JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelRequest {
     /// `provider_model: authentik_providers_ldap.ldapprovider`
