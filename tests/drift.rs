@@ -282,3 +282,60 @@ fn the_rust_verdict_follows_the_generated_fields_not_the_document() {
     let change = find(&plain, "property `name` became required");
     assert_eq!(change.rust, Verdict::Breaking);
 }
+
+#[test]
+fn a_migration_from_3_0_to_3_1_reports_only_real_changes() {
+    // The same API written the 3.0 way and the 3.1 way: `nullable` becomes a type array,
+    // `exclusiveMinimum: true` a number, an enum of one value a `const`, siblings of a `$ref`.
+    let old = spec(
+        "1.0.0",
+        "",
+        "    Item:
+      type: object
+      required: [id, status]
+      properties:
+        id: {type: integer, minimum: 0, exclusiveMinimum: true}
+        name: {type: string, nullable: true}
+        kind: {type: string, enum: [item]}
+        status: {$ref: '#/components/schemas/Status'}
+    Status: {type: string, enum: [active, disabled]}",
+    );
+    let new = old
+        .replace("openapi: 3.0.3", "openapi: 3.1.0")
+        .replace(
+            "{type: integer, minimum: 0, exclusiveMinimum: true}",
+            "{type: integer, exclusiveMinimum: 0}",
+        )
+        .replace("{type: string, nullable: true}", "{type: [string, 'null']}")
+        .replace(
+            "{type: string, enum: [item]}",
+            "{type: string, const: item}",
+        );
+    assert_ne!(old, new);
+    let migrated = report(&old, &new);
+    assert!(migrated.changes.is_empty(), "{}", migrated.to_text());
+    assert_eq!(migrated.bump, Bump::None);
+    // A real change made during the migration is still seen.
+    let changed = report(
+        &old,
+        &new.replace("{type: [string, 'null']}", "{type: string}"),
+    );
+    assert!(!changed.changes.is_empty(), "{}", changed.to_text());
+}
+
+#[test]
+fn drift_compares_multi_file_documents_bundled() {
+    let path = "tests/specs/multifile/openapi.yaml";
+    let spec = apigen::load(&tests::root().join(path), path).expect("loads");
+    let same = diff(&spec.document, &spec.document);
+    assert!(same.changes.is_empty(), "{}", same.to_text());
+    // The bundled document without a field that lives in another file.
+    let mut edited = serde_json::to_value(&spec.document).unwrap();
+    edited["components"]["schemas"]["owner"]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("name");
+    let edited: openapiv3::OpenAPI = serde_json::from_value(edited).unwrap();
+    let report = diff(&spec.document, &edited);
+    assert!(report.to_text().contains("name"), "{}", report.to_text());
+}
