@@ -406,6 +406,7 @@ mod tests {
             owned_dirs: vec!["out".into()],
             diagnostics: Vec::new(),
             operations: 0,
+            webhooks: 0,
             types: 0,
             timings: Vec::new(),
         };

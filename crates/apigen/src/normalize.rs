@@ -1046,11 +1046,9 @@ fn json_schema_keywords(map: &mut Map<String, Value>, at: &Pointer, diags: &mut 
             }
         }
     }
-    if let Some(examples) = map.remove("examples") {
-        if let Value::Array(examples) = examples {
-            if let Some(first) = examples.into_iter().next() {
-                map.entry("example").or_insert(first);
-            }
+    if let Some(Value::Array(examples)) = map.remove("examples") {
+        if let Some(first) = examples.into_iter().next() {
+            map.entry("example").or_insert(first);
         }
     }
     let is_string = map.get("type").and_then(Value::as_str) == Some("string");
