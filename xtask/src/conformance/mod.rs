@@ -628,10 +628,13 @@ fn runner_source(api: &Api, name: &str, document: &Value) -> Runner {
     }
     // Every scheme gets a credential (Prism checks only that one is there), including each
     // member of a requirement that combines several.
-    fn names<'a>(scheme: &'a apigen::ir::AuthScheme, out: &mut Vec<&'a str>) {
+    fn names<'a>(scheme: &'a apigen::ir::AuthScheme, out: &mut Vec<(&'a str, bool)>) {
         match &scheme.kind {
             AuthKind::All(members) => members.iter().for_each(|m| names(m, out)),
-            _ => out.push(&scheme.name),
+            AuthKind::Http(prefix) => {
+                out.push((&scheme.name, prefix.eq_ignore_ascii_case("basic")))
+            }
+            _ => out.push((&scheme.name, false)),
         }
     }
     let mut schemes = Vec::new();
@@ -646,10 +649,16 @@ fn runner_source(api: &Api, name: &str, document: &Value) -> Runner {
          let base = std::env::args().nth(1).expect(\"the base URL\");\n    \
          let client = Client::new(base).unwrap().with_bearer_token(\"conformance-token\").unwrap();"
     );
-    for scheme in schemes {
+    for (scheme, basic) in schemes {
+        // HTTP basic sends `user:password` in base64 (`conformance:token`), which Prism checks.
+        let credential = if basic {
+            "Y29uZm9ybWFuY2U6dG9rZW4="
+        } else {
+            "conformance-token"
+        };
         let _ = writeln!(
             out,
-            "    let client = client.with_credential({scheme:?}, \"conformance-token\").unwrap();"
+            "    let client = client.with_credential({scheme:?}, {credential:?}).unwrap();"
         );
     }
     for call in &calls {
