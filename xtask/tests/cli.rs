@@ -73,3 +73,59 @@ fn a_good_document_exits_with_0_and_writes_a_workspace() {
     );
     assert!(dir.path().join("out/Cargo.toml").exists());
 }
+
+#[test]
+fn check_sees_a_change_in_any_file_of_a_multi_file_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "spec/openapi.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      $ref: paths/a.yml\n",
+    );
+    write(
+        "spec/paths/a.yml",
+        "operationId: a\nresponses:\n  '200':\n    description: ok\n    content:\n      application/json:\n        schema: {$ref: ../models/thing.yml}\n",
+    );
+    write(
+        "spec/models/thing.yml",
+        "type: object\nproperties:\n  name: {type: string}\n",
+    );
+    let args = [
+        "codegen",
+        "--spec",
+        "spec/openapi.yaml",
+        "--out",
+        "out",
+        "--all",
+    ];
+    let out = xtask(&args, dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let models = std::fs::read_to_string(dir.path().join("out/t-models/src/generated.rs")).unwrap();
+    assert!(models.contains("pub struct Thing "), "{models}");
+    let check: Vec<&str> = args.iter().copied().chain(["--check"]).collect();
+    let out = xtask(&check, dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A property added in a file the root does not name directly: the check fails with a diff.
+    write(
+        "spec/models/thing.yml",
+        "type: object\nproperties:\n  name: {type: string}\n  size: {type: integer}\n",
+    );
+    let out = xtask(&check, dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("+    pub size"), "{stderr}");
+}

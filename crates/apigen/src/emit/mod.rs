@@ -115,6 +115,26 @@ pub fn rustdoc_safe(text: &str) -> String {
     out
 }
 
+/// Whether `rest` (what follows `](`) is a Markdown link destination: text without spaces up
+/// to `)`, optionally followed by a quoted title. `[Blocks]({{< relref "x" >}})` (a site
+/// generator's shortcode) is not one, and rustdoc would read `[Blocks]` as an intra-doc link.
+fn inline_destination(rest: &[char]) -> bool {
+    let Some(close) = rest.iter().position(|&c| c == ')') else {
+        return false;
+    };
+    let inside: String = rest[..close].iter().collect();
+    let inside = inside.trim();
+    match inside.split_once(char::is_whitespace) {
+        None => !inside.is_empty(),
+        Some((_, title)) => {
+            let title = title.trim();
+            title.len() >= 2
+                && ((title.starts_with('"') && title.ends_with('"'))
+                    || (title.starts_with('\'') && title.ends_with('\'')))
+        }
+    }
+}
+
 /// [`rustdoc_safe`] for one line outside code blocks.
 fn inline_safe(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
@@ -171,7 +191,8 @@ fn inline_safe(line: &str) -> String {
                 let link = close.is_some_and(|j| {
                     let inner: String = chars[i + 1..j].iter().collect();
                     let next = chars.get(j + 1);
-                    matches!(next, Some('(') | Some('['))
+                    (next == Some(&'(') && inline_destination(&chars[j + 2..]))
+                        || next == Some(&'[')
                         || (inner.starts_with('`')
                             && inner.ends_with('`')
                             && inner.len() > 2
@@ -418,6 +439,18 @@ pub(crate) fn use_models(tokens: &TokenStream) -> TokenStream {
 #[cfg(test)]
 mod markdown_tests {
     use super::rustdoc_safe;
+
+    #[test]
+    fn shortcodes_in_link_targets_are_not_links() {
+        assert_eq!(
+            rustdoc_safe(r#"[Blocks]({{< relref "user/moderating#block">}}) the account"#),
+            r#"\[Blocks\]({{&lt; relref "user/moderating#block">}}) the account"#
+        );
+        assert_eq!(
+            rustdoc_safe(r#"[docs](https://example.com "Title") and [x](y)"#),
+            r#"[docs](https://example.com "Title") and [x](y)"#
+        );
+    }
 
     #[test]
     fn web_markdown_becomes_rustdoc_safe() {

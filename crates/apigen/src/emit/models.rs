@@ -692,9 +692,17 @@ fn patterns(api: &Api) -> std::collections::BTreeMap<String, String> {
             _ => None,
         })
         .flatten()
-        .filter_map(|field| match field.checks.as_ref()?.text.as_ref()? {
-            TextRule::Pattern(pattern) => Some((pattern.clone(), pattern_marker(pattern))),
-            TextRule::Format(_) => None,
+        .flat_map(|field| {
+            // A field's own rule and its items' (`Vec<String>` whose items match a pattern).
+            let mut rules = Vec::new();
+            let mut checks = field.checks.as_ref();
+            while let Some(c) = checks {
+                if let Some(TextRule::Pattern(pattern)) = &c.text {
+                    rules.push((pattern.clone(), pattern_marker(pattern)));
+                }
+                checks = c.items.as_deref();
+            }
+            rules
         })
         .collect()
 }
