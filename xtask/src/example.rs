@@ -24,12 +24,22 @@ pub enum Direction {
 const OPTIONAL_DEPTH: usize = 6;
 /// Nothing is generated deeper than this (a required recursion with no end).
 const MAX_DEPTH: usize = 32;
+/// How many schema checks one [`Examples::problems`] call makes at most.
+const CHECK_BUDGET: usize = 200_000;
 
 /// Builds example values for the schemas of one document.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Examples<'a> {
     document: &'a Value,
     direction: Direction,
+    /// Values already built, by referenced schema and depth: recursive unions (an expression
+    /// of expressions) would otherwise be built again for every alternative tried above them,
+    /// exponentially in the depth.
+    built: std::rc::Rc<std::cell::RefCell<std::collections::HashMap<(String, usize), Result<Value, String>>>>,
+    /// Schema checks left for the [`Examples::problems`] call running: checking a value against
+    /// recursive unions visits each alternative at each level, exponential in the worst case, so
+    /// one call stops after [`CHECK_BUDGET`] checks and then reports nothing.
+    budget: std::rc::Rc<std::cell::Cell<usize>>,
     /// Whether [`Examples::problems`] reads a union with a discriminator as the discriminator
     /// says (only the alternative the tag names) rather than as JSON Schema does.
     follow_tags: bool,
@@ -41,6 +51,8 @@ impl<'a> Examples<'a> {
         Self {
             document,
             direction,
+            built: Default::default(),
+            budget: Default::default(),
             follow_tags: false,
         }
     }
@@ -52,6 +64,8 @@ impl<'a> Examples<'a> {
     pub fn following_tags(self) -> Self {
         Self {
             follow_tags: true,
+            built: Default::default(),
+            budget: Default::default(),
             ..self
         }
     }
@@ -88,10 +102,16 @@ impl<'a> Examples<'a> {
             return Err("the schema nests deeper than 32 levels".to_owned());
         }
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let key = (reference.to_owned(), depth);
+            if let Some(done) = self.built.borrow().get(&key) {
+                return done.clone();
+            }
             let target = self.resolve(reference)?;
-            return self
+            let result = self
                 .build(target, depth + 1)
                 .map_err(|e| format!("{reference}: {e}"));
+            self.built.borrow_mut().insert(key, result.clone());
+            return result;
         }
         let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
         let result = self.build_non_null(schema, depth);
@@ -168,6 +188,13 @@ impl<'a> Examples<'a> {
             .and_then(Value::as_object);
         let mut reasons = Vec::new();
         let mut fallback = None;
+        // Deep down, alternatives that need no nested values first: a recursive union (an
+        // expression of expressions) then ends in leaves instead of nesting to the limit,
+        // which would make the example (and checking it) exponential in the depth.
+        let mut alternatives: Vec<&Value> = alternatives.iter().collect();
+        if depth >= OPTIONAL_DEPTH {
+            alternatives.sort_by_key(|alternative| self.nested_required(alternative));
+        }
         for alternative in alternatives {
             let mut value = match self.build(alternative, depth + 1) {
                 Ok(value) => value,
@@ -200,6 +227,29 @@ impl<'a> Examples<'a> {
             fallback.get_or_insert(value);
         }
         fallback.ok_or_else(|| format!("no alternative can be built ({})", reasons.join("; ")))
+    }
+
+    /// How many required properties of `schema` hold a nested schema (a reference, an object,
+    /// an array or a union).
+    fn nested_required(&self, schema: &Value) -> usize {
+        let Ok(schema) = self.deref(schema) else {
+            return usize::MAX;
+        };
+        let Some(required) = schema.get("required").and_then(Value::as_array) else {
+            return 0;
+        };
+        let properties = schema.get("properties");
+        required
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|name| {
+                properties.and_then(|p| p.get(*name)).is_some_and(|p| {
+                    ["$ref", "properties", "items", "oneOf", "anyOf", "allOf"]
+                        .iter()
+                        .any(|k| p.get(*k).is_some())
+                })
+            })
+            .count()
     }
 
     fn array(&self, schema: &Value, depth: usize) -> Result<Value, String> {
@@ -287,11 +337,27 @@ impl Examples<'_> {
     /// still match several alternatives, which JSON Schema (and so a validating mock) refuses.
     pub fn problems(&self, value: &Value, schema: &Value) -> Vec<String> {
         let mut problems = Vec::new();
+        let outer = self.budget.get() == 0;
+        if outer {
+            self.budget.set(CHECK_BUDGET);
+        }
         self.check(value, schema, "", 0, &mut problems);
+        if outer {
+            if self.budget.get() <= 1 {
+                // Cut short, what was found may be wrong (a `oneOf` whose alternatives were not
+                // all checked): nothing is reported.
+                problems.clear();
+            }
+            self.budget.set(0);
+        }
         problems
     }
 
     fn check(&self, value: &Value, schema: &Value, at: &str, depth: usize, out: &mut Vec<String>) {
+        match self.budget.get() {
+            0 | 1 => return,
+            left => self.budget.set(left - 1),
+        }
         if depth > MAX_DEPTH * 2 {
             return;
         }

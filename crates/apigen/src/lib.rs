@@ -200,6 +200,9 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Generated, Error> {
 /// The config of a standalone workspace for `spec_file`: crates `<name>-models`, `<name>-client`
 /// and `<name>-server`, in directories of the same names (see [`generate_workspace`]).
 pub fn standalone_config(spec_file: &str, name: &str, select: config::Selection) -> Config {
+    // Crate names are kebab case (`DigitalOcean-public` would warn as a crate name).
+    let kebab = naming::snake_name(name).trim_matches('_').replace('_', "-");
+    let name = if kebab.is_empty() { name } else { &kebab };
     let krate = |suffix: &str| config::CrateConfig {
         name: format!("{name}-{suffix}"),
         path: format!("{name}-{suffix}"),

@@ -191,8 +191,10 @@ fn inline_safe(line: &str) -> String {
                 let link = close.is_some_and(|j| {
                     let inner: String = chars[i + 1..j].iter().collect();
                     let next = chars.get(j + 1);
-                    (next == Some(&'(') && inline_destination(&chars[j + 2..]))
-                        || next == Some(&'[')
+                    if next == Some(&'(') {
+                        return inline_destination(&chars[j + 2..]);
+                    }
+                    next == Some(&'[')
                         || (inner.starts_with('`')
                             && inner.ends_with('`')
                             && inner.len() > 2
@@ -208,7 +210,14 @@ fn inline_safe(line: &str) -> String {
             }
             ']' => {
                 let opened = out.rfind("\\[").is_some_and(|at| !out[at..].contains(']'));
-                if opened {
+                // A `]` whose `[` is on an earlier line (link text wrapped over lines, which
+                // this line-by-line pass cannot join): escaped, so `](url)` is no link target.
+                let kept = out
+                    .char_indices()
+                    .filter(|&(at, c)| c == '[' && !out[..at].ends_with('\\'))
+                    .last()
+                    .is_some_and(|(at, _)| !out[at..].contains(']'));
+                if opened || !kept {
                     out.push_str("\\]");
                 } else {
                     out.push(']');
@@ -217,7 +226,8 @@ fn inline_safe(line: &str) -> String {
             }
             'h' if starts(i, "http://") || starts(i, "https://") => {
                 // A bare URL inside a Markdown link target `](...)` stays as it is.
-                let in_target = out.ends_with("](") || out.ends_with("]: ");
+                let in_target =
+                    (out.ends_with("](") && !out.ends_with("\\](")) || out.ends_with("]: ");
                 let end = (i..chars.len())
                     .find(|&j| {
                         chars[j].is_whitespace()
@@ -449,6 +459,14 @@ mod markdown_tests {
         assert_eq!(
             rustdoc_safe(r#"[docs](https://example.com "Title") and [x](y)"#),
             r#"[docs](https://example.com "Title") and [x](y)"#
+        );
+        assert_eq!(
+            rustdoc_safe("see \"[How to Connect\nKubernetes](https://example.com/x/)\"."),
+            "see \"\\[How to Connect\nKubernetes\\](<https://example.com/x/>)\"."
+        );
+        assert_eq!(
+            rustdoc_safe(r#"their [`domains`]({{< relref "a#b" >}})"#),
+            r#"their \[`domains`\]({{&lt; relref "a#b" >}})"#
         );
     }
 
