@@ -35,7 +35,9 @@ pub struct Examples<'a> {
     /// Values already built, by referenced schema and depth: recursive unions (an expression
     /// of expressions) would otherwise be built again for every alternative tried above them,
     /// exponentially in the depth.
-    built: std::rc::Rc<std::cell::RefCell<std::collections::HashMap<(String, usize), Result<Value, String>>>>,
+    built: std::rc::Rc<
+        std::cell::RefCell<std::collections::HashMap<(String, usize), Result<Value, String>>>,
+    >,
     /// Schema checks left for the [`Examples::problems`] call running: checking a value against
     /// recursive unions visits each alternative at each level, exponential in the worst case, so
     /// one call stops after [`CHECK_BUDGET`] checks and then reports nothing.
