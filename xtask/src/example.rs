@@ -27,6 +27,9 @@ const MAX_DEPTH: usize = 32;
 /// How many schema checks one [`Examples::problems`] call makes at most.
 const CHECK_BUDGET: usize = 200_000;
 
+/// Example values already built (or why none could be), by reference and depth.
+type Built = std::collections::HashMap<(String, usize), Result<Value, String>>;
+
 /// Builds example values for the schemas of one document.
 #[derive(Clone)]
 pub struct Examples<'a> {
@@ -35,9 +38,7 @@ pub struct Examples<'a> {
     /// Values already built, by referenced schema and depth: recursive unions (an expression
     /// of expressions) would otherwise be built again for every alternative tried above them,
     /// exponentially in the depth.
-    built: std::rc::Rc<
-        std::cell::RefCell<std::collections::HashMap<(String, usize), Result<Value, String>>>,
-    >,
+    built: std::rc::Rc<std::cell::RefCell<Built>>,
     /// Schema checks left for the [`Examples::problems`] call running: checking a value against
     /// recursive unions visits each alternative at each level, exponential in the worst case, so
     /// one call stops after [`CHECK_BUDGET`] checks and then reports nothing.

@@ -214,8 +214,7 @@ fn inline_safe(line: &str) -> String {
                 // this line-by-line pass cannot join): escaped, so `](url)` is no link target.
                 let kept = out
                     .char_indices()
-                    .filter(|&(at, c)| c == '[' && !out[..at].ends_with('\\'))
-                    .last()
+                    .rfind(|&(at, c)| c == '[' && !out[..at].ends_with('\\'))
                     .is_some_and(|(at, _)| !out[at..].contains(']'));
                 if opened || !kept {
                     out.push_str("\\]");
