@@ -29,6 +29,7 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 use crate::diagnostics::{Diagnostics, Pointer};
+use crate::normalize::{escape, percent_decode, unescape};
 
 /// What a position in the document holds, for knowing whether a `$ref` there names a schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,34 +166,6 @@ fn split_ref(reference: &str) -> (String, String) {
     };
     let decode = |text: &str| percent_decode(text).unwrap_or_else(|| text.to_owned());
     (decode(file), decode(fragment))
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    if !text.contains('%') {
-        return Some(text.to_owned());
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Whether a schema is a bare scalar (it would only be an alias): copied in place.
@@ -478,7 +451,7 @@ impl Bundler<'_> {
         self.hoisted.insert(key, name.to_owned());
         let at = Origin {
             file,
-            at: pointer_of_fragment(&fragment),
+            at: Pointer::from_encoded(&fragment),
         };
         self.walk(&mut value, &at, Ctx::Schema)?;
         *schema = value;
@@ -606,7 +579,7 @@ impl Bundler<'_> {
         };
         let target_origin = Origin {
             file: file.clone(),
-            at: pointer_of_fragment(&fragment),
+            at: Pointer::from_encoded(&fragment),
         };
         let schema = matches!(ctx, Ctx::Schema);
         if schema && !is_bare_scalar(&target) {
@@ -651,16 +624,8 @@ impl Bundler<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        match &mut target {
-            Value::Object(map) => {
-                for (key, value) in siblings {
-                    map.insert(key, value);
-                }
-            }
-            _ if !siblings.is_empty() => {
-                // A string or list in the place of an object with other keys: keep the keys.
-            }
-            _ => {}
+        if let Value::Object(map) = &mut target {
+            map.extend(siblings);
         }
         *node = target;
         Ok(())
@@ -687,8 +652,4 @@ impl Bundler<'_> {
         map.extend(rest);
         walked
     }
-}
-
-fn pointer_of_fragment(fragment: &str) -> Pointer {
-    Pointer::from_encoded(fragment)
 }

@@ -434,7 +434,7 @@ fn is_component_ref(reference: &str) -> bool {
     matches!((parts.next(), parts.next(), parts.next()), (Some(s), Some(n), None) if !s.is_empty() && !n.is_empty())
 }
 
-fn percent_decode(text: &str) -> Option<String> {
+pub(crate) fn percent_decode(text: &str) -> Option<String> {
     if !text.contains('%') {
         return None;
     }
@@ -531,11 +531,11 @@ fn has_pointer_refs(node: &Value) -> bool {
     }
 }
 
-fn escape(token: &str) -> String {
+pub(crate) fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-fn unescape(token: &str) -> String {
+pub(crate) fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 

@@ -11,7 +11,12 @@ const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
 
 /// Lowers every operation of `yaml` (the document after `HEAD`).
 fn lower(yaml: &str) -> (Api, Vec<Diagnostic>) {
-    let spec = apigen::parse("ir.yaml", &format!("{HEAD}{yaml}")).unwrap_or_else(|e| panic!("{e}"));
+    lower_document(&format!("{HEAD}{yaml}"))
+}
+
+/// Lowers every operation of the document `text`.
+fn lower_document(text: &str) -> (Api, Vec<Diagnostic>) {
+    let spec = apigen::parse("ir.yaml", text).unwrap_or_else(|e| panic!("{e}"));
     let mut diags = Diagnostics::default();
     diags.extend(spec.diagnostics.iter().cloned());
     let selection = apigen::config::Selection {
@@ -318,25 +323,9 @@ fn oauth_alternatives_keep_their_scopes() {
 
 /// Lowers `yaml` as an OpenAPI 3.1 document.
 fn lower31(yaml: &str) -> (Api, Vec<Diagnostic>) {
-    let spec = apigen::parse(
-        "ir31.yaml",
-        &format!("openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\n{yaml}"),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(spec.version, "3.1.0");
-    let mut diags = Diagnostics::default();
-    diags.extend(spec.diagnostics.iter().cloned());
-    let selection = apigen::config::Selection {
-        all: true,
-        ..Default::default()
-    };
-    let api = apigen::lower::lower(&spec.document, &selection, &mut diags);
-    let diagnostics = diags.into_vec();
-    assert!(
-        !diagnostics.iter().any(|d| d.severity == Severity::Error),
-        "{diagnostics:#?}"
-    );
-    (api, diagnostics)
+    let text = format!("openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\n{yaml}");
+    assert_eq!(apigen::parse("ir31.yaml", &text).unwrap().version, "3.1.0");
+    lower_document(&text)
 }
 
 fn field<'a>(api: &'a Api, ty: &str, name: &str) -> &'a TypeRef {

@@ -626,42 +626,44 @@ fn emit_webhook_router(api: &Api) -> Option<TokenStream> {
     if api.webhook_groups.is_empty() {
         return None;
     }
-    let bounds = api.webhook_groups.iter().map(|g| ident(&g.trait_name));
-    let merges = api.webhook_groups.iter().map(|g| {
-        let routes = ident(&format!("{}_routes", g.module));
-        quote!(.merge(#routes(::std::sync::Arc::clone(&api))))
-    });
-    Some(quote! {
+    let docs = quote! {
         /// Every webhook, served under `base_path` (such as `/hooks`): each at its name
         /// (`POST {base_path}/{webhook}`), parsed and typed like an operation before the
         /// implementation is called. Point the API's webhook settings at these URLs.
         ///
         /// Needs the `full` feature (on by default): with only some tags enabled, merge their
         /// `<tag>_webhooks_routes` instead.
-        #[cfg(feature = "full")]
-        pub fn webhook_router<T: #(#bounds)+*>(api: ::std::sync::Arc<T>, base_path: &str) -> ::axum::Router {
-            crate::runtime::nest(base_path, ::axum::Router::new() #(#merges)*)
-        }
-    })
+    };
+    Some(merged_router("webhook_router", &api.webhook_groups, docs))
 }
 
 fn emit_router(api: &Api) -> TokenStream {
-    let bounds = api.groups.iter().map(|g| ident(&g.trait_name));
-    let merges = api.groups.iter().map(|g| {
-        let routes = ident(&format!("{}_routes", g.module));
-        quote!(.merge(#routes(::std::sync::Arc::clone(&api))))
-    });
-    let generic = (!api.groups.is_empty()).then(|| quote!(<T: #(#bounds)+*>));
-    let param = (!api.groups.is_empty()).then(|| quote!(api: ::std::sync::Arc<T>,));
-    quote! {
+    let docs = quote! {
         /// Every operation, served under `base_path` (such as `/api/v3`).
         ///
         /// A request that does not match a route gets 404, a known path with another method 405,
         /// and a malformed parameter 400 with a JSON body, before the implementation is called.
         /// Needs the `full` feature (on by default): with only some tags enabled, merge their
         /// `<tag>_routes` instead.
+    };
+    merged_router("router", &api.groups, docs)
+}
+
+/// A function `name` (behind the `full` feature) that serves the routes of every group in
+/// `groups` under a base path, generic over one implementation of all their traits.
+fn merged_router(name: &str, groups: &[Group], docs: TokenStream) -> TokenStream {
+    let name = ident(name);
+    let bounds = groups.iter().map(|g| ident(&g.trait_name));
+    let merges = groups.iter().map(|g| {
+        let routes = ident(&format!("{}_routes", g.module));
+        quote!(.merge(#routes(::std::sync::Arc::clone(&api))))
+    });
+    let generic = (!groups.is_empty()).then(|| quote!(<T: #(#bounds)+*>));
+    let param = (!groups.is_empty()).then(|| quote!(api: ::std::sync::Arc<T>,));
+    quote! {
+        #docs
         #[cfg(feature = "full")]
-        pub fn router #generic(#param base_path: &str) -> ::axum::Router {
+        pub fn #name #generic(#param base_path: &str) -> ::axum::Router {
             crate::runtime::nest(base_path, ::axum::Router::new() #(#merges)*)
         }
     }
