@@ -268,9 +268,14 @@ fn crate_version(version: &str) -> &str {
     }
 }
 
-/// The `[features]` table of the client and server crates: one feature per tag, `full` for all
-/// of them (with the server's all-in-one router), and `full` by default.
-fn cargo_features<'a>(groups: impl Iterator<Item = &'a ir::Group> + Clone) -> String {
+/// The `[features]` table of a crate: one feature per tag, `full` for all of them (with the
+/// server's all-in-one router), and `full` by default. In the client and server crates each
+/// tag's feature enables the models crate's (`models`), which compiles the types its
+/// operations reach.
+fn cargo_features<'a>(
+    groups: impl Iterator<Item = &'a ir::Group> + Clone,
+    models: Option<&str>,
+) -> String {
     let mut out = String::from("[features]\ndefault = [\"full\"]\n");
     let all: Vec<String> = groups
         .clone()
@@ -278,7 +283,14 @@ fn cargo_features<'a>(groups: impl Iterator<Item = &'a ir::Group> + Clone) -> St
         .collect();
     let _ = writeln!(out, "full = [{}]", all.join(", "));
     for group in groups {
-        let _ = writeln!(out, "{} = []", group.module);
+        match models {
+            Some(models) => {
+                let _ = writeln!(out, "{0} = [\"{models}/{0}\"]", group.module);
+            }
+            None => {
+                let _ = writeln!(out, "{} = []", group.module);
+            }
+        }
     }
     out
 }
@@ -306,8 +318,10 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
     let models_ident = crates.models.ident();
     let client_ident = crates.client.ident();
     // The client calls operations; the server also receives webhooks.
-    let client_features = cargo_features(api.groups.iter());
-    let server_features = cargo_features(api.server_groups());
+    let models_name = crates.models.name.as_str();
+    let client_features = cargo_features(api.groups.iter(), Some(models_name));
+    let server_features = cargo_features(api.server_groups(), Some(models_name));
+    let models_features = cargo_features(api.server_groups(), None);
     let vars_for = |krate: &config::CrateConfig| -> Vec<(&'static str, String)> {
         vec![
             ("spec", file.to_owned()),
@@ -328,6 +342,8 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
                 "features",
                 if krate.path == crates.server.path {
                     server_features.clone()
+                } else if krate.path == crates.models.path {
+                    models_features.clone()
                 } else {
                     client_features.clone()
                 },
@@ -439,14 +455,21 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
     // The bulk is emitted and formatted in parallel, one file per task, largest first. Token
     // streams cannot cross threads, so each task builds its own from the shared IR.
     enum Part<'a> {
-        Models,
+        Models(std::ops::Range<usize>),
+        ModelsRest,
         ClientRoot,
         ServerRoot,
         Client(&'a ir::Group),
         Server(&'a ir::Group),
     }
-    let mut parts = vec![
-        (&crates.models, "src/generated.rs".to_owned(), Part::Models),
+    // The models file, the largest, in several parts joined after formatting.
+    let models_file = "src/generated.rs";
+    let mut parts: Vec<_> = emit::models::parts(api, 8)
+        .into_iter()
+        .map(|range| (&crates.models, models_file.to_owned(), Part::Models(range)))
+        .collect();
+    parts.extend([
+        (&crates.models, models_file.to_owned(), Part::ModelsRest),
         (
             &crates.client,
             "src/generated/mod.rs".to_owned(),
@@ -457,7 +480,8 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
             "src/generated/mod.rs".to_owned(),
             Part::ServerRoot,
         ),
-    ];
+    ]);
+    let gates = emit::Gates::new(api);
     let mut groups: Vec<&ir::Group> = api.server_groups().collect();
     groups.sort_by_key(|g| std::cmp::Reverse(g.operations.len()));
     for group in groups {
@@ -471,19 +495,32 @@ fn render_crates(api: &ir::Api, spec: &Spec, config: &Config) -> Result<Vec<Gene
         // Group modules name the models crate through the `use crate::models;` they start with.
         let models = quote!(models);
         let tokens = match part {
-            Part::Models => emit::models::emit(api),
+            Part::Models(range) => emit::models::emit_types(api, &gates, range.clone()),
+            Part::ModelsRest => emit::models::emit_rest(api, &gates),
             Part::ClientRoot => emit::client::emit_root(api, &quote!(crate::models)),
             Part::ServerRoot => emit::server::emit_root(api),
             Part::Client(group) => emit::client::emit_group(api, group, &models),
             Part::Server(group) => emit::server::emit_group_module(api, group, &models),
         };
         let what = format!("{}/{name}", krate.name);
+        let first = matches!(part, Part::Models(range) if range.start == 0);
+        let contents = if matches!(part, Part::Models(_) | Part::ModelsRest) && !first {
+            render::rust_items(tokens, &what)?
+        } else {
+            render::rust(tokens, file, &what)?
+        };
         Ok(GeneratedFile {
             path: format!("{}/{name}", krate.path),
-            contents: render::rust(tokens, file, &what)?,
+            contents,
         })
     })?;
-    files.extend(rendered);
+    // The parts of one file are consecutive: join them.
+    for part in rendered {
+        match files.last_mut() {
+            Some(last) if last.path == part.path => last.contents.push_str(&part.contents),
+            _ => files.push(part),
+        }
+    }
     files.push(GeneratedFile {
         path: format!("{}/src/runtime.rs", crates.client.path),
         contents: render::rust_verbatim(templates::CLIENT_RUNTIME, file),

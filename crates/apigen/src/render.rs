@@ -48,6 +48,14 @@ pub fn rust(tokens: TokenStream, spec: &str, what: &str) -> Result<String, Error
     ))
 }
 
+/// Formats `tokens` as the continuation of a Rust file (no header): items that follow others.
+pub fn rust_items(tokens: TokenStream, what: &str) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|err| Error::Internal {
+        message: format!("the generated code for {what} does not parse: {err}"),
+    })?;
+    Ok(prettyplease::unparse(&file))
+}
+
 /// Runs `task` over `items` on every available core and returns the results in `items` order
 /// (so the output does not depend on scheduling), or the first error in that order.
 pub fn parallel<T, R, F>(items: &[T], task: F) -> Result<Vec<R>, Error>

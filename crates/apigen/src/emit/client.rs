@@ -242,22 +242,29 @@ pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
             pub(crate) const #name: &[crate::runtime::__Auth] = &[#(#schemes),*];
         }
     });
-    // Enums used as parameters travel as their wire value.
-    let mut enums: BTreeSet<&str> = BTreeSet::new();
-    for op in &api.operations {
-        for param in op.non_path_params().filter(|p| !p.structured) {
-            let ty = match &param.ty {
-                TypeRef::Vec(item) => item.as_ref(),
-                ty => ty,
-            };
-            if let TypeRef::Named(name) = ty {
-                enums.insert(name);
+    // Enums used as parameters travel as their wire value; each impl is compiled with the
+    // features of the groups whose operations use it (the models crate compiles the enum then).
+    let mut enums: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for group in &api.groups {
+        for &index in &group.operations {
+            let op = &api.operations[index];
+            for param in op.non_path_params().filter(|p| !p.structured) {
+                let ty = match &param.ty {
+                    TypeRef::Vec(item) => item.as_ref(),
+                    ty => ty,
+                };
+                if let TypeRef::Named(name) = ty {
+                    enums.entry(name).or_default().insert(&group.module);
+                }
             }
         }
     }
-    let enum_impls = enums.into_iter().map(|name| {
+    let enum_impls = enums.into_iter().map(|(name, features)| {
         let name = ident(name);
+        let features: Vec<&str> = features.into_iter().collect();
+        let cfg = (features.len() < api.groups.len()).then(|| super::cfg_any(&features));
         quote! {
+            #cfg
             impl crate::runtime::__Param for #models::#name {
                 fn param(&self) -> String {
                     self.as_str().to_owned()

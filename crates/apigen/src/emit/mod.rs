@@ -12,7 +12,9 @@ pub mod server;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Group, Primitive, Struct, TypeKind, TypeRef};
+use std::collections::{HashMap, HashSet};
+
+use crate::ir::{Api, Group, Primitive, Struct, TypeDef, TypeKind, TypeRef};
 
 /// An identifier for a name `naming` already made valid.
 pub(crate) fn ident(name: &str) -> Ident {
@@ -445,6 +447,137 @@ pub(crate) fn use_models(tokens: &TokenStream) -> TokenStream {
     }
 }
 
+/// Which Cargo features of the models crate compile each type: one feature per group (tag) of
+/// operations and webhooks, as in the client and server crates, and a type is compiled when a
+/// group whose operations reach it (through parameters, bodies, responses and other types) is
+/// enabled. A type every group reaches, or none, is always compiled. Computed from the IR, in
+/// the IR's order, so the same document gives the same gates.
+pub struct Gates<'a> {
+    /// The groups reaching each gated type, sorted.
+    types: HashMap<&'a str, Vec<&'a str>>,
+    /// The group of each parameter struct (named after its operation).
+    params: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Gates<'a> {
+    /// The gates of `api`'s types.
+    pub fn new(api: &'a Api) -> Self {
+        let by_name: HashMap<&str, &TypeDef> =
+            api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+        let groups: Vec<&Group> = api.server_groups().collect();
+        let mut reach: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut params = HashMap::new();
+        for group in &groups {
+            let mut seen: HashSet<&str> = HashSet::new();
+            let mut stack: Vec<&TypeRef> = Vec::new();
+            for &index in &group.operations {
+                let op = &api.operations_of(group)[index];
+                if let Some(name) = &op.params_type {
+                    params.insert(name.as_str(), group.module.as_str());
+                }
+                stack.extend(op.params.iter().map(|p| &p.ty));
+                stack.extend(op.body.as_ref().map(|b| &b.ty));
+                stack.extend(op.responses.iter().filter_map(|r| match &r.body {
+                    crate::ir::Body::Json(ty) => Some(ty),
+                    _ => None,
+                }));
+                stack.extend(op.pagination.as_ref().map(|p| &p.item));
+            }
+            while let Some(ty) = stack.pop() {
+                match ty {
+                    TypeRef::Named(name) => {
+                        let Some(def) = by_name.get(name.as_str()) else {
+                            continue;
+                        };
+                        if !seen.insert(def.name.as_str()) {
+                            continue;
+                        }
+                        match &def.kind {
+                            TypeKind::Struct(s) => {
+                                stack.extend(s.fields.iter().map(|f| &f.ty));
+                                stack.extend(s.additional.as_ref().map(|a| &a.ty));
+                            }
+                            TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| &v.ty)),
+                            TypeKind::Alias(ty) => stack.push(ty),
+                            TypeKind::Enum(_) => {}
+                        }
+                    }
+                    TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                        stack.push(inner)
+                    }
+                    TypeRef::Tuple(items) => stack.extend(items),
+                    _ => {}
+                }
+            }
+            for name in seen {
+                reach.entry(name).or_default().push(group.module.as_str());
+            }
+        }
+        let types = reach
+            .into_iter()
+            .filter(|(_, reached)| reached.len() < groups.len())
+            .map(|(name, mut reached)| {
+                reached.sort_unstable();
+                (name, reached)
+            })
+            .collect();
+        Self { types, params }
+    }
+
+    /// The `#[cfg]` of the type `name`, or nothing for one that is always compiled.
+    pub(crate) fn of_type(&self, name: &str) -> TokenStream {
+        self.types
+            .get(name)
+            .map(|features| cfg_any(features))
+            .unwrap_or_default()
+    }
+
+    /// The `#[cfg]` of the parameter struct `name`.
+    pub(crate) fn of_params(&self, name: &str) -> TokenStream {
+        self.params
+            .get(name)
+            .map(|feature| cfg_any(&[feature]))
+            .unwrap_or_default()
+    }
+}
+
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`.
+pub(crate) fn cfg_any(features: &[&str]) -> TokenStream {
+    match features {
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// `items` (the items emitted for one type) with `cfg` before each: an item runs to a `;` or to
+/// a `{ ... }` body at its top level (`impl X { ... }`, `pub struct X { ... }`, `pub type X =
+/// Y;`), its attributes included.
+pub(crate) fn gate(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    if cfg.is_empty() {
+        return items;
+    }
+    let mut out = TokenStream::new();
+    let mut start = true;
+    let mut tokens = items.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        if start {
+            out.extend(cfg.clone());
+        }
+        let ends = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
+        };
+        out.extend([token]);
+        start = ends;
+    }
+    out
+}
+
 #[cfg(test)]
 mod markdown_tests {
     use super::rustdoc_safe;
@@ -489,6 +622,45 @@ mod markdown_tests {
         assert_eq!(
             rustdoc_safe("Example:\n\n    curl -X GET\n\nDone"),
             "Example:\n\n```text\ncurl -X GET\n```\n\nDone"
+        );
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    #[test]
+    fn every_item_gets_the_cfg_once() {
+        let cfg = cfg_any(&["core", "flows"]);
+        let items = quote! {
+            /// A type.
+            #[derive(Debug)]
+            pub struct A { pub x: i32 }
+            impl A { pub fn new() -> Self { Self { x: 1 } } }
+            pub struct B(pub i32);
+            pub const C: &[&str] = &["c"];
+            pub static D: A = A { x: 2 };
+            pub type E = A;
+        };
+        let gated = gate(&cfg, items).to_string();
+        let cfg = cfg.to_string();
+        assert_eq!(gated.matches(&cfg).count(), 6, "{gated}");
+        // The attribute comes first, before the item's own attributes.
+        assert!(gated.starts_with(&format!("{cfg} # [doc")), "{gated}");
+        assert!(gated.contains(&format!("}} ; {cfg} pub type E")), "{gated}");
+    }
+
+    #[test]
+    fn one_feature_is_a_plain_cfg_and_no_gate_leaves_items_alone() {
+        assert_eq!(
+            cfg_any(&["core"]).to_string(),
+            quote!(#[cfg(feature = "core")]).to_string()
+        );
+        let items = quote!(pub struct A;);
+        assert_eq!(
+            gate(&TokenStream::new(), items.clone()).to_string(),
+            items.to_string()
         );
     }
 }

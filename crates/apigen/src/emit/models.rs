@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
-use super::{doc, ident, paragraphs, type_tokens, uses_binary};
+pub use super::Gates;
+use super::{doc, gate, ident, paragraphs, type_tokens, uses_binary};
 use crate::ir::{
     Api, Enum, Field, Operation, ParamLocation, Presence, Primitive, Struct, TextRule, TypeDef,
     TypeKind, TypeRef, Union,
@@ -13,19 +14,60 @@ use crate::ir::{
 
 /// The models crate's `generated` module.
 pub fn emit(api: &Api) -> TokenStream {
+    let gates = Gates::new(api);
+    let mut out = emit_types(api, &gates, 0..api.types.len());
+    out.extend(emit_rest(api, &gates));
+    out
+}
+
+/// The models crate's `generated` module in parts that can be emitted and formatted in
+/// parallel: ranges of [`Api::types`] of about the same size, in order. The module is
+/// [`emit_types`] of each, then [`emit_rest`].
+pub fn parts(api: &Api, count: usize) -> Vec<std::ops::Range<usize>> {
+    let weight = |def: &TypeDef| match &def.kind {
+        TypeKind::Struct(s) => 2 + s.fields.len(),
+        TypeKind::Enum(e) => 2 + e.variants.len(),
+        TypeKind::Union(u) => 4 + 2 * u.variants.len(),
+        TypeKind::Alias(_) => 1,
+    };
+    let total: usize = api.types.iter().map(weight).sum();
+    let per_part = total.div_ceil(count.max(1)).max(1);
+    let mut parts = Vec::new();
+    let (mut start, mut filled) = (0, 0);
+    for (index, def) in api.types.iter().enumerate() {
+        filled += weight(def);
+        if filled >= per_part {
+            parts.push(start..index + 1);
+            (start, filled) = (index + 1, 0);
+        }
+    }
+    if start < api.types.len() || parts.is_empty() {
+        parts.push(start..api.types.len());
+    }
+    parts
+}
+
+/// The types `range` of [`Api::types`] holds, each behind the features that compile it.
+pub fn emit_types(api: &Api, gates: &Gates, range: std::ops::Range<usize>) -> TokenStream {
     let models = quote!(crate);
     let by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let types = api
+    let types = api.types[range]
+        .iter()
+        .map(|def| gate(&gates.of_type(&def.name), emit_type(def, &models, &by_name)));
+    quote!(#(#types)*)
+}
+
+/// What follows the types: conversions, the `Binary` type, parameter structs and the helpers.
+pub fn emit_rest(api: &Api, gates: &Gates) -> TokenStream {
+    let conversions = api
         .types
         .iter()
-        .map(|def| emit_type(def, &models, &by_name));
-    let conversions = api.types.iter().map(|def| emit_conversions(api, def));
+        .map(|def| emit_conversions(api, def, gates));
     // Always there: the server calls `strictly`, and optional fields, enums and unions use it.
     let private = private_module(&patterns(api));
     let binary = uses_binary(api).then(binary_type);
-    let params = emit_params(api);
+    let params = emit_params(api, gates);
     quote! {
-        #(#types)*
         #(#conversions)*
         #binary
         #params
@@ -34,7 +76,7 @@ pub fn emit(api: &Api) -> TokenStream {
 }
 
 /// `From<Full> for Base` for each struct `Full` merges from (`allOf`), keeping `Base`'s fields.
-fn emit_conversions(api: &Api, def: &TypeDef) -> TokenStream {
+fn emit_conversions(api: &Api, def: &TypeDef, gates: &Gates) -> TokenStream {
     let TypeKind::Struct(this) = &def.kind else {
         return TokenStream::new();
     };
@@ -62,7 +104,12 @@ fn emit_conversions(api: &Api, def: &TypeDef) -> TokenStream {
             " The `{base_name}` part of a `{}` (which includes it through `allOf`).",
             def.name
         );
+        // Both types must be compiled: two `cfg`s, which must both hold.
+        let cfg_from = gates.of_type(&def.name);
+        let cfg_base = gates.of_type(base_name);
         Some(quote! {
+            #cfg_from
+            #cfg_base
             impl ::std::convert::From<#from> for #base_ident {
                 #[doc = #doc_text]
                 fn from(value: #from) -> Self {
@@ -76,13 +123,13 @@ fn emit_conversions(api: &Api, def: &TypeDef) -> TokenStream {
 
 /// The `params` module: one struct per operation with query or header parameters, shared by the
 /// client (which sends them) and the server (which parses them).
-fn emit_params(api: &Api) -> TokenStream {
+fn emit_params(api: &Api, gates: &Gates) -> TokenStream {
     let structs: Vec<TokenStream> = api
         .all_operations()
         .filter_map(|op| {
             op.params_type
                 .as_ref()
-                .map(|name| emit_params_struct(op, name))
+                .map(|name| gate(&gates.of_params(name), emit_params_struct(op, name)))
         })
         .collect();
     if structs.is_empty() {
@@ -408,7 +455,6 @@ fn emit_struct(def: &TypeDef, s: &Struct, models: &TokenStream) -> TokenStream {
         let ty = type_tokens(&additional.ty, models);
         quote! {
             /// Properties the schema does not declare, kept so that none is lost.
-            #[serde(flatten)]
             pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
@@ -418,14 +464,229 @@ fn emit_struct(def: &TypeDef, s: &Struct, models: &TokenStream) -> TokenStream {
         .iter()
         .all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
     let default = all_optional.then(|| quote!(Default,));
+    let deserialize = emit_struct_deserialize(def, s);
+    let serialize = emit_struct_serialize(def, s);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+
+        #serialize
+
+        #deserialize
     }
+}
+
+/// A struct's `Serialize`, written out like its `Deserialize`: one map entry per field, in
+/// declaration order, optional fields left out when `None` (for a nullable one, `Some(None)` is
+/// written as null), then the undeclared properties. Each entry goes through the shared
+/// [`__private::Entries`] (which keeps the first error), not through a `?` of its own.
+fn emit_struct_serialize(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let entries = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = f.wire_name.as_str();
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable => {
+                quote!(entries.entry(#wire, &self.#field);)
+            }
+            Presence::Optional | Presence::OptionalNullable => {
+                quote!(entries.optional(#wire, &self.#field);)
+            }
+        }
+    });
+    let others = s.additional.as_ref().map(|additional| {
+        let field = ident(&additional.name);
+        quote!(entries.others(&self.#field);)
+    });
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut entries = crate::__private::Entries::new(serializer)?;
+                #(#entries)*
+                #others
+                entries.end()
+            }
+        }
+    }
+}
+
+/// A struct's `Deserialize`, written out rather than derived: one visitor that reads each
+/// property into a slot through the shared, generic readers of `__private` (which refuse
+/// duplicates and check nulls and bounds), then checks that the required ones came. The derive
+/// writes a field enum with a visitor of its own, a sequence visitor, and a wrapper type with a
+/// `Deserialize` of its own for every field with a `deserialize_with`: type-checking and
+/// borrow-checking those was most of a large models crate's build.
+fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let type_name = def.name.as_str();
+    let wire: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let slots: Vec<Ident> = s.fields.iter().map(|f| ident(&f.name)).collect();
+    let reads: Vec<TokenStream> = s.fields.iter().map(field_reader).collect();
+    let finish = s.fields.iter().map(|f| {
+        let slot = ident(&f.name);
+        let wire = f.wire_name.as_str();
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable => {
+                quote!(#slot: de::required(#slot, #wire)?,)
+            }
+            Presence::Optional => quote!(#slot: #slot.flatten(),),
+            Presence::OptionalNullable => quote!(#slot,),
+        }
+    });
+    let indexes: Vec<proc_macro2::Literal> = (0..s.fields.len())
+        .map(proc_macro2::Literal::usize_unsuffixed)
+        .collect();
+    let (init_other, read_loop, finish_other) = match &s.additional {
+        Some(additional) => {
+            let other = ident(&additional.name);
+            (
+                quote!(let mut #other = ::std::collections::BTreeMap::new();),
+                quote! {
+                    while let ::std::option::Option::Some(__key) = __map.next_key_seed(de::KeyOrName(Self::field))? {
+                        match __key {
+                            #(::std::result::Result::Ok(#indexes) => #reads,)*
+                            ::std::result::Result::Ok(_) => de::skip(&mut __map),
+                            ::std::result::Result::Err(__name) => de::insert(&mut __map, &mut #other, __name),
+                        }?;
+                    }
+                },
+                quote!(#other,),
+            )
+        }
+        None if s.fields.is_empty() => (
+            TokenStream::new(),
+            quote! {
+                while __map.next_key_seed(de::Key(Self::field))?.is_some() {
+                    de::skip(&mut __map)?;
+                }
+            },
+            TokenStream::new(),
+        ),
+        None => (
+            TokenStream::new(),
+            quote! {
+                while let ::std::option::Option::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
+                    match __key {
+                        #(#indexes => #reads,)*
+                        _ => de::skip(&mut __map),
+                    }?;
+                }
+            },
+            TokenStream::new(),
+        ),
+    };
+    // The slots are named after the fields, which never start with `_`: the visitor's own
+    // bindings do, and the helpers' module alias `de` is a path, not a value.
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::__private::object(deserializer)
+            }
+        }
+
+        impl crate::__private::Object for #name {
+            const NAME: &'static str = #type_name;
+            const FIELDS: &'static [&'static str] = &[#(#wire),*];
+            fn field(name: &str) -> usize {
+                match name {
+                    #(#wire => #indexes,)*
+                    _ => usize::MAX,
+                }
+            }
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut __map: A) -> ::std::result::Result<Self, A::Error> {
+                use crate::__private as de;
+                #(let mut #slots = ::std::option::Option::None;)*
+                #init_other
+                #read_loop
+                ::std::result::Result::Ok(Self {
+                    #(#finish)*
+                    #finish_other
+                })
+            }
+        }
+    }
+}
+
+/// The checks of a field as the readers' generic arguments (`MIN, MAX, Rule`), when there is
+/// something to check; `ty` is the checked value's type without the optionality.
+fn check_arguments(checks: &crate::ir::Checks, ty: &TypeRef) -> Option<TokenStream> {
+    let text = matches!(ty, TypeRef::Primitive(Primitive::String));
+    let rule = checks.text.as_ref().filter(|_| text).map(rule_marker);
+    if checks.min.is_none() && checks.max.is_none() && rule.is_none() {
+        return None;
+    }
+    let bound = |n: Option<i64>, absent: TokenStream| match n {
+        Some(n) if n < 0 => {
+            let n = proc_macro2::Literal::i64_unsuffixed(n);
+            quote!({ #n })
+        }
+        Some(n) => proc_macro2::Literal::i64_unsuffixed(n).into_token_stream(),
+        None => quote!({ i64::#absent }),
+    };
+    let min = bound(checks.min, quote!(MIN));
+    let max = bound(checks.max, quote!(MAX));
+    let rule = ident(rule.as_deref().unwrap_or("AnyText"));
+    Some(quote!(#min, #max, de::#rule))
+}
+
+/// Whether bounds apply to a value of this type: it has a length, a number of items or a
+/// numeric value.
+fn measured(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Vec(_)
+            | TypeRef::Primitive(
+                Primitive::String
+                    | Primitive::I32
+                    | Primitive::I64
+                    | Primitive::F32
+                    | Primitive::F64
+            )
+    )
+}
+
+/// The call that reads one property's value into its slot (an `Option` of the field's type, or
+/// for an optional, non-nullable field of `Option<T>`).
+fn field_reader(field: &Field) -> TokenStream {
+    let inner = match &field.ty {
+        TypeRef::Nullable(inner) => inner.as_ref(),
+        other => other,
+    };
+    let item = match inner {
+        TypeRef::Vec(item) => {
+            Some(item.as_ref()).filter(|item| measured(item) && !matches!(item, TypeRef::Vec(_)))
+        }
+        _ => None,
+    };
+    let checks = field.checks.as_ref();
+    let item_checks = checks
+        .and_then(|c| c.items.as_deref())
+        .zip(item)
+        .and_then(|(c, item)| check_arguments(c, item));
+    let own_checks = checks
+        .filter(|_| measured(inner))
+        .and_then(|c| check_arguments(c, inner))
+        .or_else(|| {
+            item_checks
+                .as_ref()
+                .map(|_| quote!({ i64::MIN }, { i64::MAX }, de::AnyText))
+        });
+    let non_null = field.presence == Presence::Optional;
+    let reader = match (&own_checks, &item_checks, non_null) {
+        (None, _, false) => quote!(read),
+        (None, _, true) => quote!(read_non_null),
+        (Some(c), None, false) => quote!(read_checked::<_, _, #c>),
+        (Some(c), None, true) => quote!(read_non_null_checked::<_, _, #c>),
+        (Some(c), Some(i), false) => quote!(read_checked_items::<_, _, #c, #i>),
+        (Some(c), Some(i), true) => quote!(read_non_null_checked_items::<_, _, #c, #i>),
+    };
+    let slot = ident(&field.name);
+    let wire = field.wire_name.as_str();
+    quote!(de::#reader(&mut __map, &mut #slot, #wire))
 }
 
 fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
@@ -438,85 +699,8 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
         doc: description,
         read_only,
         write_only,
-        checks,
+        checks: _,
     } = field;
-    // Bounds apply where the value has a length, a number of items or a numeric value; text
-    // rules where it is a string.
-    let inner = match ty {
-        TypeRef::Nullable(inner) => inner.as_ref(),
-        other => other,
-    };
-    let measured = matches!(
-        inner,
-        TypeRef::Vec(_)
-            | TypeRef::Primitive(
-                Primitive::String
-                    | Primitive::I32
-                    | Primitive::I64
-                    | Primitive::F32
-                    | Primitive::F64
-            )
-    );
-    // `MIN, MAX, Rule` for the helpers' generic arguments, when there is something to check.
-    let arguments = |c: &crate::ir::Checks, ty: &TypeRef| {
-        let text = matches!(ty, TypeRef::Primitive(Primitive::String));
-        let rule = c.text.as_ref().filter(|_| text).map(rule_marker);
-        if c.min.is_none() && c.max.is_none() && rule.is_none() {
-            return None;
-        }
-        let bound = |n: Option<i64>, absent: &str| match n {
-            Some(n) if n < 0 => format!("{{ {n} }}"),
-            Some(n) => n.to_string(),
-            None => format!("{{ i64::{absent} }}"),
-        };
-        Some(format!(
-            "{}, {}, crate::__private::{}",
-            bound(c.min, "MIN"),
-            bound(c.max, "MAX"),
-            rule.unwrap_or_else(|| "AnyText".to_owned())
-        ))
-    };
-    let measured_item = match inner {
-        TypeRef::Vec(item) => Some(item.as_ref()).filter(|item| {
-            matches!(
-                item,
-                TypeRef::Primitive(
-                    Primitive::String
-                        | Primitive::I32
-                        | Primitive::I64
-                        | Primitive::F32
-                        | Primitive::F64
-                )
-            )
-        }),
-        _ => None,
-    };
-    let item_checks = checks
-        .as_ref()
-        .and_then(|c| c.items.as_deref())
-        .zip(measured_item)
-        .and_then(|(c, item)| arguments(c, item));
-    let checks = checks
-        .as_ref()
-        .filter(|_| measured)
-        .and_then(|c| arguments(c, inner))
-        .or_else(|| {
-            item_checks
-                .as_ref()
-                .map(|_| "{ i64::MIN }, { i64::MAX }, crate::__private::AnyText".to_owned())
-        });
-    let with = |helper: &str| {
-        let path = match (&checks, &item_checks) {
-            (Some(checks), Some(items)) => {
-                format!("crate::__private::checked_items_{helper}::<_, _, {checks}, {items}>")
-            }
-            (Some(checks), None) => {
-                format!("crate::__private::checked_{helper}::<_, _, {checks}>")
-            }
-            _ => format!("crate::__private::deserialize_{helper}"),
-        };
-        quote!(#[serde(deserialize_with = #path)])
-    };
     let name = ident(name);
     let mut ty = type_tokens(ty, models);
     if *boxed {
@@ -528,45 +712,22 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
         _ => None,
     };
     let docs = doc(paragraphs([description.as_deref(), access]).as_deref());
-    let rename = (name != wire_name.as_str()).then(|| quote!(#[serde(rename = #wire_name)]));
-    let (attrs, ty) = match presence {
-        Presence::Required => (checks.is_some().then(|| with("value")), ty),
-        // With a `deserialize_with`, serde no longer reads a missing `Option` field as `None`:
-        // the property is required, so a value without it does not decode.
-        Presence::RequiredNullable => (
-            Some(with(if checks.is_some() {
-                "value"
-            } else {
-                "nullable"
-            })),
-            quote!(::std::option::Option<#ty>),
-        ),
-        Presence::Optional => {
-            let with = with("non_null");
-            // Two attributes rather than one: each fits on a line.
-            (
-                Some(quote! {
-                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-                    #with
-                }),
-                quote!(::std::option::Option<#ty>),
-            )
-        }
+    let ty = match presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#ty>),
         Presence::OptionalNullable => {
-            let with = with("some");
-            (
-                Some(quote! {
-                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-                    #with
-                }),
-                quote!(::std::option::Option<::std::option::Option<#ty>>),
-            )
+            quote!(::std::option::Option<::std::option::Option<#ty>>)
         }
     };
+    // The wire name, where it differs, is in the (de)serialisation code; say it here too.
+    let wire = (name != wire_name.as_str()).then(|| {
+        let text = format!(" On the wire: `{wire_name}`.");
+        let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+        quote!(#gap #[doc = #text])
+    });
     quote! {
         #docs
-        #rename
-        #attrs
+        #wire
         pub #name: #ty,
     }
 }
@@ -723,16 +884,6 @@ fn private_module(patterns: &std::collections::BTreeMap<String, String>) -> Toke
     quote! {
         #[doc(hidden)]
         pub mod __private {
-            /// Deserializes a present field as `Some`, so that `Option<Option<T>>` tells an absent
-            /// field (`None`, through `#[serde(default)]`) from an explicit null (`Some(None)`).
-            pub fn deserialize_some<'de, T, D>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
-            where
-                T: ::serde::Deserialize<'de>,
-                D: ::serde::Deserializer<'de>,
-            {
-                <T as ::serde::Deserialize<'de>>::deserialize(deserializer).map(::std::option::Option::Some)
-            }
-
             ::std::thread_local! {
                 static STRICT: ::std::cell::Cell<bool> = const { ::std::cell::Cell::new(false) };
             }
@@ -1006,91 +1157,234 @@ fn private_module(patterns: &std::collections::BTreeMap<String, String>) -> Toke
             }
 
             /// A field with checks on itself and on each of its items.
-            pub fn checked_items_value<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule, const IMIN: i64, const IMAX: i64, IR: TextRule>(deserializer: D) -> ::std::result::Result<T, D::Error>
+            pub fn read_checked_items<'de, A, T, const MIN: i64, const MAX: i64, R: TextRule, const IMIN: i64, const IMAX: i64, IR: TextRule>(map: &mut A, slot: &mut ::std::option::Option<T>, name: &'static str) -> ::std::result::Result<(), A::Error>
             where
+                A: ::serde::de::MapAccess<'de>,
                 T: ::serde::Deserialize<'de> + Measured + Items,
-                D: ::serde::Deserializer<'de>,
             {
-                let value = checked_value::<D, T, MIN, MAX, R>(deserializer)?;
-                check_items::<_, IR, _>(&value, IMIN, IMAX)?;
-                ::std::result::Result::Ok(value)
+                read_checked::<A, T, MIN, MAX, R>(map, slot, name)?;
+                check_items::<_, IR, _>(slot, IMIN, IMAX)
             }
 
             /// An optional, non-nullable field with checks on itself and on each of its items.
-            pub fn checked_items_non_null<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule, const IMIN: i64, const IMAX: i64, IR: TextRule>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            pub fn read_non_null_checked_items<'de, A, T, const MIN: i64, const MAX: i64, R: TextRule, const IMIN: i64, const IMAX: i64, IR: TextRule>(map: &mut A, slot: &mut ::std::option::Option<::std::option::Option<T>>, name: &'static str) -> ::std::result::Result<(), A::Error>
             where
+                A: ::serde::de::MapAccess<'de>,
                 T: ::serde::Deserialize<'de> + Measured + Items,
-                D: ::serde::Deserializer<'de>,
             {
-                let value = checked_non_null::<D, T, MIN, MAX, R>(deserializer)?;
-                check_items::<_, IR, _>(&value, IMIN, IMAX)?;
-                ::std::result::Result::Ok(value)
+                read_non_null_checked::<A, T, MIN, MAX, R>(map, slot, name)?;
+                check_items::<_, IR, _>(&slot.as_ref().and_then(::std::option::Option::as_ref), IMIN, IMAX)
             }
 
-            /// An optional, nullable field with checks on itself and on each of its items.
-            pub fn checked_items_some<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule, const IMIN: i64, const IMAX: i64, IR: TextRule>(deserializer: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+            /// A field with checks (`T` may be an `Option` for a nullable one: null passes).
+            pub fn read_checked<'de, A, T, const MIN: i64, const MAX: i64, R: TextRule>(map: &mut A, slot: &mut ::std::option::Option<T>, name: &'static str) -> ::std::result::Result<(), A::Error>
             where
-                T: ::serde::Deserialize<'de> + Measured + Items,
-                D: ::serde::Deserializer<'de>,
-            {
-                let value = checked_some::<D, T, MIN, MAX, R>(deserializer)?;
-                check_items::<_, IR, _>(&value.as_ref().and_then(::std::option::Option::as_ref), IMIN, IMAX)?;
-                ::std::result::Result::Ok(value)
-            }
-
-            /// A field with checks.
-            pub fn checked_value<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule>(deserializer: D) -> ::std::result::Result<T, D::Error>
-            where
+                A: ::serde::de::MapAccess<'de>,
                 T: ::serde::Deserialize<'de> + Measured,
-                D: ::serde::Deserializer<'de>,
             {
-                let value = <T as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                check::<_, R, _>(&value, MIN, MAX)?;
-                ::std::result::Result::Ok(value)
+                read(map, slot, name)?;
+                check::<_, R, _>(slot, MIN, MAX)
             }
 
-            /// An optional, non-nullable field with checks (see [`deserialize_non_null`]).
-            pub fn checked_non_null<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            /// An optional, non-nullable field with checks (see [`read_non_null`]).
+            pub fn read_non_null_checked<'de, A, T, const MIN: i64, const MAX: i64, R: TextRule>(map: &mut A, slot: &mut ::std::option::Option<::std::option::Option<T>>, name: &'static str) -> ::std::result::Result<(), A::Error>
             where
+                A: ::serde::de::MapAccess<'de>,
                 T: ::serde::Deserialize<'de> + Measured,
-                D: ::serde::Deserializer<'de>,
             {
-                let value = deserialize_non_null(deserializer)?;
-                check::<_, R, _>(&value, MIN, MAX)?;
-                ::std::result::Result::Ok(value)
+                read_non_null(map, slot, name)?;
+                check::<_, R, _>(&slot.as_ref().and_then(::std::option::Option::as_ref), MIN, MAX)
             }
 
-            /// An optional, nullable field with checks (see [`deserialize_some`]).
-            pub fn checked_some<'de, D, T, const MIN: i64, const MAX: i64, R: TextRule>(deserializer: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+            /// Reads the value of the property `name` into its slot; a second occurrence of the
+            /// property is an error. For a nullable field `T` is an `Option`, which reads null
+            /// as `None`.
+            pub fn read<'de, A, T>(map: &mut A, slot: &mut ::std::option::Option<T>, name: &'static str) -> ::std::result::Result<(), A::Error>
             where
-                T: ::serde::Deserialize<'de> + Measured,
-                D: ::serde::Deserializer<'de>,
-            {
-                let value: ::std::option::Option<::std::option::Option<T>> = deserialize_some(deserializer)?;
-                check::<_, R, _>(&value.as_ref().and_then(::std::option::Option::as_ref), MIN, MAX)?;
-                ::std::result::Result::Ok(value)
-            }
-
-            /// Deserializes a required, nullable field: present, possibly null.
-            pub fn deserialize_nullable<'de, T, D>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
-            where
+                A: ::serde::de::MapAccess<'de>,
                 T: ::serde::Deserialize<'de>,
-                D: ::serde::Deserializer<'de>,
             {
-                <::std::option::Option<T> as ::serde::Deserialize<'de>>::deserialize(deserializer)
+                if slot.is_some() {
+                    return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(name));
+                }
+                *slot = ::std::option::Option::Some(map.next_value()?);
+                ::std::result::Result::Ok(())
             }
 
-            /// Deserializes an optional field that is not nullable: a null reads as absent,
-            /// except in strict decoding, where it is an error.
-            pub fn deserialize_non_null<'de, T, D>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            /// Reads an optional property that is not nullable: a null reads as absent, except
+            /// in strict decoding, where it is an error.
+            pub fn read_non_null<'de, A, T>(map: &mut A, slot: &mut ::std::option::Option<::std::option::Option<T>>, name: &'static str) -> ::std::result::Result<(), A::Error>
             where
+                A: ::serde::de::MapAccess<'de>,
                 T: ::serde::Deserialize<'de>,
-                D: ::serde::Deserializer<'de>,
             {
-                if strict() {
-                    <T as ::serde::Deserialize<'de>>::deserialize(deserializer).map(::std::option::Option::Some)
+                if slot.is_some() {
+                    return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(name));
+                }
+                *slot = ::std::option::Option::Some(if strict() {
+                    ::std::option::Option::Some(map.next_value::<T>()?)
                 } else {
-                    <::std::option::Option<T> as ::serde::Deserialize<'de>>::deserialize(deserializer)
+                    map.next_value::<::std::option::Option<T>>()?
+                });
+                ::std::result::Result::Ok(())
+            }
+
+            /// The entries of a struct being written as a map: the first error is kept and
+            /// returned by [`Entries::end`], the entries after it are not written.
+            pub struct Entries<M: ::serde::ser::SerializeMap> {
+                map: M,
+                error: ::std::option::Option<M::Error>,
+            }
+
+            impl<M: ::serde::ser::SerializeMap> Entries<M> {
+                /// Starts the map.
+                pub fn new<S: ::serde::Serializer<SerializeMap = M, Error = M::Error>>(serializer: S) -> ::std::result::Result<Self, M::Error> {
+                    ::std::result::Result::Ok(Self { map: serializer.serialize_map(::std::option::Option::None)?, error: ::std::option::Option::None })
+                }
+
+                /// Writes one entry.
+                pub fn entry<V: ::serde::Serialize + ?::std::marker::Sized>(&mut self, name: &str, value: &V) {
+                    if self.error.is_none()
+                        && let ::std::result::Result::Err(error) = self.map.serialize_entry(name, value)
+                    {
+                        self.error = ::std::option::Option::Some(error);
+                    }
+                }
+
+                /// Writes one entry of an optional field, unless it is `None`.
+                pub fn optional<V: ::serde::Serialize>(&mut self, name: &str, value: &::std::option::Option<V>) {
+                    if let ::std::option::Option::Some(value) = value {
+                        self.entry(name, value);
+                    }
+                }
+
+                /// Writes the properties the schema does not declare.
+                pub fn others<V: ::serde::Serialize>(&mut self, others: &::std::collections::BTreeMap<::std::string::String, V>) {
+                    for (name, value) in others {
+                        self.entry(name, value);
+                    }
+                }
+
+                /// Ends the map, or returns the first error.
+                pub fn end(self) -> ::std::result::Result<M::Ok, M::Error> {
+                    match self.error {
+                        ::std::option::Option::Some(error) => ::std::result::Result::Err(error),
+                        ::std::option::Option::None => self.map.end(),
+                    }
+                }
+            }
+
+            /// A struct read from a map by a visitor the generator writes out (see `read`).
+            pub trait Object: ::std::marker::Sized {
+                /// The Rust name, for messages.
+                const NAME: &'static str;
+                /// The declared properties, on the wire.
+                const FIELDS: &'static [&'static str];
+                /// The index of a declared property in `FIELDS`, `usize::MAX` for another.
+                fn field(name: &str) -> usize;
+                /// Reads the properties of one map.
+                fn read<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> ::std::result::Result<Self, A::Error>;
+            }
+
+            /// The visitor every struct shares: a map, read by [`Object::read`].
+            pub struct ObjectVisitor<T>(::std::marker::PhantomData<T>);
+
+            impl<'de, T: Object> ::serde::de::Visitor<'de> for ObjectVisitor<T> {
+                type Value = T;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    // What serde's derive says, so that messages do not change.
+                    ::std::write!(f, "struct {}", T::NAME)
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<T, A::Error> {
+                    T::read(map)
+                }
+            }
+
+            /// `T`, read from `deserializer` as a struct.
+            pub fn object<'de, D: ::serde::Deserializer<'de>, T: Object>(deserializer: D) -> ::std::result::Result<T, D::Error> {
+                deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(::std::marker::PhantomData))
+            }
+
+            /// The value of a required property, or the error for its absence.
+            pub fn required<T, E: ::serde::de::Error>(slot: ::std::option::Option<T>, name: &'static str) -> ::std::result::Result<T, E> {
+                slot.ok_or_else(|| E::missing_field(name))
+            }
+
+            /// Reads the value of a property the type does not declare into the map of the others.
+            pub fn insert<'de, A, T>(map: &mut A, others: &mut ::std::collections::BTreeMap<::std::string::String, T>, name: ::std::string::String) -> ::std::result::Result<(), A::Error>
+            where
+                A: ::serde::de::MapAccess<'de>,
+                T: ::serde::Deserialize<'de>,
+            {
+                others.insert(name, map.next_value()?);
+                ::std::result::Result::Ok(())
+            }
+
+            /// Reads and drops the value of a property the type does not declare.
+            pub fn skip<'de, A: ::serde::de::MapAccess<'de>>(map: &mut A) -> ::std::result::Result<(), A::Error> {
+                map.next_value::<::serde::de::IgnoredAny>().map(|_| ())
+            }
+
+            /// Reads a property name as its index among a type's declared properties (which the
+            /// function, a `match` on the name, gives), `usize::MAX` for one it does not declare.
+            #[derive(Clone, Copy)]
+            pub struct Key(pub fn(&str) -> usize);
+
+            impl<'de> ::serde::de::DeserializeSeed<'de> for Key {
+                type Value = usize;
+                fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> ::std::result::Result<usize, D::Error> {
+                    deserializer.deserialize_identifier(self)
+                }
+            }
+
+            impl<'de> ::serde::de::Visitor<'de> for Key {
+                type Value = usize;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("a property name")
+                }
+                fn visit_str<E: ::serde::de::Error>(self, name: &str) -> ::std::result::Result<usize, E> {
+                    ::std::result::Result::Ok((self.0)(name))
+                }
+                fn visit_bytes<E: ::serde::de::Error>(self, name: &[u8]) -> ::std::result::Result<usize, E> {
+                    // Not UTF-8: not a declared name.
+                    ::std::result::Result::Ok(::std::str::from_utf8(name).map_or(usize::MAX, self.0))
+                }
+            }
+
+            /// Reads a property name as its index among a type's declared properties, or as the
+            /// name itself for one it does not declare (kept with the type's other properties).
+            #[derive(Clone, Copy)]
+            pub struct KeyOrName(pub fn(&str) -> usize);
+
+            impl<'de> ::serde::de::DeserializeSeed<'de> for KeyOrName {
+                type Value = ::std::result::Result<usize, ::std::string::String>;
+                fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> ::std::result::Result<Self::Value, D::Error> {
+                    deserializer.deserialize_identifier(self)
+                }
+            }
+
+            impl<'de> ::serde::de::Visitor<'de> for KeyOrName {
+                type Value = ::std::result::Result<usize, ::std::string::String>;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("a property name")
+                }
+                fn visit_str<E: ::serde::de::Error>(self, name: &str) -> ::std::result::Result<Self::Value, E> {
+                    match (self.0)(name) {
+                        usize::MAX => ::std::result::Result::Ok(::std::result::Result::Err(name.to_owned())),
+                        index => ::std::result::Result::Ok(::std::result::Result::Ok(index)),
+                    }
+                }
+                fn visit_string<E: ::serde::de::Error>(self, name: ::std::string::String) -> ::std::result::Result<Self::Value, E> {
+                    match (self.0)(&name) {
+                        usize::MAX => ::std::result::Result::Ok(::std::result::Result::Err(name)),
+                        index => ::std::result::Result::Ok(::std::result::Result::Ok(index)),
+                    }
+                }
+                fn visit_bytes<E: ::serde::de::Error>(self, name: &[u8]) -> ::std::result::Result<Self::Value, E> {
+                    match ::std::str::from_utf8(name) {
+                        ::std::result::Result::Ok(name) => self.visit_str(name),
+                        ::std::result::Result::Err(_) => ::std::result::Result::Err(E::invalid_value(::serde::de::Unexpected::Bytes(name), &self)),
+                    }
                 }
             }
         }

@@ -27,11 +27,13 @@ pub(crate) const AUTH_AUTHENTIK_OR_AUTHENTIK_DEVICE_AUTH: &[crate::runtime::__Au
     crate::runtime::__Auth::Http("authentik", "Bearer"),
     crate::runtime::__Auth::Http("authentik_device_auth", "bearer+agent"),
 ];
+#[cfg(feature = "core")]
 impl crate::runtime::__Param for crate::models::CoreUsersListTypeItem {
     fn param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "providers")]
 impl crate::runtime::__Param
 for crate::models::ProvidersSamlMetadataRetrieveForceBinding {
     fn param(&self) -> String {
