@@ -21,9 +21,27 @@ pub struct Args {
     /// How many timed runs.
     #[arg(long, default_value_t = 10)]
     runs: usize,
-    /// Also time `cargo check` and `cargo build` of the generated workspace.
+    /// Also time `cargo check` and `cargo build` of the generated crates, side by side with
+    /// OpenAPI Generator's `rust` client for the same document when its CLI is installed.
     #[arg(long)]
     cargo_check: bool,
+    /// The tags of the subset build (default features off): comma-separated; by default
+    /// `core,flows` for the authentik document and no subset for another.
+    #[arg(long, value_name = "TAGS")]
+    subset: Option<String>,
+    /// The OpenAPI Generator command (`pip install openapi-generator-cli`); `none` to skip it.
+    #[arg(long, value_name = "COMMAND", default_value = "openapi-generator-cli")]
+    peer: String,
+    /// Skip the release builds (they take the longest).
+    #[arg(long)]
+    no_release: bool,
+    /// Time decoding large responses with the generated models against `--baseline`.
+    #[arg(long, requires = "baseline")]
+    decode: bool,
+    /// A models crate generated from the same document by another generator (an earlier
+    /// version of this one, say), for `--decode`.
+    #[arg(long, value_name = "DIR")]
+    baseline: Option<PathBuf>,
 }
 
 const DEFAULT_SPEC: &str = "../shared/specs/authentik/schema-latest.yml";
@@ -108,8 +126,28 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         "  total / parse: {:.1}×",
         ms(total[total.len() / 2]) / median_parse
     );
+    let workspace = write_workspace(root, &name, &generated)?;
+    if let Some(baseline) = args.baseline.as_deref().filter(|_| args.decode) {
+        let models = workspace.join(format!("{name}-models"));
+        crate::decode::run(root, &spec_path, &models, baseline, args.runs.max(5))?;
+    }
     if args.cargo_check {
-        cargo_timings(root, &name, &generated)?;
+        let subset = match &args.subset {
+            Some(tags) => Some(tags.clone()),
+            None => (args.spec.is_none()).then(|| "core,flows".to_owned()),
+        };
+        let peer = (args.peer != "none").then_some(args.peer.as_str());
+        let total_ms = ms(total[total.len() / 2]);
+        cargo_table(
+            root,
+            &spec_path,
+            &name,
+            &generated,
+            total_ms,
+            subset.as_deref(),
+            peer,
+            !args.no_release,
+        )?;
     }
     Ok(())
 }
@@ -118,72 +156,311 @@ fn ms(time: Duration) -> f64 {
     time.as_secs_f64() * 1000.0
 }
 
-/// Writes the workspace under `target/bench/<name>` and times cargo on it.
-fn cargo_timings(root: &Path, name: &str, generated: &apigen::Generated) -> Result<()> {
+/// Writes the generated workspace under `target/bench/<name>` (only the files that changed, so
+/// that cargo's fingerprints hold) and returns its directory.
+fn write_workspace(root: &Path, name: &str, generated: &apigen::Generated) -> Result<PathBuf> {
     let dir = root.join("target/bench").join(name);
-    for file in &generated.files {
-        let path = dir.join(&file.path);
-        std::fs::create_dir_all(path.parent().unwrap_or(&dir))?;
-        std::fs::write(&path, &file.contents)?;
-    }
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
-    let target = dir.join("target");
-    let cargo = |args: &[&str]| -> Result<Duration> {
-        let started = Instant::now();
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(args)
-            .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", &target)
-            .env("RUSTFLAGS", "-D warnings")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .status()
-            .context("cannot run cargo")?;
-        if !status.success() {
-            bail!("cargo {} failed in {}", args.join(" "), dir.display());
+    let mut files: Vec<(PathBuf, &str)> = generated
+        .files
+        .iter()
+        .map(|f| (dir.join(&f.path), f.contents.as_str()))
+        .collect();
+    let lock = std::fs::read_to_string(root.join("Cargo.lock"))?;
+    files.push((dir.join("Cargo.lock"), &lock));
+    for (path, contents) in files {
+        if std::fs::read_to_string(&path).is_ok_and(|current| current == contents) {
+            continue;
         }
-        Ok(started.elapsed())
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir))?;
+        std::fs::write(&path, contents)?;
+    }
+    Ok(dir)
+}
+
+/// One timed cargo run: wall time and the peak resident memory of the largest process it ran
+/// (cargo waits for each rustc, so the kernel's figure for cargo covers them).
+#[derive(Clone, Copy)]
+struct Run {
+    time: Duration,
+    peak_bytes: Option<u64>,
+}
+
+/// A workspace to time cargo on.
+struct Workspace {
+    dir: PathBuf,
+    /// Extra environment: `-D warnings` for ours (the generated crates compile without any).
+    rustflags: &'static str,
+}
+
+impl Workspace {
+    fn cargo(&self, args: &[&str]) -> Result<Run> {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        // GNU time reports the peak resident memory of cargo and of every rustc it waited for.
+        let report = self.dir.join("target/peak-memory");
+        let time = Path::new("/usr/bin/time");
+        let mut command = if time.exists() {
+            let mut command = Command::new(time);
+            command.args(["-f", "%M", "-o"]).arg(&report).arg(&cargo);
+            command
+        } else {
+            Command::new(&cargo)
+        };
+        command
+            .args(args)
+            .arg("--quiet")
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", self.dir.join("target"))
+            .env("RUSTFLAGS", self.rustflags)
+            .env("CARGO_INCREMENTAL", "0")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("RUSTC_WRAPPER")
+            .env_remove("RUSTC_WORKSPACE_WRAPPER");
+        let started = Instant::now();
+        std::fs::create_dir_all(self.dir.join("target"))?;
+        let _ = std::fs::remove_file(&report);
+        let status = command.status().context("cannot run cargo")?;
+        let time = started.elapsed();
+        let peak_bytes = std::fs::read_to_string(&report)
+            .ok()
+            .and_then(|kib| kib.trim().parse::<u64>().ok())
+            .map(|kib| kib * 1024);
+        if !status.success() {
+            bail!("cargo {} failed in {}", args.join(" "), self.dir.display());
+        }
+        Ok(Run { time, peak_bytes })
+    }
+
+    /// Times `command` (`check` or `build`) of `packages` after cleaning `generated` (the
+    /// generated crates it builds), their dependencies built.
+    fn timed(
+        &self,
+        command: &str,
+        release: bool,
+        packages: &[&str],
+        generated: &[&str],
+        extra: &[&str],
+    ) -> Result<Run> {
+        let mut clean = vec!["clean"];
+        let mut run = vec![command];
+        if release {
+            clean.push("--release");
+            run.push("--release");
+        }
+        for package in generated {
+            clean.extend(["-p", package]);
+        }
+        for package in packages {
+            run.extend(["-p", package]);
+        }
+        run.extend(extra);
+        // Dependencies first, untimed (a no-op after the first run of a profile).
+        self.cargo(&run)?;
+        self.cargo(&clean)?;
+        self.cargo(&run)
+    }
+}
+
+fn seconds(run: &Run) -> String {
+    let memory = run
+        .peak_bytes
+        .map(|bytes| format!(", {:.2} GB", bytes as f64 / 1e9))
+        .unwrap_or_default();
+    format!("{:.1} s{memory}", run.time.as_secs_f64())
+}
+
+/// The Rust lines of the files under `dir` whose path matches `keep`.
+fn rust_lines(dir: &Path) -> Result<usize> {
+    let mut lines = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                lines += std::fs::read_to_string(&path)?.lines().count();
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// Writes our workspace and OpenAPI Generator's crate under `target/bench/`, times cargo on
+/// both in the same run and prints the side-by-side table.
+#[allow(clippy::too_many_arguments)]
+fn cargo_table(
+    root: &Path,
+    spec_path: &Path,
+    name: &str,
+    generated: &apigen::Generated,
+    generation_ms: f64,
+    subset: Option<&str>,
+    peer: Option<&str>,
+    release: bool,
+) -> Result<()> {
+    let ours = Workspace {
+        dir: root.join("target/bench").join(name),
+        rustflags: "-D warnings",
     };
     let models = format!("{name}-models");
     let client = format!("{name}-client");
     let server = format!("{name}-server");
-    println!("cargo on the generated workspace ({}):", dir.display());
-    // Dependencies first, untimed: both profiles.
-    cargo(&["check", "--workspace", "--quiet"])?;
-    cargo(&["build", "--workspace", "--quiet"])?;
-    let clean = |packages: &[&str]| -> Result<()> {
-        let mut args = vec!["clean", "--quiet"];
-        for package in packages {
-            args.extend(["-p", package]);
+
+    // OpenAPI Generator's `rust` client, models and client in one crate, async, with rustls
+    // like ours.
+    let theirs = match peer {
+        Some(peer) => {
+            let dir = root.join("target/bench/openapi-generator");
+            let src = dir.join("src");
+            if src.exists() {
+                std::fs::remove_dir_all(&src)?;
+            }
+            let started = Instant::now();
+            let status = Command::new(peer)
+                .args(["generate", "-g", "rust", "-i"])
+                .arg(spec_path)
+                .arg("-o")
+                .arg(&dir)
+                .args([
+                    "--additional-properties=supportAsync=true,packageName=peer-client",
+                    "--skip-validate-spec",
+                ])
+                .stdout(std::process::Stdio::null())
+                .status();
+            match status {
+                Ok(status) if status.success() => {
+                    // Its own workspace, outside this one.
+                    let manifest = dir.join("Cargo.toml");
+                    let text = std::fs::read_to_string(&manifest)?;
+                    if !text.contains("\n[workspace]") {
+                        std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
+                    }
+                    Some((
+                        Workspace {
+                            dir,
+                            rustflags: "--cap-lints=allow",
+                        },
+                        started.elapsed(),
+                    ))
+                }
+                Ok(status) => bail!("{peer} failed ({status})"),
+                Err(error) => {
+                    println!(
+                        "(no OpenAPI Generator: cannot run `{peer}`: {error}; `pip install openapi-generator-cli`)"
+                    );
+                    None
+                }
+            }
         }
-        cargo(&args).map(|_| ())
+        None => None,
     };
-    for (what, packages, command) in [
-        ("check, models crate", vec![&models], "check"),
-        ("check, models + client", vec![&models, &client], "check"),
-        (
-            "check, whole workspace",
-            vec![&models, &client, &server],
-            "check",
-        ),
-        (
-            "build (debug), models + client",
-            vec![&models, &client],
-            "build",
-        ),
-        (
-            "build (debug), whole workspace",
-            vec![&models, &client, &server],
-            "build",
-        ),
-    ] {
-        let names: Vec<&str> = packages.iter().map(|p| p.as_str()).collect();
-        clean(&names)?;
-        let mut args = vec![command, "--quiet"];
-        for package in &names {
-            args.extend(["-p", package]);
-        }
-        let time = cargo(&args)?;
-        println!("  {what:<45} {:>8.1} s", time.as_secs_f64());
+    let peer_features = ["--no-default-features", "--features", "rustls"];
+
+    let our_lines: usize = generated
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs") && !f.path.contains("-server/"))
+        .map(|f| f.contents.lines().count())
+        .sum();
+    println!();
+    println!(
+        "cargo, crate only (dependencies built first), CARGO_INCREMENTAL=0, {} threads:",
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
+    println!(
+        "| {:<42} | {:>18} | {:>18} | {:>13} |",
+        "", "ours", "OpenAPI Generator", "ours / theirs"
+    );
+    println!("|{:-<44}|{:->20}|{:->20}|{:->15}|", "", "", "", "");
+    let row = |what: &str, ours: String, theirs: Option<String>, ratio: Option<f64>| {
+        println!(
+            "| {what:<42} | {ours:>18} | {:>18} | {:>13} |",
+            theirs.unwrap_or_else(|| "-".into()),
+            ratio
+                .map(|r| format!("{r:.2}"))
+                .unwrap_or_else(|| "-".into())
+        );
+    };
+    let their_lines = theirs
+        .as_ref()
+        .map(|(w, _)| rust_lines(&w.dir.join("src")))
+        .transpose()?;
+    row(
+        "generated Rust lines (models + client)",
+        our_lines.to_string(),
+        their_lines.map(|l| l.to_string()),
+        their_lines.map(|l| our_lines as f64 / l as f64),
+    );
+    row(
+        "generation (whole document)",
+        format!("{generation_ms:.0} ms"),
+        theirs
+            .as_ref()
+            .map(|(_, t)| format!("{:.0} ms", t.as_secs_f64() * 1000.0)),
+        theirs
+            .as_ref()
+            .map(|(_, t)| generation_ms / (t.as_secs_f64() * 1000.0)),
+    );
+    let ours_full = [models.as_str(), client.as_str()];
+    let mut profiles = vec![("check", false), ("build", false)];
+    if release {
+        profiles.push(("build", true));
     }
+    let label = |command: &str, release: bool| match (command, release) {
+        ("check", _) => "check",
+        (_, false) => "build (debug)",
+        _ => "build (release)",
+    };
+    let mut theirs_full = Vec::new();
+    for &(command, release) in &profiles {
+        let mine = ours.timed(command, release, &ours_full, &ours_full, &[])?;
+        let other = theirs
+            .as_ref()
+            .map(|(w, _)| {
+                w.timed(
+                    command,
+                    release,
+                    &["peer-client"],
+                    &["peer-client"],
+                    &peer_features,
+                )
+            })
+            .transpose()?;
+        theirs_full.push(other);
+        row(
+            &format!("{}, models + client", label(command, release)),
+            seconds(&mine),
+            other.as_ref().map(seconds),
+            other.map(|o| mine.time.as_secs_f64() / o.time.as_secs_f64()),
+        );
+    }
+    if let Some(tags) = subset {
+        for (&(command, release), other) in profiles.iter().zip(&theirs_full) {
+            let mine = ours.timed(
+                command,
+                release,
+                &[client.as_str()],
+                &ours_full,
+                &["--no-default-features", "--features", tags],
+            )?;
+            row(
+                &format!("{}, only {tags}", label(command, release)),
+                seconds(&mine),
+                other.as_ref().map(|o| format!("(full) {}", seconds(o))),
+                other.map(|o| mine.time.as_secs_f64() / o.time.as_secs_f64()),
+            );
+        }
+    }
+    let all = [models.as_str(), client.as_str(), server.as_str()];
+    let mine = ours.timed("check", false, &all, &all, &[])?;
+    row(
+        "check, models + client + server",
+        seconds(&mine),
+        None,
+        None,
+    );
+    println!("(peak: the largest resident memory of a process cargo ran, rustc's)");
     Ok(())
 }

@@ -15,6 +15,7 @@
 mod bench;
 mod codegen;
 mod conformance;
+mod decode;
 mod drift;
 mod example;
 
