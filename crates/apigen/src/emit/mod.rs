@@ -657,7 +657,9 @@ mod gate_tests {
             cfg_any(&["core"]).to_string(),
             quote!(#[cfg(feature = "core")]).to_string()
         );
-        let items = quote!(pub struct A;);
+        let items = quote!(
+            pub struct A;
+        );
         assert_eq!(
             gate(&TokenStream::new(), items.clone()).to_string(),
             items.to_string()
