@@ -223,26 +223,13 @@ impl Client {
         }
     }
 
-    /// Sends a request built by an operation's method (or returns the error building it) and
-    /// hands the whole response to `decode`, the method's match on the status.
+    /// Sends a request and reads the whole response.
     #[doc(hidden)]
-    pub async fn __call<T, E>(
-        &self,
-        request: Result<RequestBuilder, Error<E>>,
-        decode: impl FnOnce(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
-    ) -> Result<ResponseValue<T>, Error<E>> {
-        let response = self.__send(request?).await.map_err(Error::Transport)?;
-        decode(response)
-    }
-
-    /// Sends a request and reads the whole response (not generic: compiled once, not once per
-    /// operation).
-    #[doc(hidden)]
-    pub async fn __send(&self, request: RequestBuilder) -> Result<RawResponse, reqwest::Error> {
-        let response = request.send().await?;
+    pub async fn __send<E>(&self, request: RequestBuilder) -> Result<RawResponse, Error<E>> {
+        let response = request.send().await.map_err(Error::Transport)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
+        let body = response.bytes().await.map_err(Error::Transport)?;
         Ok(RawResponse { status, headers, body })
     }
 }

@@ -1,6 +1,4 @@
-//! The client crate: one method per operation, returning a future (the request is built when
-//! the method is called, sent when the future is awaited), and an enum of documented errors for
-//! each.
+//! The client crate: one async method per operation and an enum of documented errors for each.
 //!
 //! A response is chosen by its status code alone, never by guessing from the body: each
 //! documented status decodes into its own type, and any other status comes back as
@@ -175,40 +173,23 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
         quote!(#pattern => response.#helper(#wrap),)
     });
     let unexpected = (!has_default).then(|| quote!(_ => response.__unexpected_err(),));
-    // Everything but sending is done before the future is returned, and the one async
-    // function, the runtime's `__call`, sends and hands the response to the status match: 1,000
-    // operations make 1,000 closures to type-check, not 1,000 async state machines.
-    let (body, request) = match body {
-        None => (None, quote!(::std::result::Result::Ok(request))),
-        Some(Built::Infallible(body)) => (Some(body), quote!(::std::result::Result::Ok(request))),
-        Some(Built::Result(result)) => (None, result),
-        Some(Built::Fallible(body)) => (
-            None,
-            quote! {
-                (|| -> ::std::result::Result<::reqwest::RequestBuilder, crate::Error<#error>> {
-                    let mut request = request;
-                    #body
-                    ::std::result::Result::Ok(request)
-                })()
-            },
-        ),
-    };
     let mutable =
-        (op.params_type.is_some() || body.is_some() || accept.is_some()).then(|| quote!(mut));
+        (op.params_type.is_some() || op.body.is_some() || accept.is_some()).then(|| quote!(mut));
     quote! {
         #docs
         #deprecated
-        pub fn #name(&self, #(#args),*) -> impl ::std::future::Future<Output = Result<crate::ResponseValue<#success>, crate::Error<#error>>> {
+        pub async fn #name(&self, #(#args),*) -> Result<crate::ResponseValue<#success>, crate::Error<#error>> {
             let path = #path;
             let #mutable request = self.__request(::reqwest::Method::#method, #path_arg, #auth);
             #accept
             #query
             #headers
             #body
-            self.__call(#request, |response| match response.status.as_u16() {
+            let response = self.__send(request).await?;
+            match response.status.as_u16() {
                 #(#arms)*
                 #unexpected
-            })
+            }
         }
     }
 }
@@ -360,47 +341,27 @@ fn emit_params(op: &Operation, location: ParamLocation) -> TokenStream {
     }
 }
 
-/// How a method's request body is set.
-enum Built {
-    /// Statements that set it on `request`.
-    Infallible(TokenStream),
-    /// An expression: `request` with the body, or the error encoding it.
-    Result(TokenStream),
-    /// Statements that set it on `request` and may return early with an error (`?`).
-    Fallible(TokenStream),
-}
-
-fn emit_body(api: &Api, body: &RequestBody, models: &TokenStream) -> Built {
+fn emit_body(api: &Api, body: &RequestBody, models: &TokenStream) -> TokenStream {
     let media = &body.media;
-    let optional = |set: TokenStream| {
-        if body.required {
-            set
-        } else {
-            quote!(if let Some(body) = body { #set })
-        }
-    };
-    match body.encoding {
-        Encoding::Json if body.required => {
-            Built::Result(quote!(crate::runtime::__json_body(request, body)))
-        }
-        Encoding::Json => Built::Result(quote! {
-            match body {
-                Some(body) => crate::runtime::__json_body(request, body),
-                None => ::std::result::Result::Ok(request),
-            }
-        }),
-        Encoding::Form => Built::Infallible(optional(quote!(request = request.form(body);))),
-        Encoding::Text => Built::Infallible(optional(quote! {
+    let set = match body.encoding {
+        Encoding::Json => quote!(request = crate::runtime::__json_body(request, body)?;),
+        Encoding::Form => quote!(request = request.form(body);),
+        Encoding::Text => quote! {
             request = request
                 .header(::reqwest::header::CONTENT_TYPE, #media)
                 .body(body.to_owned());
-        })),
-        Encoding::Bytes => Built::Infallible(optional(quote! {
+        },
+        Encoding::Bytes => quote! {
             request = request
                 .header(::reqwest::header::CONTENT_TYPE, body.content_type.as_deref().unwrap_or(#media))
                 .body(body.bytes.clone());
-        })),
-        Encoding::Multipart => Built::Fallible(optional(emit_multipart(api, &body.ty, models))),
+        },
+        Encoding::Multipart => emit_multipart(api, &body.ty, models),
+    };
+    if body.required {
+        set
+    } else {
+        quote!(if let Some(body) = body { #set })
     }
 }
 

@@ -8,14 +8,12 @@ impl crate::Client {
     /// User Viewset
     ///
     /// `GET /core/users/`
-    pub fn core_users_list(
+    pub async fn core_users_list(
         &self,
         params: &models::params::CoreUsersListParams,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            crate::ResponseValue<models::PaginatedUserList>,
-            crate::Error<CoreUsersListError>,
-        >,
+    ) -> Result<
+        crate::ResponseValue<models::PaginatedUserList>,
+        crate::Error<CoreUsersListError>,
     > {
         let path = "/core/users/";
         let mut request = self
@@ -36,25 +34,21 @@ impl crate::Client {
         pairs.opt_each("type", &params.type_);
         pairs.opt_csv("uuid", &params.uuid);
         request = pairs.query(request);
-        self.__call(
-            ::std::result::Result::Ok(request),
-            |response| match response.status.as_u16() {
-                200 => response.__json_ok(::std::convert::identity),
-                400 => response.__json_err(CoreUsersListError::BadRequest),
-                403 => response.__json_err(CoreUsersListError::Forbidden),
-                _ => response.__unexpected_err(),
-            },
-        )
+        let response = self.__send(request).await?;
+        match response.status.as_u16() {
+            200 => response.__json_ok(::std::convert::identity),
+            400 => response.__json_err(CoreUsersListError::BadRequest),
+            403 => response.__json_err(CoreUsersListError::Forbidden),
+            _ => response.__unexpected_err(),
+        }
     }
     /// User Viewset
     ///
     /// `DELETE /core/users/{id}/`
-    pub fn core_users_destroy(
+    pub async fn core_users_destroy(
         &self,
         id: i64,
-    ) -> impl ::std::future::Future<
-        Output = Result<crate::ResponseValue<()>, crate::Error<CoreUsersDestroyError>>,
-    > {
+    ) -> Result<crate::ResponseValue<()>, crate::Error<CoreUsersDestroyError>> {
         let path = ["/core/users/", &crate::runtime::__encode_path(&id.to_string()), "/"]
             .concat();
         let mut request = self
@@ -64,28 +58,24 @@ impl crate::Client {
                 crate::generated::AUTH_AUTHENTIK,
             );
         request = request.header(::reqwest::header::ACCEPT, "application/json");
-        self.__call(
-            ::std::result::Result::Ok(request),
-            |response| match response.status.as_u16() {
-                204 => response.__empty_ok(()),
-                400 => response.__json_err(CoreUsersDestroyError::BadRequest),
-                403 => response.__json_err(CoreUsersDestroyError::Forbidden),
-                _ => response.__unexpected_err(),
-            },
-        )
+        let response = self.__send(request).await?;
+        match response.status.as_u16() {
+            204 => response.__empty_ok(()),
+            400 => response.__json_err(CoreUsersDestroyError::BadRequest),
+            403 => response.__json_err(CoreUsersDestroyError::Forbidden),
+            _ => response.__unexpected_err(),
+        }
     }
     /// User Viewset
     ///
     /// `PATCH /core/users/{id}/`
-    pub fn core_users_partial_update(
+    pub async fn core_users_partial_update(
         &self,
         id: i64,
         body: Option<&models::PatchedUserRequest>,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            crate::ResponseValue<models::User>,
-            crate::Error<CoreUsersPartialUpdateError>,
-        >,
+    ) -> Result<
+        crate::ResponseValue<models::User>,
+        crate::Error<CoreUsersPartialUpdateError>,
     > {
         let path = ["/core/users/", &crate::runtime::__encode_path(&id.to_string()), "/"]
             .concat();
@@ -96,31 +86,27 @@ impl crate::Client {
                 crate::generated::AUTH_AUTHENTIK,
             );
         request = request.header(::reqwest::header::ACCEPT, "application/json");
-        self.__call(
-            match body {
-                Some(body) => crate::runtime::__json_body(request, body),
-                None => ::std::result::Result::Ok(request),
-            },
-            |response| match response.status.as_u16() {
-                200 => response.__json_ok(::std::convert::identity),
-                400 => response.__json_err(CoreUsersPartialUpdateError::BadRequest),
-                403 => response.__json_err(CoreUsersPartialUpdateError::Forbidden),
-                _ => response.__unexpected_err(),
-            },
-        )
+        if let Some(body) = body {
+            request = crate::runtime::__json_body(request, body)?;
+        }
+        let response = self.__send(request).await?;
+        match response.status.as_u16() {
+            200 => response.__json_ok(::std::convert::identity),
+            400 => response.__json_err(CoreUsersPartialUpdateError::BadRequest),
+            403 => response.__json_err(CoreUsersPartialUpdateError::Forbidden),
+            _ => response.__unexpected_err(),
+        }
     }
     /// Set application icon
     ///
     /// `POST /core/applications/{slug}/set_icon/`
-    pub fn core_applications_set_icon_create(
+    pub async fn core_applications_set_icon_create(
         &self,
         slug: &str,
         body: Option<&models::FileUploadRequest>,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            crate::ResponseValue<()>,
-            crate::Error<CoreApplicationsSetIconCreateError>,
-        >,
+    ) -> Result<
+        crate::ResponseValue<()>,
+        crate::Error<CoreApplicationsSetIconCreateError>,
     > {
         let path = [
             "/core/applications/",
@@ -131,41 +117,31 @@ impl crate::Client {
         let mut request = self
             .__request(::reqwest::Method::POST, &path, crate::generated::AUTH_AUTHENTIK);
         request = request.header(::reqwest::header::ACCEPT, "application/json");
-        self.__call(
-            (|| -> ::std::result::Result<
-                ::reqwest::RequestBuilder,
-                crate::Error<CoreApplicationsSetIconCreateError>,
-            > {
-                let mut request = request;
-                if let Some(body) = body {
-                    let mut form = ::reqwest::multipart::Form::new();
-                    if let Some(value) = &body.file {
-                        form = form
-                            .part(
-                                "file",
-                                crate::runtime::__file_part(
-                                    &value.bytes,
-                                    value.file_name.as_deref(),
-                                    value.content_type.as_deref(),
-                                )?,
-                            );
-                    }
-                    if let Some(value) = &body.clear {
-                        form = form.text("clear", value.to_string());
-                    }
-                    request = request.multipart(form);
-                }
-                ::std::result::Result::Ok(request)
-            })(),
-            |response| match response.status.as_u16() {
-                200 => response.__empty_ok(()),
-                400 => {
-                    response.__empty_err(CoreApplicationsSetIconCreateError::BadRequest)
-                }
-                403 => response.__json_err(CoreApplicationsSetIconCreateError::Forbidden),
-                _ => response.__unexpected_err(),
-            },
-        )
+        if let Some(body) = body {
+            let mut form = ::reqwest::multipart::Form::new();
+            if let Some(value) = &body.file {
+                form = form
+                    .part(
+                        "file",
+                        crate::runtime::__file_part(
+                            &value.bytes,
+                            value.file_name.as_deref(),
+                            value.content_type.as_deref(),
+                        )?,
+                    );
+            }
+            if let Some(value) = &body.clear {
+                form = form.text("clear", value.to_string());
+            }
+            request = request.multipart(form);
+        }
+        let response = self.__send(request).await?;
+        match response.status.as_u16() {
+            200 => response.__empty_ok(()),
+            400 => response.__empty_err(CoreApplicationsSetIconCreateError::BadRequest),
+            403 => response.__json_err(CoreApplicationsSetIconCreateError::Forbidden),
+            _ => response.__unexpected_err(),
+        }
     }
     /// Every item of every page of [`core_users_list`](Self::core_users_list), as a stream that fetches the next page when it needs it, starting at `params.page` (or the first page).
     ///

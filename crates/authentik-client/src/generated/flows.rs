@@ -6,15 +6,13 @@ impl crate::Client {
     /// Get the next pending challenge from the currently active flow.
     ///
     /// `GET /flows/executor/{flow_slug}/`
-    pub fn flows_executor_get(
+    pub async fn flows_executor_get(
         &self,
         flow_slug: &str,
         params: &models::params::FlowsExecutorGetParams,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            crate::ResponseValue<models::ChallengeTypes>,
-            crate::Error<FlowsExecutorGetError>,
-        >,
+    ) -> Result<
+        crate::ResponseValue<models::ChallengeTypes>,
+        crate::Error<FlowsExecutorGetError>,
     > {
         let path = ["/flows/executor/", &crate::runtime::__encode_path(flow_slug), "/"]
             .concat();
@@ -24,15 +22,13 @@ impl crate::Client {
         let mut pairs = crate::runtime::__Params::default();
         pairs.one("query", &params.query);
         request = pairs.query(request);
-        self.__call(
-            ::std::result::Result::Ok(request),
-            |response| match response.status.as_u16() {
-                200 => response.__json_ok(::std::convert::identity),
-                400 => response.__json_err(FlowsExecutorGetError::BadRequest),
-                403 => response.__json_err(FlowsExecutorGetError::Forbidden),
-                _ => response.__unexpected_err(),
-            },
-        )
+        let response = self.__send(request).await?;
+        match response.status.as_u16() {
+            200 => response.__json_ok(::std::convert::identity),
+            400 => response.__json_err(FlowsExecutorGetError::BadRequest),
+            403 => response.__json_err(FlowsExecutorGetError::Forbidden),
+            _ => response.__unexpected_err(),
+        }
     }
 }
 /// The documented error responses of [`Client::flows_executor_get`](crate::Client::flows_executor_get).

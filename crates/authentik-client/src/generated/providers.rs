@@ -6,41 +6,36 @@ impl crate::Client {
     /// Check a provider configuration without saving it.
     ///
     /// `POST /providers/all/test/`
-    pub fn providers_all_test_create(
+    pub async fn providers_all_test_create(
         &self,
         body: &models::ModelRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            crate::ResponseValue<models::ModelRequest>,
-            crate::Error<ProvidersAllTestCreateError>,
-        >,
+    ) -> Result<
+        crate::ResponseValue<models::ModelRequest>,
+        crate::Error<ProvidersAllTestCreateError>,
     > {
         let path = "/providers/all/test/";
         let mut request = self
             .__request(::reqwest::Method::POST, path, crate::generated::AUTH_AUTHENTIK);
         request = request.header(::reqwest::header::ACCEPT, "application/json");
-        self.__call(
-            crate::runtime::__json_body(request, body),
-            |response| match response.status.as_u16() {
-                200 => response.__json_ok(::std::convert::identity),
-                400 => response.__json_err(ProvidersAllTestCreateError::BadRequest),
-                403 => response.__json_err(ProvidersAllTestCreateError::Forbidden),
-                _ => response.__unexpected_err(),
-            },
-        )
+        request = crate::runtime::__json_body(request, body)?;
+        let response = self.__send(request).await?;
+        match response.status.as_u16() {
+            200 => response.__json_ok(::std::convert::identity),
+            400 => response.__json_err(ProvidersAllTestCreateError::BadRequest),
+            403 => response.__json_err(ProvidersAllTestCreateError::Forbidden),
+            _ => response.__unexpected_err(),
+        }
     }
     /// Return metadata as XML string
     ///
     /// `GET /providers/saml/{id}/metadata/`
-    pub fn providers_saml_metadata_retrieve(
+    pub async fn providers_saml_metadata_retrieve(
         &self,
         id: i64,
         params: &models::params::ProvidersSamlMetadataRetrieveParams,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            crate::ResponseValue<models::SamlMetadata>,
-            crate::Error<ProvidersSamlMetadataRetrieveError>,
-        >,
+    ) -> Result<
+        crate::ResponseValue<models::SamlMetadata>,
+        crate::Error<ProvidersSamlMetadataRetrieveError>,
     > {
         let path = [
             "/providers/saml/",
@@ -55,30 +50,24 @@ impl crate::Client {
         pairs.opt("download", &params.download);
         pairs.opt("force_binding", &params.force_binding);
         request = pairs.query(request);
-        self.__call(
-            ::std::result::Result::Ok(request),
-            |response| match response.status.as_u16() {
-                200 => response.__json_ok(::std::convert::identity),
-                400 => {
-                    response.__json_err(ProvidersSamlMetadataRetrieveError::BadRequest)
-                }
-                403 => response.__json_err(ProvidersSamlMetadataRetrieveError::Forbidden),
-                404 => response.__empty_err(ProvidersSamlMetadataRetrieveError::NotFound),
-                _ => response.__unexpected_err(),
-            },
-        )
+        let response = self.__send(request).await?;
+        match response.status.as_u16() {
+            200 => response.__json_ok(::std::convert::identity),
+            400 => response.__json_err(ProvidersSamlMetadataRetrieveError::BadRequest),
+            403 => response.__json_err(ProvidersSamlMetadataRetrieveError::Forbidden),
+            404 => response.__empty_err(ProvidersSamlMetadataRetrieveError::NotFound),
+            _ => response.__unexpected_err(),
+        }
     }
     /// Get provider's sync status
     ///
     /// `GET /providers/microsoft_entra/{id}/sync/status/`
-    pub fn providers_microsoft_entra_sync_status_retrieve(
+    pub async fn providers_microsoft_entra_sync_status_retrieve(
         &self,
         id: i64,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            crate::ResponseValue<models::SyncStatus>,
-            crate::Error<ProvidersMicrosoftEntraSyncStatusRetrieveError>,
-        >,
+    ) -> Result<
+        crate::ResponseValue<models::SyncStatus>,
+        crate::Error<ProvidersMicrosoftEntraSyncStatusRetrieveError>,
     > {
         let path = [
             "/providers/microsoft_entra/",
@@ -89,31 +78,29 @@ impl crate::Client {
         let mut request = self
             .__request(::reqwest::Method::GET, &path, crate::generated::AUTH_AUTHENTIK);
         request = request.header(::reqwest::header::ACCEPT, "application/json");
-        self.__call(
-            ::std::result::Result::Ok(request),
-            |response| match response.status.as_u16() {
-                200 => response.__json_ok(::std::convert::identity),
-                400 => {
-                    response
-                        .__json_err(
-                            ProvidersMicrosoftEntraSyncStatusRetrieveError::BadRequest,
-                        )
-                }
-                403 => {
-                    response
-                        .__json_err(
-                            ProvidersMicrosoftEntraSyncStatusRetrieveError::Forbidden,
-                        )
-                }
-                404 => {
-                    response
-                        .__empty_err(
-                            ProvidersMicrosoftEntraSyncStatusRetrieveError::NotFound,
-                        )
-                }
-                _ => response.__unexpected_err(),
-            },
-        )
+        let response = self.__send(request).await?;
+        match response.status.as_u16() {
+            200 => response.__json_ok(::std::convert::identity),
+            400 => {
+                response
+                    .__json_err(
+                        ProvidersMicrosoftEntraSyncStatusRetrieveError::BadRequest,
+                    )
+            }
+            403 => {
+                response
+                    .__json_err(
+                        ProvidersMicrosoftEntraSyncStatusRetrieveError::Forbidden,
+                    )
+            }
+            404 => {
+                response
+                    .__empty_err(
+                        ProvidersMicrosoftEntraSyncStatusRetrieveError::NotFound,
+                    )
+            }
+            _ => response.__unexpected_err(),
+        }
     }
 }
 /// The documented error responses of [`Client::providers_all_test_create`](crate::Client::providers_all_test_create).
