@@ -502,10 +502,12 @@ fn emit_struct_serialize(def: &TypeDef, s: &Struct) -> TokenStream {
         let field = ident(&additional.name);
         quote!(entries.others(&self.#field);)
     });
+    // A struct with nothing to write writes an empty map.
+    let mutable = (!s.fields.is_empty() || s.additional.is_some()).then(|| quote!(mut));
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut entries = crate::__private::Entries::new(serializer)?;
+                let #mutable entries = crate::__private::Entries::new(serializer)?;
                 #(#entries)*
                 #others
                 entries.end()
