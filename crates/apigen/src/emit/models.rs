@@ -581,6 +581,22 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
             TokenStream::new(),
         ),
     };
+    let field = if s.fields.is_empty() {
+        quote!(
+            fn field(_: &str) -> usize {
+                usize::MAX
+            }
+        )
+    } else {
+        quote! {
+            fn field(name: &str) -> usize {
+                match name {
+                    #(#wire => #indexes,)*
+                    _ => usize::MAX,
+                }
+            }
+        }
+    };
     // The slots are named after the fields, which never start with `_`: the visitor's own
     // bindings do, and the helpers' module alias `de` is a path, not a value.
     quote! {
@@ -593,12 +609,7 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
         impl crate::__private::Object for #name {
             const NAME: &'static str = #type_name;
             const FIELDS: &'static [&'static str] = &[#(#wire),*];
-            fn field(name: &str) -> usize {
-                match name {
-                    #(#wire => #indexes,)*
-                    _ => usize::MAX,
-                }
-            }
+            #field
             fn read<'de, A: ::serde::de::MapAccess<'de>>(mut __map: A) -> ::std::result::Result<Self, A::Error> {
                 use crate::__private as de;
                 #(let mut #slots = ::std::option::Option::None;)*
