@@ -268,7 +268,7 @@ fn seconds(run: &Run) -> String {
     format!("{:.1} s{memory}", run.time.as_secs_f64())
 }
 
-/// The Rust lines of the files under `dir` whose path matches `keep`.
+/// The lines of the Rust files under `dir` (outside `target` directories).
 fn rust_lines(dir: &Path) -> Result<usize> {
     let mut lines = 0;
     let mut stack = vec![dir.to_path_buf()];

@@ -17,7 +17,8 @@ use serde_json::Value;
 
 use crate::example::{Direction, Examples};
 
-/// What one payload decodes as: the Rust type (the same name in both crates) and the file.
+/// What one payload decodes as: the Rust type, with `CRATE::` where each crate's name goes, and
+/// the file.
 struct Payload {
     what: String,
     rust_type: String,
@@ -73,7 +74,7 @@ pub fn run(
     write(&dir, "users.json", &page)?;
     payloads.push(Payload {
         what: "a page of 1,000 users".into(),
-        rust_type: rust_name("PaginatedUserList")?,
+        rust_type: format!("CRATE::{}", rust_name("PaginatedUserList")?),
         file: "users.json",
     });
 
@@ -218,17 +219,8 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 fn harness(payloads: &[Payload]) -> String {
     let mut cases = String::new();
     for payload in payloads {
-        let (ours, baseline) = if payload.rust_type.contains("CRATE::") {
-            (
-                payload.rust_type.replace("CRATE::", "ours::"),
-                payload.rust_type.replace("CRATE::", "baseline::"),
-            )
-        } else {
-            (
-                format!("ours::{}", payload.rust_type),
-                format!("baseline::{}", payload.rust_type),
-            )
-        };
+        let ours = payload.rust_type.replace("CRATE::", "ours::");
+        let baseline = payload.rust_type.replace("CRATE::", "baseline::");
         cases.push_str(&format!(
             "    {{\n        let bytes = std::fs::read(\"payloads/{file}\").expect(\"payload\");\n        \
              let (ours, baseline) = measure(rounds, &bytes, |b| {{ std::hint::black_box(serde_json::from_slice::<{ours}>(b).expect(\"ours decodes\")); }}, |b| {{ std::hint::black_box(serde_json::from_slice::<{baseline}>(b).expect(\"baseline decodes\")); }});\n        \

@@ -283,14 +283,8 @@ fn cargo_features<'a>(
         .collect();
     let _ = writeln!(out, "full = [{}]", all.join(", "));
     for group in groups {
-        match models {
-            Some(models) => {
-                let _ = writeln!(out, "{0} = [\"{models}/{0}\"]", group.module);
-            }
-            None => {
-                let _ = writeln!(out, "{} = []", group.module);
-            }
-        }
+        let enables = models.map_or_else(String::new, |m| format!("\"{m}/{}\"", group.module));
+        let _ = writeln!(out, "{} = [{enables}]", group.module);
     }
     out
 }

@@ -38,13 +38,10 @@ pub fn rust_header(spec: &str) -> String {
 ///
 /// Tokens that do not parse are a bug in an emitter; the error names `what` was being emitted.
 pub fn rust(tokens: TokenStream, spec: &str, what: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|err| Error::Internal {
-        message: format!("the generated code for {what} does not parse: {err}"),
-    })?;
     Ok(format!(
         "{}{}",
         rust_header(spec),
-        prettyplease::unparse(&file)
+        rust_items(tokens, what)?
     ))
 }
 
