@@ -21,6 +21,11 @@ mod example;
 
 use std::process::ExitCode;
 
+/// Generation builds and drops millions of small token trees on every core; mimalloc serves
+/// them about twice as fast as the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
