@@ -25,6 +25,20 @@ pub struct Api {
     /// Webhook groups (one server trait each, served by the webhook router), sorted by Rust
     /// name; their indices are into [`Api::webhooks`].
     pub webhook_groups: Vec<Group>,
+    /// The client's error enums shared by operations that document the same error responses,
+    /// sorted by what they hold.
+    pub shared_errors: Vec<SharedEnum>,
+}
+
+/// A client enum of error responses that several operations document alike; each operation's
+/// own error type is an alias of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedEnum {
+    /// The Rust name, after the variants (`BadRequestOrForbiddenError`).
+    pub name: String,
+    /// The operations that share it, in document order (indices into [`Api::operations`]); the
+    /// responses are the first one's.
+    pub operations: Vec<usize>,
 }
 
 impl Api {
@@ -282,8 +296,12 @@ pub struct Operation {
     pub name: String,
     /// The UpperCamel stem for types named after the operation, such as inline schemas.
     pub type_stem: String,
-    /// The client's enum of documented error responses, such as `<Stem>Error`.
+    /// The client's enum of documented error responses, such as `<Stem>Error`; an alias of
+    /// [`Operation::shared_error`] when that is set.
     pub error_type: String,
+    /// The client's enum this operation shares with others that document the same error
+    /// responses (one of [`Api::shared_errors`]), which `error_type` then names.
+    pub shared_error: Option<String>,
     /// The server's enum of documented responses, such as `<Stem>Response`.
     pub response_type: String,
     /// The client's enum of successful responses when more than one is documented.

@@ -272,10 +272,56 @@ pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
             }
         }
     });
+    // Error enums that several operations share, each compiled with the features of the groups
+    // of the operations that name it.
+    let mut group_of = vec![""; api.operations.len()];
+    for group in &api.groups {
+        for &index in &group.operations {
+            group_of[index] = &group.module;
+        }
+    }
+    let shared_errors = api.shared_errors.iter().map(|shared| {
+        let ops: Vec<&Operation> = shared
+            .operations
+            .iter()
+            .map(|&i| &api.operations[i])
+            .collect();
+        let features: BTreeSet<&str> = shared.operations.iter().map(|&i| group_of[i]).collect();
+        let features: Vec<&str> = features.into_iter().collect();
+        let cfg = (features.len() < api.groups.len()).then(|| super::cfg_any(&features));
+        // The aliases are plain names, not links: a build without their group has none.
+        let aliases: Vec<String> = ops
+            .iter()
+            .take(3)
+            .map(|op| format!("`{}`", op.error_type))
+            .collect();
+        let more = match ops.len() {
+            n if n > 3 => format!(" and {} more", n - 3),
+            _ => String::new(),
+        };
+        let about = format!(
+            "The documented error responses of {} operations, each of which names this enum \
+             with an alias of its own: {}{more}. Name it through those: its own name follows \
+             from the shapes of errors in the whole document, and may change with it.",
+            ops.len(),
+            aliases.join(", ")
+        );
+        let errors = emit_status_enum(
+            &shared.name,
+            &about,
+            ops[0].responses.iter().filter(|r| !r.is_success()),
+            models,
+        );
+        quote! {
+            #cfg
+            #errors
+        }
+    });
     quote! {
         #modules
         #(#consts)*
         #(#enum_impls)*
+        #(#shared_errors)*
     }
 }
 
@@ -533,15 +579,31 @@ fn emit_path(op: &Operation) -> TokenStream {
 }
 
 fn emit_error_enum(op: &Operation, models: &TokenStream) -> TokenStream {
-    let errors = emit_status_enum(
-        &op.error_type,
-        &format!(
-            "The documented error responses of [`Client::{0}`](crate::Client::{0}).",
-            op.name
-        ),
-        op.responses.iter().filter(|r| !r.is_success()),
-        models,
+    let about = format!(
+        "The documented error responses of [`Client::{0}`](crate::Client::{0}).",
+        op.name
     );
+    let errors = match &op.shared_error {
+        // Other operations document the same errors: theirs is one enum, this is its name here.
+        Some(shared) => {
+            let name = ident(&op.error_type);
+            let docs = doc(Some(&format!(
+                "{about}\n\nOther operations document the same ones: this names the enum they \
+                 share, [`{shared}`](crate::{shared})."
+            )));
+            let shared = ident(shared);
+            quote! {
+                #docs
+                pub type #name = crate::#shared;
+            }
+        }
+        None => emit_status_enum(
+            &op.error_type,
+            &about,
+            op.responses.iter().filter(|r| !r.is_success()),
+            models,
+        ),
+    };
     let success = (op.responses.iter().filter(|r| r.is_success()).count() > 1).then(|| {
         emit_status_enum(
             &op.success_type,

@@ -25,8 +25,8 @@ use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
     Additional, Api, AuthKind, AuthScheme, Body, Checks, Encoding, Enum, Field, Group, Operation,
     Pagination, Param, ParamLocation, ParamStyle, PathSegment, Presence, Primitive, RequestBody,
-    Response, Security, Status, Struct, TextRule, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
-    Variant,
+    Response, Security, SharedEnum, Status, Struct, TextRule, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant, Variant,
 };
 use crate::naming::{self, Namespace};
 use crate::resolve::{self, Components, Selected};
@@ -147,6 +147,9 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         "Webhooks",
         "_webhooks",
     );
+    // The client calls operations, not webhooks: only theirs share error enums.
+    let mut operations = operations;
+    let shared_errors = operations::share_errors(&mut operations, &mut op_types);
     Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
@@ -156,6 +159,7 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         groups,
         webhooks,
         webhook_groups,
+        shared_errors,
     }
 }
 
@@ -339,6 +343,62 @@ fn schema_doc(schema: &Schema) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::unlink_intra_doc;
+
+    /// Every operation of an inline document, lowered.
+    fn lowered(yaml: &str) -> crate::ir::Api {
+        let spec = crate::parse("t.yaml", yaml).expect("the document parses");
+        let selection = crate::config::Selection {
+            all: true,
+            ..Default::default()
+        };
+        super::lower(&spec.document, &selection, &mut Default::default())
+    }
+
+    #[test]
+    fn operations_documenting_the_same_errors_share_one_enum() {
+        let op = |id: &str, errors: &str| {
+            format!(
+                "    get:\n      operationId: {id}\n      tags: [t{id}]\n      responses:\n        \
+                 '200': {{description: ok}}\n{errors}"
+            )
+        };
+        let forbidden = "        '403':\n          description: no\n          content:\n            \
+                         application/json:\n              schema: {type: string}\n";
+        let missing = "        '404': {description: gone}\n";
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n{}  /b:\n{}  \
+             /c:\n{}  /d:\n{}  /e:\n{}",
+            op("a", forbidden),
+            op("b", &format!("{forbidden}{missing}")),
+            op("c", forbidden),
+            op("d", "        '403': {description: no}\n"),
+            op("e", "        '403': {description: no}\n"),
+        );
+        let api = lowered(&yaml);
+        let shared: Vec<(&str, Vec<&str>)> = api
+            .shared_errors
+            .iter()
+            .map(|s| {
+                let ops = s.operations.iter().map(|&i| api.operations[i].id.as_str());
+                (s.name.as_str(), ops.collect())
+            })
+            .collect();
+        // Same variants, other bodies: a second name, numbered in the order of the contents.
+        assert_eq!(
+            shared,
+            [
+                ("ForbiddenError", vec!["d", "e"]),
+                ("ForbiddenError2", vec!["a", "c"])
+            ]
+        );
+        let b = api.operations.iter().find(|op| op.id == "b").unwrap();
+        assert_eq!(
+            (b.error_type.as_str(), b.shared_error.as_deref()),
+            ("BError", None)
+        );
+        let a = api.operations.iter().find(|op| op.id == "a").unwrap();
+        assert_eq!(a.shared_error.as_deref(), Some("ForbiddenError2"));
+    }
 
     #[test]
     fn intra_doc_links_of_the_documents_generator_become_code_spans() {

@@ -43,6 +43,7 @@ impl<'a> Lowerer<'a, '_> {
             name,
             type_stem,
             error_type,
+            shared_error: None,
             response_type,
             success_type,
             tag: op
@@ -625,4 +626,47 @@ pub(super) fn group(
             webhooks: !module_suffix.is_empty(),
         })
         .collect()
+}
+
+/// Shares one client error enum among the operations that document the same error responses
+/// (statuses, descriptions and bodies), named after its variants; each operation's own error
+/// type becomes an alias of it. A large API repeats a handful of error shapes over hundreds of
+/// operations, and every enum costs the client's build three derived impls. Shapes are taken in
+/// the order of their contents, so the names do not depend on the order of the operations.
+pub(super) fn share_errors(operations: &mut [Operation], names: &mut Namespace) -> Vec<SharedEnum> {
+    let mut shapes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, op) in operations.iter().enumerate() {
+        let errors: Vec<_> = op
+            .responses
+            .iter()
+            .filter(|r| !r.is_success())
+            .map(|r| (&r.variant, r.status, &r.description, &r.body))
+            .collect();
+        shapes.entry(format!("{errors:?}")).or_default().push(index);
+    }
+    let mut shared = Vec::new();
+    for (_, indices) in shapes {
+        if indices.len() < 2 {
+            continue;
+        }
+        let variants: Vec<&str> = operations[indices[0]]
+            .responses
+            .iter()
+            .filter(|r| !r.is_success())
+            .map(|r| r.variant.as_str())
+            .collect();
+        let name = if variants.is_empty() {
+            names.claim("NoDocumentedError".to_owned())
+        } else {
+            names.claim(format!("{}Error", variants.join("Or")))
+        };
+        for &index in &indices {
+            operations[index].shared_error = Some(name.clone());
+        }
+        shared.push(SharedEnum {
+            name,
+            operations: indices,
+        });
+    }
+    shared
 }

@@ -170,29 +170,17 @@ impl crate::Client {
     }
 }
 /// The documented error responses of [`Client::core_users_list`](crate::Client::core_users_list).
-#[derive(Debug, Clone, PartialEq)]
-pub enum CoreUsersListError {
-    /// Status 400.
-    BadRequest(models::ValidationError),
-    /// Status 403.
-    Forbidden(models::GenericError),
-}
+///
+/// Other operations document the same ones: this names the enum they share, [`BadRequestOrForbiddenError`](crate::BadRequestOrForbiddenError).
+pub type CoreUsersListError = crate::BadRequestOrForbiddenError;
 /// The documented error responses of [`Client::core_users_destroy`](crate::Client::core_users_destroy).
-#[derive(Debug, Clone, PartialEq)]
-pub enum CoreUsersDestroyError {
-    /// Status 400.
-    BadRequest(models::ValidationError),
-    /// Status 403.
-    Forbidden(models::GenericError),
-}
+///
+/// Other operations document the same ones: this names the enum they share, [`BadRequestOrForbiddenError`](crate::BadRequestOrForbiddenError).
+pub type CoreUsersDestroyError = crate::BadRequestOrForbiddenError;
 /// The documented error responses of [`Client::core_users_partial_update`](crate::Client::core_users_partial_update).
-#[derive(Debug, Clone, PartialEq)]
-pub enum CoreUsersPartialUpdateError {
-    /// Status 400.
-    BadRequest(models::ValidationError),
-    /// Status 403.
-    Forbidden(models::GenericError),
-}
+///
+/// Other operations document the same ones: this names the enum they share, [`BadRequestOrForbiddenError`](crate::BadRequestOrForbiddenError).
+pub type CoreUsersPartialUpdateError = crate::BadRequestOrForbiddenError;
 /// The documented error responses of [`Client::core_applications_set_icon_create`](crate::Client::core_applications_set_icon_create).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CoreApplicationsSetIconCreateError {

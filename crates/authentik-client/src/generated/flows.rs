@@ -32,10 +32,6 @@ impl crate::Client {
     }
 }
 /// The documented error responses of [`Client::flows_executor_get`](crate::Client::flows_executor_get).
-#[derive(Debug, Clone, PartialEq)]
-pub enum FlowsExecutorGetError {
-    /// Status 400.
-    BadRequest(models::ValidationError),
-    /// Status 403.
-    Forbidden(models::GenericError),
-}
+///
+/// Other operations document the same ones: this names the enum they share, [`BadRequestOrForbiddenError`](crate::BadRequestOrForbiddenError).
+pub type FlowsExecutorGetError = crate::BadRequestOrForbiddenError;

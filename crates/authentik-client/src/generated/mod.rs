@@ -40,3 +40,11 @@ for crate::models::ProvidersSamlMetadataRetrieveForceBinding {
         self.as_str().to_owned()
     }
 }
+/// The documented error responses of 5 operations, each of which names this enum with an alias of its own: `CoreUsersListError`, `CoreUsersDestroyError`, `CoreUsersPartialUpdateError` and 2 more. Name it through those: its own name follows from the shapes of errors in the whole document, and may change with it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BadRequestOrForbiddenError {
+    /// Status 400.
+    BadRequest(crate::models::ValidationError),
+    /// Status 403.
+    Forbidden(crate::models::GenericError),
+}

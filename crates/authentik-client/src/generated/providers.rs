@@ -104,13 +104,9 @@ impl crate::Client {
     }
 }
 /// The documented error responses of [`Client::providers_all_test_create`](crate::Client::providers_all_test_create).
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProvidersAllTestCreateError {
-    /// Status 400.
-    BadRequest(models::ValidationError),
-    /// Status 403.
-    Forbidden(models::GenericError),
-}
+///
+/// Other operations document the same ones: this names the enum they share, [`BadRequestOrForbiddenError`](crate::BadRequestOrForbiddenError).
+pub type ProvidersAllTestCreateError = crate::BadRequestOrForbiddenError;
 /// The documented error responses of [`Client::providers_saml_metadata_retrieve`](crate::Client::providers_saml_metadata_retrieve).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProvidersSamlMetadataRetrieveError {
