@@ -1238,6 +1238,13 @@ async fn client_turns_a_misbehaving_server_into_typed_errors() {
         .await
         .unwrap();
     assert!(status.is_running);
+    // A call's future is `Send`: it can run on another task of a multi-threaded runtime.
+    let spawned = tokio::spawn(async move {
+        client
+            .providers_microsoft_entra_sync_status_retrieve(7)
+            .await
+    });
+    assert!(spawned.await.unwrap().unwrap().is_running);
 }
 
 #[test]

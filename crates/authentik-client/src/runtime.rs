@@ -7,6 +7,10 @@
 //! the crate has no dependency beyond the ecosystem's.
 
 use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -222,15 +226,72 @@ impl Client {
             None => request,
         }
     }
+}
 
-    /// Sends a request and reads the whole response.
-    #[doc(hidden)]
-    pub async fn __send<E>(&self, request: RequestBuilder) -> Result<RawResponse, Error<E>> {
-        let response = request.send().await.map_err(Error::Transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        Ok(RawResponse { status, headers, body })
+/// The future of one operation's call: builds the request with `build` when first polled,
+/// sends it, and decodes the response with `decode`, the operation's choice of type by status.
+///
+/// Both are closures of the operation, so everything an operation does is generic code, compiled
+/// only into the programs that await that operation (as an `async fn` body would be); but there
+/// is no state machine per operation: every call awaits the one sending future, boxed.
+#[doc(hidden)]
+pub fn __call<T, E, B, D>(build: B, decode: D) -> __Call<T, E, B, D>
+where
+    B: FnOnce() -> Result<RequestBuilder, Error<E>>,
+    D: FnOnce(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
+{
+    __Call { build: Some(build), decode: Some(decode), sending: None, output: PhantomData }
+}
+
+/// Sends a request and reads the whole response.
+async fn send(request: RequestBuilder) -> Result<RawResponse, reqwest::Error> {
+    let response = request.send().await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    Ok(RawResponse { status, headers, body })
+}
+
+/// See [`__call`].
+#[doc(hidden)]
+pub struct __Call<T, E, B, D> {
+    build: Option<B>,
+    decode: Option<D>,
+    sending: Option<Sending>,
+    output: PhantomData<fn() -> (T, E)>,
+}
+
+/// The request in flight.
+type Sending = Pin<Box<dyn Future<Output = Result<RawResponse, reqwest::Error>> + Send>>;
+
+// Nothing in a call is pinned in place: the request in flight is pinned in its box.
+impl<T, E, B, D> Unpin for __Call<T, E, B, D> {}
+
+impl<T, E, B, D> Future for __Call<T, E, B, D>
+where
+    B: FnOnce() -> Result<RequestBuilder, Error<E>>,
+    D: FnOnce(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
+{
+    type Output = Result<ResponseValue<T>, Error<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(build) = this.build.take() {
+            match build() {
+                Ok(request) => this.sending = Some(Box::pin(send(request))),
+                Err(err) => {
+                    this.decode = None;
+                    return Poll::Ready(Err(err));
+                }
+            }
+        }
+        let (Some(sending), Some(_)) = (&mut this.sending, &this.decode) else {
+            panic!("an operation's future was polled after it completed");
+        };
+        let response = std::task::ready!(sending.as_mut().poll(cx));
+        this.sending = None;
+        let decode = this.decode.take().expect("checked above");
+        Poll::Ready(response.map_err(Error::Transport).and_then(decode))
     }
 }
 

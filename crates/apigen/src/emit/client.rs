@@ -1,4 +1,5 @@
-//! The client crate: one async method per operation and an enum of documented errors for each.
+//! The client crate: one method per operation, returning a future of its result, and an enum
+//! of documented errors for each (shared by the operations that document the same ones).
 //!
 //! A response is chosen by its status code alone, never by guessing from the body: each
 //! documented status decodes into its own type, and any other status comes back as
@@ -175,21 +176,30 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
     let unexpected = (!has_default).then(|| quote!(_ => response.__unexpected_err(),));
     let mutable =
         (op.params_type.is_some() || op.body.is_some() || accept.is_some()).then(|| quote!(mut));
+    // The method returns the future of a call to the runtime: the request is built and the
+    // response decoded by two closures, which are compiled only where the future is awaited, as
+    // an `async fn` body would be, without a state machine per operation.
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> Result<crate::ResponseValue<#success>, crate::Error<#error>> {
-            let path = #path;
-            let #mutable request = self.__request(::reqwest::Method::#method, #path_arg, #auth);
-            #accept
-            #query
-            #headers
-            #body
-            let response = self.__send(request).await?;
-            match response.status.as_u16() {
-                #(#arms)*
-                #unexpected
-            }
+        pub fn #name(&self, #(#args),*)
+            -> impl ::std::future::Future<Output = Result<crate::ResponseValue<#success>, crate::Error<#error>>>
+        {
+            crate::runtime::__call(
+                move || {
+                    let path = #path;
+                    let #mutable request = self.__request(::reqwest::Method::#method, #path_arg, #auth);
+                    #accept
+                    #query
+                    #headers
+                    #body
+                    Ok(request)
+                },
+                |response| match response.status.as_u16() {
+                    #(#arms)*
+                    #unexpected
+                },
+            )
         }
     }
 }

@@ -48,6 +48,19 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Binary",
 ];
 
+/// Names the client's support code exports from its root, next to the types named after
+/// operations (which live there too).
+const RESERVED_OPERATION_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "Error",
+    "ResponseValue",
+    "RequestContext",
+    "Binary",
+    "ErrorResponse",
+    "RawResponse",
+    "BuildError",
+];
+
 /// The names generated methods and handlers use for their own locals, next to path parameters.
 const PATH_LOCALS: &[&str] = &[
     "params",
@@ -83,7 +96,7 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
     lowerer.name_components(&selected);
     lowerer.lower_components();
     let mut fn_names = Namespace::default();
-    let mut op_types = Namespace::with_reserved(RESERVED_TYPE_NAMES);
+    let mut op_types = Namespace::with_reserved(RESERVED_OPERATION_TYPE_NAMES);
     let mut params_names = Namespace::default();
     let mut operations = Vec::with_capacity(selected.len());
     for op in &selected {

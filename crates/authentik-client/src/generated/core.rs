@@ -8,140 +8,178 @@ impl crate::Client {
     /// User Viewset
     ///
     /// `GET /core/users/`
-    pub async fn core_users_list(
+    pub fn core_users_list(
         &self,
         params: &models::params::CoreUsersListParams,
-    ) -> Result<
-        crate::ResponseValue<models::PaginatedUserList>,
-        crate::Error<CoreUsersListError>,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            crate::ResponseValue<models::PaginatedUserList>,
+            crate::Error<CoreUsersListError>,
+        >,
     > {
-        let path = "/core/users/";
-        let mut request = self
-            .__request(
-                ::reqwest::Method::GET,
-                path,
-                crate::generated::AUTH_AUTHENTIK_OR_AUTHENTIK_DEVICE_AUTH,
-            );
-        request = request.header(::reqwest::header::ACCEPT, "application/json");
-        let mut pairs = crate::runtime::__Params::default();
-        pairs.opt("date_joined__gt", &params.date_joined_gt);
-        pairs.opt("is_active", &params.is_active);
-        pairs.opt("name__iexact", &params.name_iexact);
-        pairs.opt("ordering", &params.ordering);
-        pairs.opt("page", &params.page);
-        pairs.opt("page_size", &params.page_size);
-        pairs.opt("search", &params.search);
-        pairs.opt_each("type", &params.type_);
-        pairs.opt_csv("uuid", &params.uuid);
-        request = pairs.query(request);
-        let response = self.__send(request).await?;
-        match response.status.as_u16() {
-            200 => response.__json_ok(::std::convert::identity),
-            400 => response.__json_err(CoreUsersListError::BadRequest),
-            403 => response.__json_err(CoreUsersListError::Forbidden),
-            _ => response.__unexpected_err(),
-        }
+        crate::runtime::__call(
+            move || {
+                let path = "/core/users/";
+                let mut request = self
+                    .__request(
+                        ::reqwest::Method::GET,
+                        path,
+                        crate::generated::AUTH_AUTHENTIK_OR_AUTHENTIK_DEVICE_AUTH,
+                    );
+                request = request.header(::reqwest::header::ACCEPT, "application/json");
+                let mut pairs = crate::runtime::__Params::default();
+                pairs.opt("date_joined__gt", &params.date_joined_gt);
+                pairs.opt("is_active", &params.is_active);
+                pairs.opt("name__iexact", &params.name_iexact);
+                pairs.opt("ordering", &params.ordering);
+                pairs.opt("page", &params.page);
+                pairs.opt("page_size", &params.page_size);
+                pairs.opt("search", &params.search);
+                pairs.opt_each("type", &params.type_);
+                pairs.opt_csv("uuid", &params.uuid);
+                request = pairs.query(request);
+                Ok(request)
+            },
+            |response| match response.status.as_u16() {
+                200 => response.__json_ok(::std::convert::identity),
+                400 => response.__json_err(CoreUsersListError::BadRequest),
+                403 => response.__json_err(CoreUsersListError::Forbidden),
+                _ => response.__unexpected_err(),
+            },
+        )
     }
     /// User Viewset
     ///
     /// `DELETE /core/users/{id}/`
-    pub async fn core_users_destroy(
+    pub fn core_users_destroy(
         &self,
         id: i64,
-    ) -> Result<crate::ResponseValue<()>, crate::Error<CoreUsersDestroyError>> {
-        let path = ["/core/users/", &crate::runtime::__encode_path(&id.to_string()), "/"]
-            .concat();
-        let mut request = self
-            .__request(
-                ::reqwest::Method::DELETE,
-                &path,
-                crate::generated::AUTH_AUTHENTIK,
-            );
-        request = request.header(::reqwest::header::ACCEPT, "application/json");
-        let response = self.__send(request).await?;
-        match response.status.as_u16() {
-            204 => response.__empty_ok(()),
-            400 => response.__json_err(CoreUsersDestroyError::BadRequest),
-            403 => response.__json_err(CoreUsersDestroyError::Forbidden),
-            _ => response.__unexpected_err(),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<crate::ResponseValue<()>, crate::Error<CoreUsersDestroyError>>,
+    > {
+        crate::runtime::__call(
+            move || {
+                let path = [
+                    "/core/users/",
+                    &crate::runtime::__encode_path(&id.to_string()),
+                    "/",
+                ]
+                    .concat();
+                let mut request = self
+                    .__request(
+                        ::reqwest::Method::DELETE,
+                        &path,
+                        crate::generated::AUTH_AUTHENTIK,
+                    );
+                request = request.header(::reqwest::header::ACCEPT, "application/json");
+                Ok(request)
+            },
+            |response| match response.status.as_u16() {
+                204 => response.__empty_ok(()),
+                400 => response.__json_err(CoreUsersDestroyError::BadRequest),
+                403 => response.__json_err(CoreUsersDestroyError::Forbidden),
+                _ => response.__unexpected_err(),
+            },
+        )
     }
     /// User Viewset
     ///
     /// `PATCH /core/users/{id}/`
-    pub async fn core_users_partial_update(
+    pub fn core_users_partial_update(
         &self,
         id: i64,
         body: Option<&models::PatchedUserRequest>,
-    ) -> Result<
-        crate::ResponseValue<models::User>,
-        crate::Error<CoreUsersPartialUpdateError>,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            crate::ResponseValue<models::User>,
+            crate::Error<CoreUsersPartialUpdateError>,
+        >,
     > {
-        let path = ["/core/users/", &crate::runtime::__encode_path(&id.to_string()), "/"]
-            .concat();
-        let mut request = self
-            .__request(
-                ::reqwest::Method::PATCH,
-                &path,
-                crate::generated::AUTH_AUTHENTIK,
-            );
-        request = request.header(::reqwest::header::ACCEPT, "application/json");
-        if let Some(body) = body {
-            request = crate::runtime::__json_body(request, body)?;
-        }
-        let response = self.__send(request).await?;
-        match response.status.as_u16() {
-            200 => response.__json_ok(::std::convert::identity),
-            400 => response.__json_err(CoreUsersPartialUpdateError::BadRequest),
-            403 => response.__json_err(CoreUsersPartialUpdateError::Forbidden),
-            _ => response.__unexpected_err(),
-        }
+        crate::runtime::__call(
+            move || {
+                let path = [
+                    "/core/users/",
+                    &crate::runtime::__encode_path(&id.to_string()),
+                    "/",
+                ]
+                    .concat();
+                let mut request = self
+                    .__request(
+                        ::reqwest::Method::PATCH,
+                        &path,
+                        crate::generated::AUTH_AUTHENTIK,
+                    );
+                request = request.header(::reqwest::header::ACCEPT, "application/json");
+                if let Some(body) = body {
+                    request = crate::runtime::__json_body(request, body)?;
+                }
+                Ok(request)
+            },
+            |response| match response.status.as_u16() {
+                200 => response.__json_ok(::std::convert::identity),
+                400 => response.__json_err(CoreUsersPartialUpdateError::BadRequest),
+                403 => response.__json_err(CoreUsersPartialUpdateError::Forbidden),
+                _ => response.__unexpected_err(),
+            },
+        )
     }
     /// Set application icon
     ///
     /// `POST /core/applications/{slug}/set_icon/`
-    pub async fn core_applications_set_icon_create(
+    pub fn core_applications_set_icon_create(
         &self,
         slug: &str,
         body: Option<&models::FileUploadRequest>,
-    ) -> Result<
-        crate::ResponseValue<()>,
-        crate::Error<CoreApplicationsSetIconCreateError>,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            crate::ResponseValue<()>,
+            crate::Error<CoreApplicationsSetIconCreateError>,
+        >,
     > {
-        let path = [
-            "/core/applications/",
-            &crate::runtime::__encode_path(slug),
-            "/set_icon/",
-        ]
-            .concat();
-        let mut request = self
-            .__request(::reqwest::Method::POST, &path, crate::generated::AUTH_AUTHENTIK);
-        request = request.header(::reqwest::header::ACCEPT, "application/json");
-        if let Some(body) = body {
-            let mut form = ::reqwest::multipart::Form::new();
-            if let Some(value) = &body.file {
-                form = form
-                    .part(
-                        "file",
-                        crate::runtime::__file_part(
-                            &value.bytes,
-                            value.file_name.as_deref(),
-                            value.content_type.as_deref(),
-                        )?,
+        crate::runtime::__call(
+            move || {
+                let path = [
+                    "/core/applications/",
+                    &crate::runtime::__encode_path(slug),
+                    "/set_icon/",
+                ]
+                    .concat();
+                let mut request = self
+                    .__request(
+                        ::reqwest::Method::POST,
+                        &path,
+                        crate::generated::AUTH_AUTHENTIK,
                     );
-            }
-            if let Some(value) = &body.clear {
-                form = form.text("clear", value.to_string());
-            }
-            request = request.multipart(form);
-        }
-        let response = self.__send(request).await?;
-        match response.status.as_u16() {
-            200 => response.__empty_ok(()),
-            400 => response.__empty_err(CoreApplicationsSetIconCreateError::BadRequest),
-            403 => response.__json_err(CoreApplicationsSetIconCreateError::Forbidden),
-            _ => response.__unexpected_err(),
-        }
+                request = request.header(::reqwest::header::ACCEPT, "application/json");
+                if let Some(body) = body {
+                    let mut form = ::reqwest::multipart::Form::new();
+                    if let Some(value) = &body.file {
+                        form = form
+                            .part(
+                                "file",
+                                crate::runtime::__file_part(
+                                    &value.bytes,
+                                    value.file_name.as_deref(),
+                                    value.content_type.as_deref(),
+                                )?,
+                            );
+                    }
+                    if let Some(value) = &body.clear {
+                        form = form.text("clear", value.to_string());
+                    }
+                    request = request.multipart(form);
+                }
+                Ok(request)
+            },
+            |response| match response.status.as_u16() {
+                200 => response.__empty_ok(()),
+                400 => {
+                    response.__empty_err(CoreApplicationsSetIconCreateError::BadRequest)
+                }
+                403 => response.__json_err(CoreApplicationsSetIconCreateError::Forbidden),
+                _ => response.__unexpected_err(),
+            },
+        )
     }
     /// Every item of every page of [`core_users_list`](Self::core_users_list), as a stream that fetches the next page when it needs it, starting at `params.page` (or the first page).
     ///

@@ -6,29 +6,43 @@ impl crate::Client {
     /// Get the next pending challenge from the currently active flow.
     ///
     /// `GET /flows/executor/{flow_slug}/`
-    pub async fn flows_executor_get(
+    pub fn flows_executor_get(
         &self,
         flow_slug: &str,
         params: &models::params::FlowsExecutorGetParams,
-    ) -> Result<
-        crate::ResponseValue<models::ChallengeTypes>,
-        crate::Error<FlowsExecutorGetError>,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            crate::ResponseValue<models::ChallengeTypes>,
+            crate::Error<FlowsExecutorGetError>,
+        >,
     > {
-        let path = ["/flows/executor/", &crate::runtime::__encode_path(flow_slug), "/"]
-            .concat();
-        let mut request = self
-            .__request(::reqwest::Method::GET, &path, crate::generated::AUTH_AUTHENTIK);
-        request = request.header(::reqwest::header::ACCEPT, "application/json");
-        let mut pairs = crate::runtime::__Params::default();
-        pairs.one("query", &params.query);
-        request = pairs.query(request);
-        let response = self.__send(request).await?;
-        match response.status.as_u16() {
-            200 => response.__json_ok(::std::convert::identity),
-            400 => response.__json_err(FlowsExecutorGetError::BadRequest),
-            403 => response.__json_err(FlowsExecutorGetError::Forbidden),
-            _ => response.__unexpected_err(),
-        }
+        crate::runtime::__call(
+            move || {
+                let path = [
+                    "/flows/executor/",
+                    &crate::runtime::__encode_path(flow_slug),
+                    "/",
+                ]
+                    .concat();
+                let mut request = self
+                    .__request(
+                        ::reqwest::Method::GET,
+                        &path,
+                        crate::generated::AUTH_AUTHENTIK,
+                    );
+                request = request.header(::reqwest::header::ACCEPT, "application/json");
+                let mut pairs = crate::runtime::__Params::default();
+                pairs.one("query", &params.query);
+                request = pairs.query(request);
+                Ok(request)
+            },
+            |response| match response.status.as_u16() {
+                200 => response.__json_ok(::std::convert::identity),
+                400 => response.__json_err(FlowsExecutorGetError::BadRequest),
+                403 => response.__json_err(FlowsExecutorGetError::Forbidden),
+                _ => response.__unexpected_err(),
+            },
+        )
     }
 }
 /// The documented error responses of [`Client::flows_executor_get`](crate::Client::flows_executor_get).

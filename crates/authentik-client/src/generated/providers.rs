@@ -6,101 +6,133 @@ impl crate::Client {
     /// Check a provider configuration without saving it.
     ///
     /// `POST /providers/all/test/`
-    pub async fn providers_all_test_create(
+    pub fn providers_all_test_create(
         &self,
         body: &models::ModelRequest,
-    ) -> Result<
-        crate::ResponseValue<models::ModelRequest>,
-        crate::Error<ProvidersAllTestCreateError>,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            crate::ResponseValue<models::ModelRequest>,
+            crate::Error<ProvidersAllTestCreateError>,
+        >,
     > {
-        let path = "/providers/all/test/";
-        let mut request = self
-            .__request(::reqwest::Method::POST, path, crate::generated::AUTH_AUTHENTIK);
-        request = request.header(::reqwest::header::ACCEPT, "application/json");
-        request = crate::runtime::__json_body(request, body)?;
-        let response = self.__send(request).await?;
-        match response.status.as_u16() {
-            200 => response.__json_ok(::std::convert::identity),
-            400 => response.__json_err(ProvidersAllTestCreateError::BadRequest),
-            403 => response.__json_err(ProvidersAllTestCreateError::Forbidden),
-            _ => response.__unexpected_err(),
-        }
+        crate::runtime::__call(
+            move || {
+                let path = "/providers/all/test/";
+                let mut request = self
+                    .__request(
+                        ::reqwest::Method::POST,
+                        path,
+                        crate::generated::AUTH_AUTHENTIK,
+                    );
+                request = request.header(::reqwest::header::ACCEPT, "application/json");
+                request = crate::runtime::__json_body(request, body)?;
+                Ok(request)
+            },
+            |response| match response.status.as_u16() {
+                200 => response.__json_ok(::std::convert::identity),
+                400 => response.__json_err(ProvidersAllTestCreateError::BadRequest),
+                403 => response.__json_err(ProvidersAllTestCreateError::Forbidden),
+                _ => response.__unexpected_err(),
+            },
+        )
     }
     /// Return metadata as XML string
     ///
     /// `GET /providers/saml/{id}/metadata/`
-    pub async fn providers_saml_metadata_retrieve(
+    pub fn providers_saml_metadata_retrieve(
         &self,
         id: i64,
         params: &models::params::ProvidersSamlMetadataRetrieveParams,
-    ) -> Result<
-        crate::ResponseValue<models::SamlMetadata>,
-        crate::Error<ProvidersSamlMetadataRetrieveError>,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            crate::ResponseValue<models::SamlMetadata>,
+            crate::Error<ProvidersSamlMetadataRetrieveError>,
+        >,
     > {
-        let path = [
-            "/providers/saml/",
-            &crate::runtime::__encode_path(&id.to_string()),
-            "/metadata/",
-        ]
-            .concat();
-        let mut request = self
-            .__request(::reqwest::Method::GET, &path, crate::generated::AUTH_AUTHENTIK);
-        request = request.header(::reqwest::header::ACCEPT, "application/json");
-        let mut pairs = crate::runtime::__Params::default();
-        pairs.opt("download", &params.download);
-        pairs.opt("force_binding", &params.force_binding);
-        request = pairs.query(request);
-        let response = self.__send(request).await?;
-        match response.status.as_u16() {
-            200 => response.__json_ok(::std::convert::identity),
-            400 => response.__json_err(ProvidersSamlMetadataRetrieveError::BadRequest),
-            403 => response.__json_err(ProvidersSamlMetadataRetrieveError::Forbidden),
-            404 => response.__empty_err(ProvidersSamlMetadataRetrieveError::NotFound),
-            _ => response.__unexpected_err(),
-        }
+        crate::runtime::__call(
+            move || {
+                let path = [
+                    "/providers/saml/",
+                    &crate::runtime::__encode_path(&id.to_string()),
+                    "/metadata/",
+                ]
+                    .concat();
+                let mut request = self
+                    .__request(
+                        ::reqwest::Method::GET,
+                        &path,
+                        crate::generated::AUTH_AUTHENTIK,
+                    );
+                request = request.header(::reqwest::header::ACCEPT, "application/json");
+                let mut pairs = crate::runtime::__Params::default();
+                pairs.opt("download", &params.download);
+                pairs.opt("force_binding", &params.force_binding);
+                request = pairs.query(request);
+                Ok(request)
+            },
+            |response| match response.status.as_u16() {
+                200 => response.__json_ok(::std::convert::identity),
+                400 => {
+                    response.__json_err(ProvidersSamlMetadataRetrieveError::BadRequest)
+                }
+                403 => response.__json_err(ProvidersSamlMetadataRetrieveError::Forbidden),
+                404 => response.__empty_err(ProvidersSamlMetadataRetrieveError::NotFound),
+                _ => response.__unexpected_err(),
+            },
+        )
     }
     /// Get provider's sync status
     ///
     /// `GET /providers/microsoft_entra/{id}/sync/status/`
-    pub async fn providers_microsoft_entra_sync_status_retrieve(
+    pub fn providers_microsoft_entra_sync_status_retrieve(
         &self,
         id: i64,
-    ) -> Result<
-        crate::ResponseValue<models::SyncStatus>,
-        crate::Error<ProvidersMicrosoftEntraSyncStatusRetrieveError>,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            crate::ResponseValue<models::SyncStatus>,
+            crate::Error<ProvidersMicrosoftEntraSyncStatusRetrieveError>,
+        >,
     > {
-        let path = [
-            "/providers/microsoft_entra/",
-            &crate::runtime::__encode_path(&id.to_string()),
-            "/sync/status/",
-        ]
-            .concat();
-        let mut request = self
-            .__request(::reqwest::Method::GET, &path, crate::generated::AUTH_AUTHENTIK);
-        request = request.header(::reqwest::header::ACCEPT, "application/json");
-        let response = self.__send(request).await?;
-        match response.status.as_u16() {
-            200 => response.__json_ok(::std::convert::identity),
-            400 => {
-                response
-                    .__json_err(
-                        ProvidersMicrosoftEntraSyncStatusRetrieveError::BadRequest,
-                    )
-            }
-            403 => {
-                response
-                    .__json_err(
-                        ProvidersMicrosoftEntraSyncStatusRetrieveError::Forbidden,
-                    )
-            }
-            404 => {
-                response
-                    .__empty_err(
-                        ProvidersMicrosoftEntraSyncStatusRetrieveError::NotFound,
-                    )
-            }
-            _ => response.__unexpected_err(),
-        }
+        crate::runtime::__call(
+            move || {
+                let path = [
+                    "/providers/microsoft_entra/",
+                    &crate::runtime::__encode_path(&id.to_string()),
+                    "/sync/status/",
+                ]
+                    .concat();
+                let mut request = self
+                    .__request(
+                        ::reqwest::Method::GET,
+                        &path,
+                        crate::generated::AUTH_AUTHENTIK,
+                    );
+                request = request.header(::reqwest::header::ACCEPT, "application/json");
+                Ok(request)
+            },
+            |response| match response.status.as_u16() {
+                200 => response.__json_ok(::std::convert::identity),
+                400 => {
+                    response
+                        .__json_err(
+                            ProvidersMicrosoftEntraSyncStatusRetrieveError::BadRequest,
+                        )
+                }
+                403 => {
+                    response
+                        .__json_err(
+                            ProvidersMicrosoftEntraSyncStatusRetrieveError::Forbidden,
+                        )
+                }
+                404 => {
+                    response
+                        .__empty_err(
+                            ProvidersMicrosoftEntraSyncStatusRetrieveError::NotFound,
+                        )
+                }
+                _ => response.__unexpected_err(),
+            },
+        )
     }
 }
 /// The documented error responses of [`Client::providers_all_test_create`](crate::Client::providers_all_test_create).
