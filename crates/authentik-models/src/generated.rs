@@ -86,11 +86,12 @@ impl crate::__private::Object for AccessDeniedChallenge {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(&__map, &[(pending_user.is_some(), "pending_user")])?;
         ::std::result::Result::Ok(Self {
             flow_info: flow_info.flatten(),
             component: component.flatten(),
             response_errors: response_errors.flatten(),
-            pending_user: de::required(pending_user, "pending_user")?,
+            pending_user: de::present(pending_user),
             error_message: error_message.flatten(),
         })
     }
@@ -351,11 +352,15 @@ impl crate::__private::Object for ContextualFlowInfo {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(
+            &__map,
+            &[(cancel_url.is_some(), "cancel_url"), (layout.is_some(), "layout")],
+        )?;
         ::std::result::Result::Ok(Self {
             title: title.flatten(),
             background: background.flatten(),
-            cancel_url: de::required(cancel_url, "cancel_url")?,
-            layout: de::required(layout, "layout")?,
+            cancel_url: de::present(cancel_url),
+            layout: de::present(layout),
         })
     }
 }
@@ -622,9 +627,10 @@ impl crate::__private::Object for ErrorDetail {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(&__map, &[(string.is_some(), "string"), (code.is_some(), "code")])?;
         ::std::result::Result::Ok(Self {
-            string: de::required(string, "string")?,
-            code: de::required(code, "code")?,
+            string: de::present(string),
+            code: de::present(code),
         })
     }
 }
@@ -736,8 +742,9 @@ impl crate::__private::Object for GenericError {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(&__map, &[(detail.is_some(), "detail")])?;
         ::std::result::Result::Ok(Self {
-            detail: de::required(detail, "detail")?,
+            detail: de::present(detail),
             code: code.flatten(),
         })
     }
@@ -823,8 +830,9 @@ impl crate::__private::Object for LdapProviderRequest {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(&__map, &[(name.is_some(), "name")])?;
         ::std::result::Result::Ok(Self {
-            name: de::required(name, "name")?,
+            name: de::present(name),
             base_dn: base_dn.flatten(),
             tls_server_name: tls_server_name.flatten(),
         })
@@ -907,12 +915,22 @@ impl crate::__private::Object for LogEvent {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(
+            &__map,
+            &[
+                (timestamp.is_some(), "timestamp"),
+                (log_level.is_some(), "log_level"),
+                (logger.is_some(), "logger"),
+                (event.is_some(), "event"),
+                (attributes.is_some(), "attributes"),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            timestamp: de::required(timestamp, "timestamp")?,
-            log_level: de::required(log_level, "log_level")?,
-            logger: de::required(logger, "logger")?,
-            event: de::required(event, "event")?,
-            attributes: de::required(attributes, "attributes")?,
+            timestamp: de::present(timestamp),
+            log_level: de::present(log_level),
+            logger: de::present(logger),
+            event: de::present(event),
+            attributes: de::present(attributes),
         })
     }
 }
@@ -1215,8 +1233,9 @@ impl crate::__private::Object for OAuth2ProviderRequest {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(&__map, &[(name.is_some(), "name")])?;
         ::std::result::Result::Ok(Self {
-            name: de::required(name, "name")?,
+            name: de::present(name),
             client_type: client_type.flatten(),
             access_code_validity: access_code_validity.flatten(),
         })
@@ -1282,10 +1301,18 @@ impl crate::__private::Object for PaginatedUserList {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(
+            &__map,
+            &[
+                (pagination.is_some(), "pagination"),
+                (results.is_some(), "results"),
+                (autocomplete.is_some(), "autocomplete"),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            pagination: de::required(pagination, "pagination")?,
-            results: de::required(results, "results")?,
-            autocomplete: de::required(autocomplete, "autocomplete")?,
+            pagination: de::present(pagination),
+            results: de::present(results),
+            autocomplete: de::present(autocomplete),
         })
     }
 }
@@ -1374,14 +1401,26 @@ impl crate::__private::Object for Pagination {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(
+            &__map,
+            &[
+                (next.is_some(), "next"),
+                (previous.is_some(), "previous"),
+                (count.is_some(), "count"),
+                (current.is_some(), "current"),
+                (total_pages.is_some(), "total_pages"),
+                (start_index.is_some(), "start_index"),
+                (end_index.is_some(), "end_index"),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            next: de::required(next, "next")?,
-            previous: de::required(previous, "previous")?,
-            count: de::required(count, "count")?,
-            current: de::required(current, "current")?,
-            total_pages: de::required(total_pages, "total_pages")?,
-            start_index: de::required(start_index, "start_index")?,
-            end_index: de::required(end_index, "end_index")?,
+            next: de::present(next),
+            previous: de::present(previous),
+            count: de::present(count),
+            current: de::present(current),
+            total_pages: de::present(total_pages),
+            start_index: de::present(start_index),
+            end_index: de::present(end_index),
         })
     }
 }
@@ -1680,10 +1719,11 @@ impl crate::__private::Object for RedirectChallenge {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(&__map, &[(to.is_some(), "to")])?;
         ::std::result::Result::Ok(Self {
             flow_info: flow_info.flatten(),
             component: component.flatten(),
-            to: de::required(to, "to")?,
+            to: de::present(to),
         })
     }
 }
@@ -1742,9 +1782,13 @@ impl crate::__private::Object for SamlMetadata {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(
+            &__map,
+            &[(metadata.is_some(), "metadata"), (download_url.is_some(), "download_url")],
+        )?;
         ::std::result::Result::Ok(Self {
-            metadata: de::required(metadata, "metadata")?,
-            download_url: de::required(download_url, "download_url")?,
+            metadata: de::present(metadata),
+            download_url: de::present(download_url),
         })
     }
 }
@@ -1806,10 +1850,11 @@ impl crate::__private::Object for ShellChallenge {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(&__map, &[(body.is_some(), "body")])?;
         ::std::result::Result::Ok(Self {
             flow_info: flow_info.flatten(),
             component: component.flatten(),
-            body: de::required(body, "body")?,
+            body: de::present(body),
         })
     }
 }
@@ -1868,9 +1913,13 @@ impl crate::__private::Object for SyncStatus {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(
+            &__map,
+            &[(is_running.is_some(), "is_running"), (tasks.is_some(), "tasks")],
+        )?;
         ::std::result::Result::Ok(Self {
-            is_running: de::required(is_running, "is_running")?,
-            tasks: de::required(tasks, "tasks")?,
+            is_running: de::present(is_running),
+            tasks: de::present(tasks),
         })
     }
 }
@@ -1999,17 +2048,31 @@ impl crate::__private::Object for SystemTask {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(
+            &__map,
+            &[
+                (uuid.is_some(), "uuid"),
+                (name.is_some(), "name"),
+                (full_name.is_some(), "full_name"),
+                (description.is_some(), "description"),
+                (start_timestamp.is_some(), "start_timestamp"),
+                (finish_timestamp.is_some(), "finish_timestamp"),
+                (duration.is_some(), "duration"),
+                (status.is_some(), "status"),
+                (messages.is_some(), "messages"),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            uuid: de::required(uuid, "uuid")?,
-            name: de::required(name, "name")?,
-            full_name: de::required(full_name, "full_name")?,
+            uuid: de::present(uuid),
+            name: de::present(name),
+            full_name: de::present(full_name),
             uid: uid.flatten(),
-            description: de::required(description, "description")?,
-            start_timestamp: de::required(start_timestamp, "start_timestamp")?,
-            finish_timestamp: de::required(finish_timestamp, "finish_timestamp")?,
-            duration: de::required(duration, "duration")?,
-            status: de::required(status, "status")?,
-            messages: de::required(messages, "messages")?,
+            description: de::present(description),
+            start_timestamp: de::present(start_timestamp),
+            finish_timestamp: de::present(finish_timestamp),
+            duration: de::present(duration),
+            status: de::present(status),
+            messages: de::present(messages),
             expires,
             expiring: expiring.flatten(),
         })
@@ -2225,14 +2288,23 @@ impl crate::__private::Object for User {
                 _ => de::skip(&mut __map),
             }?;
         }
+        de::missing(
+            &__map,
+            &[
+                (pk.is_some(), "pk"),
+                (username.is_some(), "username"),
+                (name.is_some(), "name"),
+                (uuid.is_some(), "uuid"),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            pk: de::required(pk, "pk")?,
-            username: de::required(username, "username")?,
-            name: de::required(name, "name")?,
+            pk: de::present(pk),
+            username: de::present(username),
+            name: de::present(name),
             is_active: is_active.flatten(),
             last_login,
             type_: type_.flatten(),
-            uuid: de::required(uuid, "uuid")?,
+            uuid: de::present(uuid),
             attributes: attributes.flatten(),
         })
     }
@@ -3071,12 +3143,27 @@ pub mod __private {
                 ObjectVisitor(::std::marker::PhantomData),
             )
     }
-    /// The value of a required property, or the error for its absence.
-    pub fn required<T, E: ::serde::de::Error>(
-        slot: ::std::option::Option<T>,
-        name: &'static str,
-    ) -> ::std::result::Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
+    /// The error for the first required property (in declaration order) that did not
+    /// come, if one did not: checked once for all of them, before they are taken.
+    pub fn missing<'de, A: ::serde::de::MapAccess<'de>>(
+        _: &A,
+        present: &[(bool, &'static str)],
+    ) -> ::std::result::Result<(), A::Error> {
+        match present.iter().find(|(present, _)| !present) {
+            ::std::option::Option::Some((_, name)) => {
+                ::std::result::Result::Err(
+                    <A::Error as ::serde::de::Error>::missing_field(name),
+                )
+            }
+            ::std::option::Option::None => ::std::result::Result::Ok(()),
+        }
+    }
+    /// The value of a required property that [`missing`] found present.
+    pub fn present<T>(slot: ::std::option::Option<T>) -> T {
+        match slot {
+            ::std::option::Option::Some(value) => value,
+            ::std::option::Option::None => unreachable!("checked by `missing`"),
+        }
     }
     /// Reads the value of a property the type does not declare into the map of the others.
     pub fn insert<'de, A, T>(

@@ -530,15 +530,26 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
     let reads: Vec<TokenStream> = s.fields.iter().map(field_reader).collect();
     let finish = s.fields.iter().map(|f| {
         let slot = ident(&f.name);
-        let wire = f.wire_name.as_str();
         match f.presence {
             Presence::Required | Presence::RequiredNullable => {
-                quote!(#slot: de::required(#slot, #wire)?,)
+                quote!(#slot: de::present(#slot),)
             }
             Presence::Optional => quote!(#slot: #slot.flatten(),),
             Presence::OptionalNullable => quote!(#slot,),
         }
     });
+    // One check for every required property, not a `?` for each.
+    let required: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+        .map(|f| {
+            let slot = ident(&f.name);
+            let wire = f.wire_name.as_str();
+            quote!((#slot.is_some(), #wire))
+        })
+        .collect();
+    let check = (!required.is_empty()).then(|| quote!(de::missing(&__map, &[#(#required),*])?;));
     let indexes: Vec<proc_macro2::Literal> = (0..s.fields.len())
         .map(proc_macro2::Literal::usize_unsuffixed)
         .collect();
@@ -615,6 +626,7 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
                 #(let mut #slots = ::std::option::Option::None;)*
                 #init_other
                 #read_loop
+                #check
                 ::std::result::Result::Ok(Self {
                     #(#finish)*
                     #finish_other
@@ -1318,9 +1330,23 @@ fn private_module(patterns: &std::collections::BTreeMap<String, String>) -> Toke
                 deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(::std::marker::PhantomData))
             }
 
-            /// The value of a required property, or the error for its absence.
-            pub fn required<T, E: ::serde::de::Error>(slot: ::std::option::Option<T>, name: &'static str) -> ::std::result::Result<T, E> {
-                slot.ok_or_else(|| E::missing_field(name))
+            /// The error for the first required property (in declaration order) that did not
+            /// come, if one did not: checked once for all of them, before they are taken.
+            pub fn missing<'de, A: ::serde::de::MapAccess<'de>>(_: &A, present: &[(bool, &'static str)]) -> ::std::result::Result<(), A::Error> {
+                match present.iter().find(|(present, _)| !present) {
+                    ::std::option::Option::Some((_, name)) => {
+                        ::std::result::Result::Err(<A::Error as ::serde::de::Error>::missing_field(name))
+                    }
+                    ::std::option::Option::None => ::std::result::Result::Ok(()),
+                }
+            }
+
+            /// The value of a required property that [`missing`] found present.
+            pub fn present<T>(slot: ::std::option::Option<T>) -> T {
+                match slot {
+                    ::std::option::Option::Some(value) => value,
+                    ::std::option::Option::None => unreachable!("checked by `missing`"),
+                }
             }
 
             /// Reads the value of a property the type does not declare into the map of the others.
