@@ -276,18 +276,16 @@ where
         if let Some(build) = this.build.take() {
             match build() {
                 Ok(request) => this.sending = Some(Box::pin(send(request))),
-                Err(err) => {
-                    this.decode = None;
-                    return Poll::Ready(Err(err));
-                }
+                Err(err) => return Poll::Ready(Err(err)),
             }
         }
-        let (Some(sending), Some(_)) = (&mut this.sending, &this.decode) else {
+        let Some(sending) = &mut this.sending else {
             panic!("an operation's future was polled after it completed");
         };
         let response = std::task::ready!(sending.as_mut().poll(cx));
         this.sending = None;
-        let decode = this.decode.take().expect("checked above");
+        // `decode` is taken only here, with `sending`.
+        let decode = this.decode.take().expect("present while sending");
         Poll::Ready(response.map_err(Error::Transport).and_then(decode))
     }
 }

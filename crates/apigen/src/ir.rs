@@ -341,6 +341,12 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The documented responses that are not successes, in document order: the variants of
+    /// the client's error enum.
+    pub fn error_responses(&self) -> impl Iterator<Item = &Response> + Clone {
+        self.responses.iter().filter(|r| !r.is_success())
+    }
+
     /// The query and header parameters, which travel in [`Operation::params_type`].
     pub fn non_path_params(&self) -> impl Iterator<Item = &Param> {
         self.params

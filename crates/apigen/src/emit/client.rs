@@ -316,12 +316,7 @@ pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
             ops.len(),
             aliases.join(", ")
         );
-        let errors = emit_status_enum(
-            &shared.name,
-            &about,
-            ops[0].responses.iter().filter(|r| !r.is_success()),
-            models,
-        );
+        let errors = emit_status_enum(&shared.name, &about, ops[0].error_responses(), models);
         quote! {
             #cfg
             #errors
@@ -607,12 +602,7 @@ fn emit_error_enum(op: &Operation, models: &TokenStream) -> TokenStream {
                 pub type #name = crate::#shared;
             }
         }
-        None => emit_status_enum(
-            &op.error_type,
-            &about,
-            op.responses.iter().filter(|r| !r.is_success()),
-            models,
-        ),
+        None => emit_status_enum(&op.error_type, &about, op.error_responses(), models),
     };
     let success = (op.responses.iter().filter(|r| r.is_success()).count() > 1).then(|| {
         emit_status_enum(

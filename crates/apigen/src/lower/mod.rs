@@ -48,18 +48,9 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Binary",
 ];
 
-/// Names the client's support code exports from its root, next to the types named after
-/// operations (which live there too).
-const RESERVED_OPERATION_TYPE_NAMES: &[&str] = &[
-    "Client",
-    "Error",
-    "ResponseValue",
-    "RequestContext",
-    "Binary",
-    "ErrorResponse",
-    "RawResponse",
-    "BuildError",
-];
+/// What else the client's support code exports from its root, where the types named after
+/// operations live too.
+const CLIENT_RUNTIME_NAMES: &[&str] = &["ErrorResponse", "RawResponse", "BuildError"];
 
 /// The names generated methods and handlers use for their own locals, next to path parameters.
 const PATH_LOCALS: &[&str] = &[
@@ -96,7 +87,8 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
     lowerer.name_components(&selected);
     lowerer.lower_components();
     let mut fn_names = Namespace::default();
-    let mut op_types = Namespace::with_reserved(RESERVED_OPERATION_TYPE_NAMES);
+    let mut op_types =
+        Namespace::with_reserved(&[RESERVED_TYPE_NAMES, CLIENT_RUNTIME_NAMES].concat());
     let mut params_names = Namespace::default();
     let mut operations = Vec::with_capacity(selected.len());
     for op in &selected {
@@ -140,7 +132,7 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
     mark_boxed(&mut types);
     compatible_bases(&mut types);
     types.sort_by(|a, b| a.name.cmp(&b.name));
-    let (webhooks, operations): (Vec<Operation>, Vec<Operation>) =
+    let (webhooks, mut operations): (Vec<Operation>, Vec<Operation>) =
         operations.into_iter().partition(|op| op.webhook.is_some());
     // Module names double as Cargo feature names, so `default` and `full` are taken too.
     let mut modules = Namespace::with_reserved(&[
@@ -161,7 +153,6 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         "_webhooks",
     );
     // The client calls operations, not webhooks: only theirs share error enums.
-    let mut operations = operations;
     let shared_errors = operations::share_errors(&mut operations, &mut op_types);
     Api {
         title: doc.info.title.clone(),

@@ -637,9 +637,7 @@ pub(super) fn share_errors(operations: &mut [Operation], names: &mut Namespace) 
     let mut shapes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (index, op) in operations.iter().enumerate() {
         let errors: Vec<_> = op
-            .responses
-            .iter()
-            .filter(|r| !r.is_success())
+            .error_responses()
             .map(|r| (&r.variant, r.status, &r.description, &r.body))
             .collect();
         shapes.entry(format!("{errors:?}")).or_default().push(index);
@@ -650,9 +648,7 @@ pub(super) fn share_errors(operations: &mut [Operation], names: &mut Namespace) 
             continue;
         }
         let variants: Vec<&str> = operations[indices[0]]
-            .responses
-            .iter()
-            .filter(|r| !r.is_success())
+            .error_responses()
             .map(|r| r.variant.as_str())
             .collect();
         let name = if variants.is_empty() {
