@@ -167,6 +167,14 @@ pub struct __Refusals {
     pub otherwise: Option<&'static str>,
 }
 
+/// What the router checks before a secured operation runs: the requirements it accepts (in
+/// order of preference; each one scheme or several combined) and what it answers a request it
+/// refuses. The generated modules hold one constant per distinct guard.
+pub struct __Guard {
+    pub requirements: &'static [&'static [__Scheme]],
+    pub refusals: __Refusals,
+}
+
 /// The credential of `kind` the request carries, if any.
 fn __credential(kind: CredentialKind, headers: &HeaderMap, query: &__Query) -> Option<String> {
     match kind {
@@ -199,12 +207,11 @@ pub async fn __authenticate<A: Authenticator>(
     authenticator: &A,
     headers: &HeaderMap,
     query: Option<&str>,
-    requirements: &[&[__Scheme]],
-    refusals: &__Refusals,
+    guard: &__Guard,
 ) -> Result<A::Principal, Response> {
-    match __verify(authenticator, headers, query, requirements).await {
+    match __verify(authenticator, headers, query, guard.requirements).await {
         Ok(principal) => Ok(principal),
-        Err(refused) => Err(__refuse(refused, requirements, refusals)),
+        Err(refused) => Err(__refuse(refused, guard)),
     }
 }
 
@@ -214,13 +221,12 @@ pub async fn __authenticate_optional<A: Authenticator>(
     authenticator: &A,
     headers: &HeaderMap,
     query: Option<&str>,
-    requirements: &[&[__Scheme]],
-    refusals: &__Refusals,
+    guard: &__Guard,
 ) -> Result<Option<A::Principal>, Response> {
-    match __verify(authenticator, headers, query, requirements).await {
+    match __verify(authenticator, headers, query, guard.requirements).await {
         Ok(principal) => Ok(Some(principal)),
         Err(None) => Ok(None),
-        Err(refused) => Err(__refuse(refused, requirements, refusals)),
+        Err(refused) => Err(__refuse(refused, guard)),
     }
 }
 
@@ -261,7 +267,8 @@ async fn __verify<A: Authenticator>(
 /// credentials and 403 for ones
 /// that are not allowed, each where the operation documents it (else the other one it
 /// documents), in the documented body, with a `WWW-Authenticate` challenge on a 401.
-fn __refuse(refused: Option<Refusal>, requirements: &[&[__Scheme]], refusals: &__Refusals) -> Response {
+fn __refuse(refused: Option<Refusal>, guard: &__Guard) -> Response {
+    let (requirements, refusals) = (guard.requirements, &guard.refusals);
     let (refusal, detail) = match refused {
         None => (Refusal::Unauthenticated, "credentials were not provided"),
         Some(refusal) => (refusal, "the credentials were refused"),

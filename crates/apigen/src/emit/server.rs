@@ -121,9 +121,15 @@ fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
     };
     let trait_docs = doc(Some(&trait_docs));
     let methods = operations.iter().map(|op| emit_trait_method(op, models));
+    let guards = Guards::new(api, &operations);
     let handlers = operations
         .iter()
-        .map(|op| emit_handler(api, op, &trait_name, models));
+        .zip(&guards.of_operation)
+        .map(|(op, guard)| {
+            let guard = guard.map(|index| guards.guards[index].0.as_str());
+            emit_handler(api, op, guard, &trait_name, models)
+        });
+    let guard_consts = guards.emit();
     let routes_fn = ident(&format!("{}_routes", group.module));
     let routes_docs = doc(Some(&format!(
         "The routes of [`{}`], relative to the API's base path.",
@@ -162,6 +168,7 @@ fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
                 .with_state(api)
         }
 
+        #guard_consts
         #(#handlers)*
     }
 }
@@ -226,68 +233,155 @@ fn secured(op: &Operation) -> bool {
     !op.security.schemes.is_empty()
 }
 
-/// The statements that authenticate a request to `op` before anything else, binding
-/// `principal` (an `Option` where authentication is optional), or nothing when it is not
-/// secured.
-fn emit_authentication(api: &Api, op: &Operation) -> Option<TokenStream> {
+/// What the router checks before a secured operation runs: the requirements it accepts and the
+/// bodies it answers a refused request with. Operations of a module with the same guard share
+/// one constant.
+#[derive(PartialEq)]
+struct Guard<'a> {
+    schemes: &'a [AuthScheme],
+    unauthorized: Option<String>,
+    forbidden: Option<String>,
+    otherwise: Option<String>,
+}
+
+/// The guard of `op`, or `None` when it is not secured.
+fn guard<'a>(api: &Api, op: &'a Operation) -> Option<Guard<'a>> {
     if !secured(op) {
         return None;
     }
-    let scheme = |s: &AuthScheme| {
-        let name = &s.name;
-        let kind = match &s.kind {
-            AuthKind::Http(scheme) => quote!(Http(#scheme)),
-            AuthKind::Header(key) => quote!(Header(#key)),
-            AuthKind::Query(key) => quote!(Query(#key)),
-            AuthKind::Cookie(key) => quote!(Cookie(#key)),
-            AuthKind::All(_) => unreachable!("combined requirements are flattened"),
-        };
-        let scopes = &s.scopes;
-        quote!(crate::runtime::__Scheme { name: #name, kind: crate::runtime::CredentialKind::#kind, scopes: &[#(#scopes),*] })
+    let documented = |status: Status, code: u16| {
+        op.responses
+            .iter()
+            .find(|r| r.status == status)
+            .map(|response| refusal_body(api, &response.body, code))
     };
-    let requirements = op.security.schemes.iter().map(|s| {
-        let schemes: Vec<TokenStream> = match &s.kind {
-            AuthKind::All(all) => all.iter().map(scheme).collect(),
-            _ => vec![scheme(s)],
-        };
-        quote!(&[#(#schemes),*])
-    });
-    let documented =
-        |status: Status, code: u16| match op.responses.iter().find(|r| r.status == status) {
-            None => quote!(None),
-            Some(response) => {
-                let body = refusal_body(api, &response.body, code);
-                quote!(Some(#body))
-            }
-        };
-    let (unauthorized, forbidden) = (
-        documented(Status::Code(401), 401),
-        documented(Status::Code(403), 403),
-    );
-    // Where neither is documented by its code, the refusal is a 401 in the shape of the
-    // response that covers client errors.
+    // Where neither 401 nor 403 is documented by its code, the refusal is a 401 in the shape of
+    // the response that covers client errors.
     let otherwise = if op.responses.iter().any(|r| r.status == Status::Range(4)) {
         documented(Status::Range(4), 401)
     } else {
         documented(Status::Default, 401)
     };
+    Some(Guard {
+        schemes: &op.security.schemes,
+        unauthorized: documented(Status::Code(401), 401),
+        forbidden: documented(Status::Code(403), 403),
+        otherwise,
+    })
+}
+
+/// The distinct guards of a module's operations, in order of first use, each with the name
+/// of its constant: the client's name for the schemes (`AUTH_<SCHEMES>`), numbered from the
+/// second guard with the same schemes (other scopes or refusal bodies).
+struct Guards<'a> {
+    guards: Vec<(String, Guard<'a>)>,
+    /// Per operation of the module, in order: the index of its guard.
+    of_operation: Vec<Option<usize>>,
+}
+
+impl<'a> Guards<'a> {
+    fn new(api: &Api, operations: &[&'a Operation]) -> Self {
+        let mut guards: Vec<(String, Guard<'a>)> = Vec::new();
+        let of_operation = operations
+            .iter()
+            .map(|op| {
+                let guard = guard(api, op)?;
+                if let Some(index) = guards.iter().position(|(_, g)| *g == guard) {
+                    return Some(index);
+                }
+                let base = op.security.const_name.as_deref().unwrap_or("AUTH");
+                let mut name = base.to_owned();
+                let mut number = 1;
+                while guards.iter().any(|(taken, _)| *taken == name) {
+                    number += 1;
+                    name = format!("{base}_{number}");
+                }
+                guards.push((name, guard));
+                Some(guards.len() - 1)
+            })
+            .collect();
+        Guards {
+            guards,
+            of_operation,
+        }
+    }
+
+    /// The constants, one per guard.
+    fn emit(&self) -> TokenStream {
+        let consts = self.guards.iter().map(|(name, guard)| {
+            let name = ident(name);
+            let requirements = guard.schemes.iter().map(|s| {
+                let schemes: Vec<TokenStream> = match &s.kind {
+                    AuthKind::All(all) => all.iter().map(scheme_tokens).collect(),
+                    _ => vec![scheme_tokens(s)],
+                };
+                quote!(&[#(#schemes),*])
+            });
+            let body = |body: &Option<String>| match body {
+                Some(body) => quote!(Some(#body)),
+                None => quote!(None),
+            };
+            let (unauthorized, forbidden, otherwise) = (
+                body(&guard.unauthorized),
+                body(&guard.forbidden),
+                body(&guard.otherwise),
+            );
+            let accepted = guard
+                .schemes
+                .iter()
+                .map(|s| match &s.kind {
+                    AuthKind::All(all) => all
+                        .iter()
+                        .map(|s| format!("`{}`", s.name))
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    _ => format!("`{}`", s.name),
+                })
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let docs = doc(Some(&format!(
+                "How the operations that accept {accepted} authenticate a request, and answer one they refuse."
+            )));
+            quote! {
+                #docs
+                const #name: crate::runtime::__Guard = crate::runtime::__Guard {
+                    requirements: &[#(#requirements),*],
+                    refusals: crate::runtime::__Refusals { unauthorized: #unauthorized, forbidden: #forbidden, otherwise: #otherwise },
+                };
+            }
+        });
+        quote!(#(#consts)*)
+    }
+}
+
+fn scheme_tokens(s: &AuthScheme) -> TokenStream {
+    let name = &s.name;
+    let kind = match &s.kind {
+        AuthKind::Http(scheme) => quote!(Http(#scheme)),
+        AuthKind::Header(key) => quote!(Header(#key)),
+        AuthKind::Query(key) => quote!(Query(#key)),
+        AuthKind::Cookie(key) => quote!(Cookie(#key)),
+        AuthKind::All(_) => unreachable!("combined requirements are flattened"),
+    };
+    let scopes = &s.scopes;
+    quote!(crate::runtime::__Scheme { name: #name, kind: crate::runtime::CredentialKind::#kind, scopes: &[#(#scopes),*] })
+}
+
+/// The statements that authenticate a request to `op` with the module's guard constant `guard`
+/// before anything else, binding `principal` (an `Option` where authentication is optional).
+fn emit_authentication(op: &Operation, guard: &str) -> TokenStream {
+    let guard = ident(guard);
     let authenticate = if op.security.optional {
         quote!(__authenticate_optional)
     } else {
         quote!(__authenticate)
     };
-    Some(quote! {
-        let principal = match crate::runtime::#authenticate(
-            &*api,
-            &headers,
-            raw_query.as_deref(),
-            &[#(#requirements),*],
-            &crate::runtime::__Refusals { unauthorized: #unauthorized, forbidden: #forbidden, otherwise: #otherwise },
-        ).await {
+    quote! {
+        let principal = match crate::runtime::#authenticate(&*api, &headers, raw_query.as_deref(), &#guard).await {
             Ok(principal) => principal,
             Err(refused) => return Ok(refused),
         };
-    })
+    }
 }
 
 /// The body a refusal with `code` answers with where the operation documents one: a minimal
@@ -383,9 +477,11 @@ fn body_type(body: &RequestBody, models: &TokenStream) -> TokenStream {
     }
 }
 
+/// The handler of `op`, authenticating with the module's constant `guard` where it is secured.
 fn emit_handler(
     api: &Api,
     op: &Operation,
+    guard: Option<&str>,
     trait_name: &proc_macro2::Ident,
     models: &TokenStream,
 ) -> TokenStream {
@@ -394,7 +490,7 @@ fn emit_handler(
     let has_path = op.path_params().next().is_some();
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
     let path_extractor = has_path.then(|| quote!(path: crate::runtime::__PathParams,));
-    let authentication = emit_authentication(api, op);
+    let authentication = guard.map(|guard| emit_authentication(op, guard));
     let query_extractor = (has_query || authentication.is_some())
         .then(|| quote!(::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,));
     let path_parse = has_path.then(|| quote!(let path = path?;));
@@ -666,5 +762,53 @@ fn merged_router(name: &str, groups: &[Group], docs: TokenStream) -> TokenStream
         pub fn #name #generic(#param base_path: &str) -> ::axum::Router {
             crate::runtime::nest(base_path, ::axum::Router::new() #(#merges)*)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Guards;
+
+    #[test]
+    fn operations_with_the_same_guard_share_one_constant() {
+        let op = |id: &str, unauthorized: &str| {
+            format!(
+                "    get:\n      operationId: {id}\n      tags: [t]\n      security: [{{key: []}}]\n      \
+                 responses:\n        '200': {{description: ok}}\n{unauthorized}"
+            )
+        };
+        let documented = "        '401':\n          description: no\n          content:\n            \
+                          application/json:\n              schema: {type: string}\n";
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n{}  /b:\n{}  \
+             /c:\n{}  /d:\n{}components:\n  securitySchemes:\n    key: {{type: apiKey, in: header, \
+             name: X-Key}}\n",
+            op("a", documented),
+            op("b", ""),
+            op("c", documented),
+            "    get:\n      operationId: d\n      tags: [t]\n      security: []\n      responses:\n        \
+             '200': {description: ok}\n",
+        );
+        let spec = crate::parse("t.yaml", &yaml).expect("the document parses");
+        let selection = crate::config::Selection {
+            all: true,
+            ..Default::default()
+        };
+        let api = crate::lower::lower(&spec.document, &selection, &mut Default::default());
+        let group = api.server_groups().next().expect("one group");
+        let ops = api.operations_of(group);
+        let operations: Vec<_> = group.operations.iter().map(|&i| &ops[i]).collect();
+        let ids: Vec<&str> = operations.iter().map(|op| op.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
+        let guards = Guards::new(&api, &operations);
+        let names: Vec<&str> = guards.guards.iter().map(|(n, _)| n.as_str()).collect();
+        // The same scheme with another refusal body: a second constant, numbered.
+        assert_eq!(names, ["AUTH_KEY", "AUTH_KEY_2"]);
+        assert_eq!(guards.of_operation, [Some(0), Some(1), Some(0), None]);
+        assert_eq!(
+            guards.guards[0].1.unauthorized.as_deref(),
+            Some("\"Authentication credentials were not provided or are not valid.\"")
+        );
+        assert_eq!(guards.guards[1].1.unauthorized, None);
     }
 }

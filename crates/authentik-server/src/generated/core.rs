@@ -148,6 +148,51 @@ pub fn core_routes<T: CoreApi>(api: Arc<T>) -> ::axum::Router {
         )
         .with_state(api)
 }
+/// How the operations that accept `authentik` or `authentik_device_auth` authenticate a request, and answer one they refuse.
+const AUTH_AUTHENTIK_OR_AUTHENTIK_DEVICE_AUTH: crate::runtime::__Guard = crate::runtime::__Guard {
+    requirements: &[
+        &[
+            crate::runtime::__Scheme {
+                name: "authentik",
+                kind: crate::runtime::CredentialKind::Http("Bearer"),
+                scopes: &[],
+            },
+        ],
+        &[
+            crate::runtime::__Scheme {
+                name: "authentik_device_auth",
+                kind: crate::runtime::CredentialKind::Http("bearer+agent"),
+                scopes: &[],
+            },
+        ],
+    ],
+    refusals: crate::runtime::__Refusals {
+        unauthorized: None,
+        forbidden: Some(
+            "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+        ),
+        otherwise: None,
+    },
+};
+/// How the operations that accept `authentik` authenticate a request, and answer one they refuse.
+const AUTH_AUTHENTIK: crate::runtime::__Guard = crate::runtime::__Guard {
+    requirements: &[
+        &[
+            crate::runtime::__Scheme {
+                name: "authentik",
+                kind: crate::runtime::CredentialKind::Http("Bearer"),
+                scopes: &[],
+            },
+        ],
+    ],
+    refusals: crate::runtime::__Refusals {
+        unauthorized: None,
+        forbidden: Some(
+            "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+        ),
+        otherwise: None,
+    },
+};
 async fn handle_core_users_list<T: CoreApi>(
     State(api): State<Arc<T>>,
     ::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,
@@ -157,29 +202,7 @@ async fn handle_core_users_list<T: CoreApi>(
             &*api,
             &headers,
             raw_query.as_deref(),
-            &[
-                &[
-                    crate::runtime::__Scheme {
-                        name: "authentik",
-                        kind: crate::runtime::CredentialKind::Http("Bearer"),
-                        scopes: &[],
-                    },
-                ],
-                &[
-                    crate::runtime::__Scheme {
-                        name: "authentik_device_auth",
-                        kind: crate::runtime::CredentialKind::Http("bearer+agent"),
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &crate::runtime::__Refusals {
-                unauthorized: None,
-                forbidden: Some(
-                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
-                ),
-                otherwise: None,
-            },
+            &AUTH_AUTHENTIK_OR_AUTHENTIK_DEVICE_AUTH,
         )
         .await
     {
@@ -216,22 +239,7 @@ async fn handle_core_users_destroy<T: CoreApi>(
             &*api,
             &headers,
             raw_query.as_deref(),
-            &[
-                &[
-                    crate::runtime::__Scheme {
-                        name: "authentik",
-                        kind: crate::runtime::CredentialKind::Http("Bearer"),
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &crate::runtime::__Refusals {
-                unauthorized: None,
-                forbidden: Some(
-                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
-                ),
-                otherwise: None,
-            },
+            &AUTH_AUTHENTIK,
         )
         .await
     {
@@ -254,22 +262,7 @@ async fn handle_core_users_partial_update<T: CoreApi>(
             &*api,
             &headers,
             raw_query.as_deref(),
-            &[
-                &[
-                    crate::runtime::__Scheme {
-                        name: "authentik",
-                        kind: crate::runtime::CredentialKind::Http("Bearer"),
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &crate::runtime::__Refusals {
-                unauthorized: None,
-                forbidden: Some(
-                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
-                ),
-                otherwise: None,
-            },
+            &AUTH_AUTHENTIK,
         )
         .await
     {
@@ -304,22 +297,7 @@ async fn handle_core_applications_set_icon_create<T: CoreApi>(
             &*api,
             &headers,
             raw_query.as_deref(),
-            &[
-                &[
-                    crate::runtime::__Scheme {
-                        name: "authentik",
-                        kind: crate::runtime::CredentialKind::Http("Bearer"),
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &crate::runtime::__Refusals {
-                unauthorized: None,
-                forbidden: Some(
-                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
-                ),
-                otherwise: None,
-            },
+            &AUTH_AUTHENTIK,
         )
         .await
     {

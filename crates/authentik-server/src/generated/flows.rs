@@ -47,6 +47,25 @@ pub fn flows_routes<T: FlowsApi>(api: Arc<T>) -> ::axum::Router {
         )
         .with_state(api)
 }
+/// How the operations that accept `authentik` authenticate a request, and answer one they refuse.
+const AUTH_AUTHENTIK: crate::runtime::__Guard = crate::runtime::__Guard {
+    requirements: &[
+        &[
+            crate::runtime::__Scheme {
+                name: "authentik",
+                kind: crate::runtime::CredentialKind::Http("Bearer"),
+                scopes: &[],
+            },
+        ],
+    ],
+    refusals: crate::runtime::__Refusals {
+        unauthorized: None,
+        forbidden: Some(
+            "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+        ),
+        otherwise: None,
+    },
+};
 async fn handle_flows_executor_get<T: FlowsApi>(
     State(api): State<Arc<T>>,
     path: crate::runtime::__PathParams,
@@ -57,22 +76,7 @@ async fn handle_flows_executor_get<T: FlowsApi>(
             &*api,
             &headers,
             raw_query.as_deref(),
-            &[
-                &[
-                    crate::runtime::__Scheme {
-                        name: "authentik",
-                        kind: crate::runtime::CredentialKind::Http("Bearer"),
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &crate::runtime::__Refusals {
-                unauthorized: None,
-                forbidden: Some(
-                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
-                ),
-                otherwise: None,
-            },
+            &AUTH_AUTHENTIK,
         )
         .await
     {

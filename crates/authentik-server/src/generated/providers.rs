@@ -128,6 +128,25 @@ pub fn providers_routes<T: ProvidersApi>(api: Arc<T>) -> ::axum::Router {
         )
         .with_state(api)
 }
+/// How the operations that accept `authentik` authenticate a request, and answer one they refuse.
+const AUTH_AUTHENTIK: crate::runtime::__Guard = crate::runtime::__Guard {
+    requirements: &[
+        &[
+            crate::runtime::__Scheme {
+                name: "authentik",
+                kind: crate::runtime::CredentialKind::Http("Bearer"),
+                scopes: &[],
+            },
+        ],
+    ],
+    refusals: crate::runtime::__Refusals {
+        unauthorized: None,
+        forbidden: Some(
+            "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
+        ),
+        otherwise: None,
+    },
+};
 async fn handle_providers_all_test_create<T: ProvidersApi>(
     State(api): State<Arc<T>>,
     ::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,
@@ -138,22 +157,7 @@ async fn handle_providers_all_test_create<T: ProvidersApi>(
             &*api,
             &headers,
             raw_query.as_deref(),
-            &[
-                &[
-                    crate::runtime::__Scheme {
-                        name: "authentik",
-                        kind: crate::runtime::CredentialKind::Http("Bearer"),
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &crate::runtime::__Refusals {
-                unauthorized: None,
-                forbidden: Some(
-                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
-                ),
-                otherwise: None,
-            },
+            &AUTH_AUTHENTIK,
         )
         .await
     {
@@ -177,22 +181,7 @@ async fn handle_providers_saml_metadata_retrieve<T: ProvidersApi>(
             &*api,
             &headers,
             raw_query.as_deref(),
-            &[
-                &[
-                    crate::runtime::__Scheme {
-                        name: "authentik",
-                        kind: crate::runtime::CredentialKind::Http("Bearer"),
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &crate::runtime::__Refusals {
-                unauthorized: None,
-                forbidden: Some(
-                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
-                ),
-                otherwise: None,
-            },
+            &AUTH_AUTHENTIK,
         )
         .await
     {
@@ -226,22 +215,7 @@ async fn handle_providers_microsoft_entra_sync_status_retrieve<T: ProvidersApi>(
             &*api,
             &headers,
             raw_query.as_deref(),
-            &[
-                &[
-                    crate::runtime::__Scheme {
-                        name: "authentik",
-                        kind: crate::runtime::CredentialKind::Http("Bearer"),
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &crate::runtime::__Refusals {
-                unauthorized: None,
-                forbidden: Some(
-                    "{\"detail\":\"The credentials were not provided, are not valid, or do not allow this action.\"}",
-                ),
-                otherwise: None,
-            },
+            &AUTH_AUTHENTIK,
         )
         .await
     {
