@@ -95,12 +95,20 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         .iter()
         .map(|f| f.contents.lines().count())
         .sum();
+    let count = |severity| {
+        generated
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
     println!(
-        "{spec_name}: {} operations, {} types, {} files, {lines} lines, {} degraded",
+        "{spec_name}: {} operations, {} types, {} files, {lines} lines, {} warnings, {} degraded",
         generated.operations,
         generated.types,
         generated.files.len(),
-        generated.diagnostics.len()
+        count(apigen::Severity::Warning),
+        count(apigen::Severity::Degraded)
     );
     println!(
         "generation over {} runs on {} threads (median, min..max):",
@@ -108,7 +116,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         std::thread::available_parallelism().map_or(1, usize::from)
     );
     for (stage, times) in [
-        ("parse (serde_yaml → openapiv3)", &mut parse),
+        ("parse (read, normalise → openapiv3)", &mut parse),
         ("lower (resolve, names, IR)", &mut lower),
         ("emit and render (quote, syn, prettyplease)", &mut render),
         ("total", &mut total),
