@@ -6,7 +6,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{ToTokens, quote};
 
 pub use super::Gates;
-use super::{doc, gate, ident, paragraphs, type_tokens, uses_binary};
+use super::{doc, doc_literal, gate, ident, paragraphs, type_tokens, uses_binary};
 use crate::ir::{
     Api, Enum, Field, Operation, ParamLocation, Presence, Primitive, Struct, TextRule, TypeDef,
     TypeKind, TypeRef, Union,
@@ -100,10 +100,10 @@ fn emit_conversions(api: &Api, def: &TypeDef, gates: &Gates) -> TokenStream {
                 None => quote!(#to: ::std::default::Default::default(),),
             }
         });
-        let doc_text = format!(
+        let doc_text = doc_literal(&format!(
             " The `{base_name}` part of a `{}` (which includes it through `allOf`).",
             def.name
-        );
+        ));
         // Both types must be compiled: two `cfg`s, which must both hold.
         let cfg_from = gates.of_type(&def.name);
         let cfg_base = gates.of_type(base_name);
@@ -289,9 +289,10 @@ fn emit_union(
         .map(|v| v.tag_value.as_deref().unwrap_or_default())
         .collect();
     let names: Vec<_> = union.variants.iter().map(|v| ident(&v.name)).collect();
-    let tag_doc = format!(" The discriminator property, `{tag}`.");
-    let tagged_doc =
-        format!(" Tagged by `{tag}`; a value with a tag this crate does not know is kept as JSON.");
+    let tag_doc = doc_literal(&format!(" The discriminator property, `{tag}`."));
+    let tagged_doc = doc_literal(&format!(
+        " Tagged by `{tag}`; a value with a tag this crate does not know is kept as JSON."
+    ));
     quote! {
         #docs
         ///
@@ -746,7 +747,7 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
     };
     // The wire name, where it differs, is in the (de)serialisation code; say it here too.
     let wire = (name != wire_name.as_str()).then(|| {
-        let text = format!(" On the wire: `{wire_name}`.");
+        let text = doc_literal(&format!(" On the wire: `{wire_name}`."));
         let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
         quote!(#gap #[doc = #text])
     });
@@ -896,7 +897,9 @@ fn patterns(api: &Api) -> std::collections::BTreeMap<String, String> {
 /// Helpers the derived serde code calls; not part of the crate's API.
 fn private_module(patterns: &std::collections::BTreeMap<String, String>) -> TokenStream {
     let pattern_names: Vec<Ident> = patterns.values().map(|name| ident(name)).collect();
-    let pattern_docs = patterns.keys().map(|p| format!(" `pattern: {p}`"));
+    let pattern_docs = patterns
+        .keys()
+        .map(|p| doc_literal(&format!(" `pattern: {p}`")));
     let pattern_whats = patterns.keys().map(|p| format!("matching `{p}`"));
     let patterns = patterns.keys();
     let numbers = [quote!(i32), quote!(i64), quote!(f32), quote!(f64)];
