@@ -63,14 +63,12 @@ impl crate::__private::Object for AccessDeniedChallenge {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut flow_info = ::std::option::Option::None;
-        let mut component = ::std::option::Option::None;
-        let mut response_errors = ::std::option::Option::None;
-        let mut pending_user = ::std::option::Option::None;
-        let mut error_message = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut flow_info = de::None;
+        let mut component = de::None;
+        let mut response_errors = de::None;
+        let mut pending_user = de::None;
+        let mut error_message = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read_non_null(&mut __map, &mut flow_info, "flow_info"),
                 1 => de::read_non_null(&mut __map, &mut component, "component"),
@@ -87,7 +85,7 @@ impl crate::__private::Object for AccessDeniedChallenge {
             }?;
         }
         de::missing(&__map, &[(pending_user.is_some(), "pending_user")])?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             flow_info: flow_info.flatten(),
             component: component.flatten(),
             response_errors: response_errors.flatten(),
@@ -337,13 +335,11 @@ impl crate::__private::Object for ContextualFlowInfo {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut title = ::std::option::Option::None;
-        let mut background = ::std::option::Option::None;
-        let mut cancel_url = ::std::option::Option::None;
-        let mut layout = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut title = de::None;
+        let mut background = de::None;
+        let mut cancel_url = de::None;
+        let mut layout = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read_non_null(&mut __map, &mut title, "title"),
                 1 => de::read_non_null(&mut __map, &mut background, "background"),
@@ -356,7 +352,7 @@ impl crate::__private::Object for ContextualFlowInfo {
             &__map,
             &[(cancel_url.is_some(), "cancel_url"), (layout.is_some(), "layout")],
         )?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             title: title.flatten(),
             background: background.flatten(),
             cancel_url: de::present(cancel_url),
@@ -616,11 +612,9 @@ impl crate::__private::Object for ErrorDetail {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut string = ::std::option::Option::None;
-        let mut code = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut string = de::None;
+        let mut code = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read(&mut __map, &mut string, "string"),
                 1 => de::read(&mut __map, &mut code, "code"),
@@ -628,7 +622,7 @@ impl crate::__private::Object for ErrorDetail {
             }?;
         }
         de::missing(&__map, &[(string.is_some(), "string"), (code.is_some(), "code")])?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             string: de::present(string),
             code: de::present(code),
         })
@@ -676,18 +670,16 @@ impl crate::__private::Object for FileUploadRequest {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut file = ::std::option::Option::None;
-        let mut clear = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut file = de::None;
+        let mut clear = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read_non_null(&mut __map, &mut file, "file"),
                 1 => de::read_non_null(&mut __map, &mut clear, "clear"),
                 _ => de::skip(&mut __map),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             file: file.flatten(),
             clear: clear.flatten(),
         })
@@ -731,11 +723,9 @@ impl crate::__private::Object for GenericError {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut detail = ::std::option::Option::None;
-        let mut code = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut detail = de::None;
+        let mut code = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read(&mut __map, &mut detail, "detail"),
                 1 => de::read_non_null(&mut __map, &mut code, "code"),
@@ -743,7 +733,7 @@ impl crate::__private::Object for GenericError {
             }?;
         }
         de::missing(&__map, &[(detail.is_some(), "detail")])?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             detail: de::present(detail),
             code: code.flatten(),
         })
@@ -795,12 +785,10 @@ impl crate::__private::Object for LdapProviderRequest {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut name = ::std::option::Option::None;
-        let mut base_dn = ::std::option::Option::None;
-        let mut tls_server_name = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut name = de::None;
+        let mut base_dn = de::None;
+        let mut tls_server_name = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => {
                     de::read_checked::<
@@ -831,7 +819,7 @@ impl crate::__private::Object for LdapProviderRequest {
             }?;
         }
         de::missing(&__map, &[(name.is_some(), "name")])?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             name: de::present(name),
             base_dn: base_dn.flatten(),
             tls_server_name: tls_server_name.flatten(),
@@ -898,14 +886,12 @@ impl crate::__private::Object for LogEvent {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut timestamp = ::std::option::Option::None;
-        let mut log_level = ::std::option::Option::None;
-        let mut logger = ::std::option::Option::None;
-        let mut event = ::std::option::Option::None;
-        let mut attributes = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut timestamp = de::None;
+        let mut log_level = de::None;
+        let mut logger = de::None;
+        let mut event = de::None;
+        let mut attributes = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read(&mut __map, &mut timestamp, "timestamp"),
                 1 => de::read(&mut __map, &mut log_level, "log_level"),
@@ -925,7 +911,7 @@ impl crate::__private::Object for LogEvent {
                 (attributes.is_some(), "attributes"),
             ],
         )?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             timestamp: de::present(timestamp),
             log_level: de::present(log_level),
             logger: de::present(logger),
@@ -1204,12 +1190,10 @@ impl crate::__private::Object for OAuth2ProviderRequest {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut name = ::std::option::Option::None;
-        let mut client_type = ::std::option::Option::None;
-        let mut access_code_validity = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut name = de::None;
+        let mut client_type = de::None;
+        let mut access_code_validity = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => {
                     de::read_checked::<
@@ -1234,7 +1218,7 @@ impl crate::__private::Object for OAuth2ProviderRequest {
             }?;
         }
         de::missing(&__map, &[(name.is_some(), "name")])?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             name: de::present(name),
             client_type: client_type.flatten(),
             access_code_validity: access_code_validity.flatten(),
@@ -1288,12 +1272,10 @@ impl crate::__private::Object for PaginatedUserList {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut pagination = ::std::option::Option::None;
-        let mut results = ::std::option::Option::None;
-        let mut autocomplete = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut pagination = de::None;
+        let mut results = de::None;
+        let mut autocomplete = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read(&mut __map, &mut pagination, "pagination"),
                 1 => de::read(&mut __map, &mut results, "results"),
@@ -1309,7 +1291,7 @@ impl crate::__private::Object for PaginatedUserList {
                 (autocomplete.is_some(), "autocomplete"),
             ],
         )?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             pagination: de::present(pagination),
             results: de::present(results),
             autocomplete: de::present(autocomplete),
@@ -1380,16 +1362,14 @@ impl crate::__private::Object for Pagination {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut next = ::std::option::Option::None;
-        let mut previous = ::std::option::Option::None;
-        let mut count = ::std::option::Option::None;
-        let mut current = ::std::option::Option::None;
-        let mut total_pages = ::std::option::Option::None;
-        let mut start_index = ::std::option::Option::None;
-        let mut end_index = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut next = de::None;
+        let mut previous = de::None;
+        let mut count = de::None;
+        let mut current = de::None;
+        let mut total_pages = de::None;
+        let mut start_index = de::None;
+        let mut end_index = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read(&mut __map, &mut next, "next"),
                 1 => de::read(&mut __map, &mut previous, "previous"),
@@ -1413,7 +1393,7 @@ impl crate::__private::Object for Pagination {
                 (end_index.is_some(), "end_index"),
             ],
         )?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             next: de::present(next),
             previous: de::present(previous),
             count: de::present(count),
@@ -1499,17 +1479,15 @@ impl crate::__private::Object for PatchedUserRequest {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut username = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut is_active = ::std::option::Option::None;
-        let mut last_login = ::std::option::Option::None;
-        let mut path = ::std::option::Option::None;
-        let mut type_ = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut attributes = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut username = de::None;
+        let mut name = de::None;
+        let mut is_active = de::None;
+        let mut last_login = de::None;
+        let mut path = de::None;
+        let mut type_ = de::None;
+        let mut email = de::None;
+        let mut attributes = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => {
                     de::read_non_null_checked::<
@@ -1546,7 +1524,7 @@ impl crate::__private::Object for PatchedUserRequest {
                 _ => de::skip(&mut __map),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             username: username.flatten(),
             name: name.flatten(),
             is_active: is_active.flatten(),
@@ -1706,12 +1684,10 @@ impl crate::__private::Object for RedirectChallenge {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut flow_info = ::std::option::Option::None;
-        let mut component = ::std::option::Option::None;
-        let mut to = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut flow_info = de::None;
+        let mut component = de::None;
+        let mut to = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read_non_null(&mut __map, &mut flow_info, "flow_info"),
                 1 => de::read_non_null(&mut __map, &mut component, "component"),
@@ -1720,7 +1696,7 @@ impl crate::__private::Object for RedirectChallenge {
             }?;
         }
         de::missing(&__map, &[(to.is_some(), "to")])?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             flow_info: flow_info.flatten(),
             component: component.flatten(),
             to: de::present(to),
@@ -1771,11 +1747,9 @@ impl crate::__private::Object for SamlMetadata {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut metadata = ::std::option::Option::None;
-        let mut download_url = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut metadata = de::None;
+        let mut download_url = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read(&mut __map, &mut metadata, "metadata"),
                 1 => de::read(&mut __map, &mut download_url, "download_url"),
@@ -1786,7 +1760,7 @@ impl crate::__private::Object for SamlMetadata {
             &__map,
             &[(metadata.is_some(), "metadata"), (download_url.is_some(), "download_url")],
         )?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             metadata: de::present(metadata),
             download_url: de::present(download_url),
         })
@@ -1837,12 +1811,10 @@ impl crate::__private::Object for ShellChallenge {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut flow_info = ::std::option::Option::None;
-        let mut component = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut flow_info = de::None;
+        let mut component = de::None;
+        let mut body = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read_non_null(&mut __map, &mut flow_info, "flow_info"),
                 1 => de::read_non_null(&mut __map, &mut component, "component"),
@@ -1851,7 +1823,7 @@ impl crate::__private::Object for ShellChallenge {
             }?;
         }
         de::missing(&__map, &[(body.is_some(), "body")])?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             flow_info: flow_info.flatten(),
             component: component.flatten(),
             body: de::present(body),
@@ -1902,11 +1874,9 @@ impl crate::__private::Object for SyncStatus {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut is_running = ::std::option::Option::None;
-        let mut tasks = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut is_running = de::None;
+        let mut tasks = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read(&mut __map, &mut is_running, "is_running"),
                 1 => de::read(&mut __map, &mut tasks, "tasks"),
@@ -1917,7 +1887,7 @@ impl crate::__private::Object for SyncStatus {
             &__map,
             &[(is_running.is_some(), "is_running"), (tasks.is_some(), "tasks")],
         )?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             is_running: de::present(is_running),
             tasks: de::present(tasks),
         })
@@ -2017,21 +1987,19 @@ impl crate::__private::Object for SystemTask {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut uuid = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut full_name = ::std::option::Option::None;
-        let mut uid = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut start_timestamp = ::std::option::Option::None;
-        let mut finish_timestamp = ::std::option::Option::None;
-        let mut duration = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut messages = ::std::option::Option::None;
-        let mut expires = ::std::option::Option::None;
-        let mut expiring = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut uuid = de::None;
+        let mut name = de::None;
+        let mut full_name = de::None;
+        let mut uid = de::None;
+        let mut description = de::None;
+        let mut start_timestamp = de::None;
+        let mut finish_timestamp = de::None;
+        let mut duration = de::None;
+        let mut status = de::None;
+        let mut messages = de::None;
+        let mut expires = de::None;
+        let mut expiring = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read(&mut __map, &mut uuid, "uuid"),
                 1 => de::read(&mut __map, &mut name, "name"),
@@ -2062,7 +2030,7 @@ impl crate::__private::Object for SystemTask {
                 (messages.is_some(), "messages"),
             ],
         )?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             uuid: de::present(uuid),
             name: de::present(name),
             full_name: de::present(full_name),
@@ -2257,17 +2225,15 @@ impl crate::__private::Object for User {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut pk = ::std::option::Option::None;
-        let mut username = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut is_active = ::std::option::Option::None;
-        let mut last_login = ::std::option::Option::None;
-        let mut type_ = ::std::option::Option::None;
-        let mut uuid = ::std::option::Option::None;
-        let mut attributes = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::Key(Self::field))?
-        {
+        let mut pk = de::None;
+        let mut username = de::None;
+        let mut name = de::None;
+        let mut is_active = de::None;
+        let mut last_login = de::None;
+        let mut type_ = de::None;
+        let mut uuid = de::None;
+        let mut attributes = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
             match __key {
                 0 => de::read(&mut __map, &mut pk, "pk"),
                 1 => {
@@ -2297,7 +2263,7 @@ impl crate::__private::Object for User {
                 (uuid.is_some(), "uuid"),
             ],
         )?;
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             pk: de::present(pk),
             username: de::present(username),
             name: de::present(name),
@@ -2455,30 +2421,26 @@ impl crate::__private::Object for ValidationError {
         mut __map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use crate::__private as de;
-        let mut non_field_errors = ::std::option::Option::None;
-        let mut code = ::std::option::Option::None;
+        let mut non_field_errors = de::None;
+        let mut code = de::None;
         let mut additional_properties = ::std::collections::BTreeMap::new();
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key_seed(de::KeyOrName(Self::field))?
-        {
+        while let de::Some(__key) = __map.next_key_seed(de::KeyOrName(Self::field))? {
             match __key {
-                ::std::result::Result::Ok(0) => {
+                de::Ok(0) => {
                     de::read_non_null(
                         &mut __map,
                         &mut non_field_errors,
                         "non_field_errors",
                     )
                 }
-                ::std::result::Result::Ok(1) => {
-                    de::read_non_null(&mut __map, &mut code, "code")
-                }
-                ::std::result::Result::Ok(_) => de::skip(&mut __map),
-                ::std::result::Result::Err(__name) => {
+                de::Ok(1) => de::read_non_null(&mut __map, &mut code, "code"),
+                de::Ok(_) => de::skip(&mut __map),
+                de::Err(__name) => {
                     de::insert(&mut __map, &mut additional_properties, __name)
                 }
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        de::Ok(Self {
             non_field_errors: non_field_errors.flatten(),
             code: code.flatten(),
             additional_properties,
@@ -2637,6 +2599,8 @@ pub mod params {
 }
 #[doc(hidden)]
 pub mod __private {
+    pub use ::std::option::Option::{None, Some};
+    pub use ::std::result::Result::{Err, Ok};
     ::std::thread_local! {
         static STRICT : ::std::cell::Cell < bool > = const {
         ::std::cell::Cell::new(false) };

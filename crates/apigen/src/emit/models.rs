@@ -560,11 +560,11 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
             (
                 quote!(let mut #other = ::std::collections::BTreeMap::new();),
                 quote! {
-                    while let ::std::option::Option::Some(__key) = __map.next_key_seed(de::KeyOrName(Self::field))? {
+                    while let de::Some(__key) = __map.next_key_seed(de::KeyOrName(Self::field))? {
                         match __key {
-                            #(::std::result::Result::Ok(#indexes) => #reads,)*
-                            ::std::result::Result::Ok(_) => de::skip(&mut __map),
-                            ::std::result::Result::Err(__name) => de::insert(&mut __map, &mut #other, __name),
+                            #(de::Ok(#indexes) => #reads,)*
+                            de::Ok(_) => de::skip(&mut __map),
+                            de::Err(__name) => de::insert(&mut __map, &mut #other, __name),
                         }?;
                     }
                 },
@@ -583,7 +583,7 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
         None => (
             TokenStream::new(),
             quote! {
-                while let ::std::option::Option::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
+                while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
                     match __key {
                         #(#indexes => #reads,)*
                         _ => de::skip(&mut __map),
@@ -624,11 +624,11 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
             #field
             fn read<'de, A: ::serde::de::MapAccess<'de>>(mut __map: A) -> ::std::result::Result<Self, A::Error> {
                 use crate::__private as de;
-                #(let mut #slots = ::std::option::Option::None;)*
+                #(let mut #slots = de::None;)*
                 #init_other
                 #read_loop
                 #check
-                ::std::result::Result::Ok(Self {
+                de::Ok(Self {
                     #(#finish)*
                     #finish_other
                 })
@@ -912,6 +912,10 @@ fn private_module(patterns: &std::collections::BTreeMap<String, String>) -> Toke
     quote! {
         #[doc(hidden)]
         pub mod __private {
+            // The prelude's variants by a path no schema name can shadow, for the readers.
+            pub use ::std::option::Option::{None, Some};
+            pub use ::std::result::Result::{Err, Ok};
+
             ::std::thread_local! {
                 static STRICT: ::std::cell::Cell<bool> = const { ::std::cell::Cell::new(false) };
             }
