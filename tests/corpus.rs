@@ -139,13 +139,6 @@ fn generate(root: &Path, file: &str, out: &Path) -> Result<Row, String> {
     }
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
     write_if_changed(&dir.join("Cargo.lock"), &lock);
-    let count = |severity| {
-        generated
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
-    };
     let kinds = apigen::diagnostics::group(&generated.diagnostics)
         .into_iter()
         .map(|g| {
@@ -167,8 +160,8 @@ fn generate(root: &Path, file: &str, out: &Path) -> Result<Row, String> {
             .iter()
             .map(|f| f.contents.lines().count())
             .sum(),
-        warnings: count(Severity::Warning),
-        degraded: count(Severity::Degraded),
+        warnings: generated.count(Severity::Warning),
+        degraded: generated.count(Severity::Degraded),
         fallbacks: generated
             .diagnostics
             .iter()

@@ -140,20 +140,13 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         .iter()
         .map(|f| f.contents.lines().count())
         .sum();
-    let count = |severity| {
-        generated
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
-    };
     println!(
         "{spec_name}: {} operations, {} types, {} files, {lines} lines, {} warnings, {} degraded",
         generated.operations,
         generated.types,
         generated.files.len(),
-        count(apigen::Severity::Warning),
-        count(apigen::Severity::Degraded)
+        generated.count(apigen::Severity::Warning),
+        generated.count(apigen::Severity::Degraded)
     );
     println!(
         "generation over {} runs on {} threads (median, min..max):",

@@ -115,13 +115,10 @@ fn finish(
         "{}",
         apigen::diagnostics::summary(spec_name, diagnostics, report.verbose)
     );
-    let count = |severity| {
-        diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
-    };
-    let (warnings, degraded) = (count(Severity::Warning), count(Severity::Degraded));
+    let (warnings, degraded) = (
+        generated.count(Severity::Warning),
+        generated.count(Severity::Degraded),
+    );
     let fallbacks = diagnostics
         .iter()
         .filter(|d| apigen::diagnostics::is_value_fallback(d))
@@ -263,11 +260,7 @@ fn run_one(root: &Path, config_path: &Path, mode: Mode, report: Report) -> Resul
                 "{}",
                 apigen::diagnostics::summary(&spec_name, &generated.diagnostics, report.verbose)
             );
-            let degraded = generated
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == apigen::Severity::Degraded)
-                .count();
+            let degraded = generated.count(apigen::Severity::Degraded);
             if (report.deny_degraded && degraded > 0)
                 || (report.strict && !generated.diagnostics.is_empty())
             {

@@ -168,6 +168,16 @@ pub struct Generated {
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
+impl Generated {
+    /// How many of the diagnostics have this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
 /// Generates the three crates `config` describes from `spec`.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Generated, Error> {
     let started = std::time::Instant::now();
