@@ -74,6 +74,7 @@ fn peer_generate(peer: &str, spec_path: &Path, dir: &Path) -> Result<Option<Dura
     match status {
         Ok(status) if status.success() => {
             let elapsed = started.elapsed();
+            // Its own workspace, outside this one.
             let manifest = dir.join("Cargo.toml");
             let text = std::fs::read_to_string(&manifest)?;
             if !text.contains("\n[workspace]") {

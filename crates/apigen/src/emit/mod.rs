@@ -61,21 +61,13 @@ fn doc_line(line: &str) -> Literal {
 /// unescaping on the way out (a tenth of the generator's work went into that). The formatted
 /// output is the same either way.
 pub(crate) fn doc_literal(text: &str) -> Literal {
-    // A raw string cannot hold a carriage return, and closes at `"` followed by its hashes.
+    // A raw string cannot hold a carriage return, and closes at `"` followed by its hashes:
+    // as few hashes as keep that closing sequence out of the text (none for most lines).
     if !text.contains('\r') {
-        let mut hashes = 0;
-        let mut run: Option<usize> = None;
-        for c in text.chars() {
-            run = match (c, run) {
-                ('"', _) => Some(0),
-                ('#', Some(n)) => Some(n + 1),
-                _ => None,
-            };
-            if let Some(n) = run {
-                hashes = hashes.max(n + 1);
-            }
+        let mut hashes = String::new();
+        while text.contains(&format!("\"{hashes}")) {
+            hashes.push('#');
         }
-        let hashes = "#".repeat(hashes);
         if let Ok(literal) = format!("r{hashes}\"{text}\"{hashes}").parse() {
             return literal;
         }
