@@ -131,8 +131,8 @@ fn generate(root: &Path, file: &str, out: &Path) -> Result<Row, String> {
         all: true,
         ..Default::default()
     };
-    let config = apigen::standalone_config(&spec_name, stem, select);
-    let generated = apigen::generate_workspace(&spec, &config).map_err(|e| e.to_string())?;
+    let config = apigen::Config::standalone(&spec_name, stem, select);
+    let generated = apigen::generate(&spec, &config).map_err(|e| e.to_string())?;
     let dir = out.join(stem);
     for file in &generated.files {
         write_if_changed(&dir.join(&file.path), &file.contents);

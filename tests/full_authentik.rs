@@ -21,8 +21,8 @@ fn generate(version: &str, operations: usize, degraded: &[&str]) -> PathBuf {
         all: true,
         ..Default::default()
     };
-    let config = apigen::standalone_config(&spec_name, "authentik", select);
-    let generated = apigen::generate_workspace(&spec, &config).unwrap_or_else(|e| panic!("{e}"));
+    let config = apigen::Config::standalone(&spec_name, "authentik", select);
+    let generated = apigen::generate(&spec, &config).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(generated.operations, operations, "operations of {version}");
     let diagnostics: Vec<String> = generated
         .diagnostics

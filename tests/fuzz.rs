@@ -83,7 +83,7 @@ fn check(text: &str) {
         all: true,
         ..Default::default()
     };
-    let config = apigen::standalone_config("fuzz.yaml", "fuzz", select);
+    let config = apigen::Config::standalone("fuzz.yaml", "fuzz", select);
     if let Err(err) = apigen::generate(&spec, &config) {
         assert!(
             !err.is_internal(),

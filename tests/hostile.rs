@@ -21,7 +21,7 @@ fn run(text: &str) -> Result<apigen::Generated, String> {
         );
         e.to_string()
     })?;
-    let config = apigen::standalone_config("hostile.yaml", "hostile", all());
+    let config = apigen::Config::standalone("hostile.yaml", "hostile", all());
     apigen::generate(&spec, &config).map_err(|e| {
         assert!(
             !e.is_internal(),
@@ -242,9 +242,10 @@ fn colliding_and_awkward_names_are_disambiguated_deterministically() {
         "pub foo_bar2:",
         "pub type_:",
         "pub _2fa:",
-        "pub enum Option ",
-        "pub struct Result ",
-        "pub type Box = ::std::string::String;",
+        // Names of the std prelude would shadow it for `use models::*` users: they give way.
+        "pub enum Option2 ",
+        "pub struct Result2 ",
+        "pub type Box2 = ::std::string::String;",
         "V1_1",
         "V6",
     ] {
@@ -304,7 +305,7 @@ fn run_file(path: &str) -> Result<apigen::Generated, String> {
         );
         e.to_string()
     })?;
-    let config = apigen::standalone_config(path, "multi", all());
+    let config = apigen::Config::standalone(path, "multi", all());
     apigen::generate(&spec, &config).map_err(|e| e.to_string())
 }
 

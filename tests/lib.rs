@@ -16,15 +16,11 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Generates what `specs/<name>.codegen.yaml` describes, as `cargo xtask codegen` would.
-pub fn generate(name: &str) -> apigen::Generated {
-    let root = root();
-    let config_name = format!("specs/{name}.codegen.yaml");
-    let text = std::fs::read_to_string(root.join(&config_name)).expect("config exists");
-    let config = apigen::Config::from_yaml(&config_name, &text).expect("config parses");
-    let spec_name = format!("specs/{}", config.spec);
-    let spec = apigen::load(&root.join(&spec_name), &spec_name).expect("spec loads");
-    apigen::generate(&spec, &config).expect("spec generates")
+/// Generates what `apigen.toml` at the workspace root describes, as `cargo xtask codegen` does.
+pub fn generate() -> apigen::Generated {
+    apigen::config::Project::open(&root().join("apigen.toml"))
+        .and_then(|project| project.generate())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The contents of the generated file whose path ends with `suffix`.
@@ -46,8 +42,8 @@ pub fn generate_spec(path: &str) -> apigen::Generated {
         ..Default::default()
     };
     let name = apigen::default_name(&spec);
-    let config = apigen::standalone_config(path, &name, select);
-    apigen::generate_workspace(&spec, &config).unwrap_or_else(|e| panic!("{e}"))
+    let config = apigen::Config::standalone(path, &name, select);
+    apigen::generate(&spec, &config).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Every generated Rust source of one crate except the fixed runtime, each under a

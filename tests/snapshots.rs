@@ -10,19 +10,19 @@ use tests::{crate_sources, generate, generate_spec};
 
 #[test]
 fn seed_models() {
-    let generated = generate("authentik");
+    let generated = generate();
     insta::assert_snapshot!("models", crate_sources(&generated, "authentik-models"));
 }
 
 #[test]
 fn seed_client() {
-    let generated = generate("authentik");
+    let generated = generate();
     insta::assert_snapshot!("client", crate_sources(&generated, "authentik-client"));
 }
 
 #[test]
 fn seed_server() {
-    let generated = generate("authentik");
+    let generated = generate();
     insta::assert_snapshot!("server", crate_sources(&generated, "authentik-server"));
 }
 

@@ -118,8 +118,8 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         let spec = apigen::parse(&spec_name, &text)?;
         let parsed = started.elapsed();
         let name = apigen::default_name(&spec);
-        let config = apigen::standalone_config(&spec_name, &name, select.clone());
-        let generated = apigen::generate_workspace(&spec, &config)?;
+        let config = apigen::Config::standalone(&spec_name, &name, select.clone());
+        let generated = apigen::generate(&spec, &config)?;
         let elapsed = started.elapsed();
         if run > 0 {
             parse.push(parsed);

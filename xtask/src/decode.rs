@@ -40,7 +40,11 @@ pub fn run(
         ..Default::default()
     };
     let mut diags = apigen::diagnostics::Diagnostics::default();
-    let api = apigen::lower::lower(&spec.document, &select, &mut diags);
+    let config = apigen::Config {
+        select,
+        ..Default::default()
+    };
+    let api = apigen::lower::lower(&spec.document, &config, &mut diags);
     let document = serde_json::to_value(&spec.document)?;
     let examples = Examples::new(&document, Direction::Response);
     let rust_name = |schema: &str| -> Result<String> {

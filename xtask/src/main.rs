@@ -1,12 +1,9 @@
-//! `cargo xtask`: the workspace's automation, a thin CLI over the `apigen` library.
+//! `cargo xtask`: this repository's own chores, over the `apigen` library (the `apigen` command
+//! is what users run).
 //!
-//! - `cargo xtask codegen` regenerates every crate described by a `specs/*.codegen.yaml`.
+//! - `cargo xtask codegen` regenerates the committed authentik crates from `apigen.toml`.
 //! - `cargo xtask codegen --check` changes nothing and fails, with a diff, when any generated
 //!   file is stale, missing or orphaned.
-//! - `cargo xtask codegen --spec FILE --out DIR [--all | --tag T | --operation ID]...` writes a
-//!   standalone workspace with the models, client and server crates for any document.
-//! - `cargo xtask drift OLD NEW` reports what changed between two spec versions and what it
-//!   breaks, for HTTP clients and for users of the generated crates.
 //! - `cargo xtask bench [--cargo-check]` times generation of a whole document, stage by stage,
 //!   and optionally how long the generated workspace takes to check and build.
 //! - `cargo xtask conformance` calls every operation through the generated client against a
@@ -16,7 +13,6 @@ mod bench;
 mod codegen;
 mod conformance;
 mod decode;
-mod drift;
 mod example;
 
 use std::process::ExitCode;
@@ -40,10 +36,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate the generated crates from their specs.
+    /// Regenerate the committed crates from apigen.toml.
     Codegen(codegen::Args),
-    /// Compare two versions of a spec: what changed, and what it breaks.
-    Drift(drift::Args),
     /// Time generation of a whole document (and, with --cargo-check, compiling the result).
     Bench(bench::Args),
     /// Call every operation through the generated client against a Prism mock of the document.
@@ -59,7 +53,6 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen(args) => codegen::main(&args),
-        Command::Drift(args) => drift::run(&args),
         Command::Bench(args) => bench::run(&codegen::project_root(), &args),
         Command::Conformance(args) => conformance::run(&codegen::project_root(), &args),
     };

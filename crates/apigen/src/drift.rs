@@ -208,9 +208,14 @@ struct Cx<'a> {
 fn lowered(doc: &OpenAPI) -> Api {
     let selection = crate::config::Selection {
         all: true,
+        components: Some(false),
         ..Default::default()
     };
-    crate::lower::lower(doc, &selection, &mut Diagnostics::default())
+    let config = crate::Config {
+        select: selection,
+        ..Default::default()
+    };
+    crate::lower::lower(doc, &config, &mut Diagnostics::default())
 }
 
 fn structs(api: &Api) -> HashMap<&str, &Struct> {

@@ -28,6 +28,12 @@ pub struct Api {
     /// The client's error enums shared by operations that document the same error responses,
     /// sorted by what they hold.
     pub shared_errors: Vec<SharedEnum>,
+    /// Whether some types come from component schemas no selected operation reaches: those
+    /// compile behind the models crate's `components` feature.
+    pub components_feature: bool,
+    /// Whether tags are Cargo features (each compiling its own types and operations); off for
+    /// code a build script includes, where the including crate has no such features.
+    pub features: bool,
 }
 
 /// A client enum of error responses that several operations document alike; each operation's
@@ -243,6 +249,8 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// Any JSON value.
     Any,
+    /// A type of the user's, by path (`my_crate::Money`): a replaced schema or a mapped format.
+    External(String),
 }
 
 /// Scalars and the formats given real Rust types.

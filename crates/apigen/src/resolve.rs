@@ -67,6 +67,8 @@ pub fn select<'a>(
     let mut selected = Vec::new();
     let mut matched_ids = BTreeSet::new();
     let mut matched_tags = BTreeSet::new();
+    let mut excluded_ids = BTreeSet::new();
+    let mut excluded_tags = BTreeSet::new();
     let paths = Pointer::root().push("paths");
     for (key, item) in doc.paths.iter() {
         let mut path = key.as_str();
@@ -139,13 +141,31 @@ pub fn select<'a>(
             let tag = operation.tags.first();
             let by_id = selection.operations.contains(&id);
             let by_tag = tag.is_some_and(|t| selection.tags.contains(t));
+            let by_path = selection
+                .paths
+                .iter()
+                .any(|glob| crate::config::path_matches(glob, path));
             if by_id {
                 matched_ids.insert(id.clone());
             }
             if by_tag {
                 matched_tags.extend(tag.cloned());
             }
-            if selection.all || by_id || by_tag {
+            let excluded_id = selection.exclude_operations.contains(&id);
+            let excluded_tag = tag.is_some_and(|t| selection.exclude_tags.contains(t));
+            if excluded_id {
+                excluded_ids.insert(id.clone());
+            }
+            if excluded_tag {
+                excluded_tags.extend(tag.cloned());
+            }
+            let excluded = excluded_id
+                || excluded_tag
+                || selection
+                    .exclude_paths
+                    .iter()
+                    .any(|glob| crate::config::path_matches(glob, path));
+            if (selection.all || by_id || by_tag || by_path) && !excluded {
                 selected.push(Selected {
                     id,
                     path,
@@ -173,6 +193,38 @@ pub fn select<'a>(
         diags.error(
             "/paths",
             format!("selected tag `{tag}` is the first tag of no operation"),
+        );
+    }
+    // An exclusion that matches nothing excludes nothing: worth a word, not a refusal.
+    for id in selection
+        .exclude_operations
+        .iter()
+        .filter(|id| !excluded_ids.contains(*id))
+    {
+        diags.warning(
+            "/paths",
+            format!("excluded operation `{id}` is not in the document"),
+        );
+    }
+    for tag in selection
+        .exclude_tags
+        .iter()
+        .filter(|t| !excluded_tags.contains(*t))
+    {
+        diags.warning(
+            "/paths",
+            format!("excluded tag `{tag}` is the first tag of no operation"),
+        );
+    }
+    for glob in selection.paths.iter().filter(|glob| {
+        !doc.paths
+            .paths
+            .keys()
+            .any(|path| crate::config::path_matches(glob, path))
+    }) {
+        diags.error(
+            "/paths",
+            format!("selected path glob `{glob}` matches no path"),
         );
     }
     selected
@@ -310,6 +362,7 @@ fn direct_refs<'s>(schema: &'s Schema, out: &mut Vec<&'s str>) {
 pub fn schema_closure<'a>(
     components: Components<'a>,
     roots: impl IntoIterator<Item = &'a ReferenceOr<Schema>>,
+    follow: impl Fn(&str) -> bool,
 ) -> BTreeSet<&'a str> {
     let mut found: BTreeSet<&'a str> = BTreeSet::new();
     let mut queue: Vec<&'a str> = Vec::new();
@@ -329,7 +382,7 @@ pub fn schema_closure<'a>(
                     .as_ref()
                     .and_then(|c| c.schemas.get_key_value(name))
                 {
-                    if found.insert(key.as_str()) {
+                    if follow(key) && found.insert(key.as_str()) {
                         queue.push(key.as_str());
                     }
                 }
@@ -375,7 +428,7 @@ mod tests {
             "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{b: {{$ref: '#/components/schemas/B'}}}}}}\n    B: {{type: array, items: {{$ref: '#/components/schemas/C'}}}}\n    C: {{type: object, properties: {{a: {{$ref: '#/components/schemas/A'}}}}}}\n    D: {{type: string}}\n"
         ));
         let root = ReferenceOr::ref_("#/components/schemas/A");
-        let names: Vec<_> = schema_closure(Components::new(&d), [&root])
+        let names: Vec<_> = schema_closure(Components::new(&d), [&root], |_| true)
             .into_iter()
             .collect();
         assert_eq!(names, ["A", "B", "C"]);

@@ -19,11 +19,15 @@ fn lower_document(text: &str) -> (Api, Vec<Diagnostic>) {
     let spec = apigen::parse("ir.yaml", text).unwrap_or_else(|e| panic!("{e}"));
     let mut diags = Diagnostics::default();
     diags.extend(spec.diagnostics.iter().cloned());
-    let selection = apigen::config::Selection {
-        all: true,
+    let config = apigen::Config {
+        select: apigen::config::Selection {
+            all: true,
+            components: Some(false),
+            ..Default::default()
+        },
         ..Default::default()
     };
-    let api = apigen::lower::lower(&spec.document, &selection, &mut diags);
+    let api = apigen::lower::lower(&spec.document, &config, &mut diags);
     let diagnostics = diags.into_vec();
     assert!(
         !diagnostics.iter().any(|d| d.severity == Severity::Error),

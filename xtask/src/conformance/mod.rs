@@ -159,10 +159,10 @@ fn prepare(root: &Path, spec_path: &Path) -> Result<Workspace> {
         all: true,
         ..Default::default()
     };
-    let config = apigen::standalone_config(&spec_name, &name, select.clone());
-    let generated = apigen::generate_workspace(&spec, &config)?;
+    let config = apigen::Config::standalone(&spec_name, &name, select.clone());
+    let generated = apigen::generate(&spec, &config)?;
     let mut diags = apigen::diagnostics::Diagnostics::default();
-    let api = apigen::lower::lower(&spec.document, &select, &mut diags);
+    let api = apigen::lower::lower(&spec.document, &config, &mut diags);
 
     let stem = spec_path
         .file_stem()
@@ -784,6 +784,8 @@ fn value(api: &Api, ty: &TypeRef, arg: bool) -> String {
         }
         TypeRef::Nullable(inner) => format!("Some({})", value(api, inner, arg)),
         TypeRef::Map(_) | TypeRef::Any => "Default::default()".to_owned(),
+        // A user's type: the stubs are generated without replacements, so none reach here.
+        TypeRef::External(path) => format!("<{path} as Default>::default()"),
     }
 }
 

@@ -227,7 +227,7 @@ fn auth_tokens(scheme: &crate::ir::AuthScheme) -> TokenStream {
 /// The client's `generated` module root: the tag modules, the security-scheme lists the
 /// operations share, and how enums travel as parameters.
 pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
-    let modules = super::module_tree(api.groups.iter());
+    let modules = super::module_tree(api.groups.iter(), api.features);
     let mut consts: BTreeMap<String, &Security> = BTreeMap::new();
     for op in &api.operations {
         if let Some(name) = security_const(&op.security) {
@@ -272,7 +272,8 @@ pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
     let enum_impls = enums.into_iter().map(|(name, features)| {
         let name = ident(name);
         let features: Vec<&str> = features.into_iter().collect();
-        let cfg = (features.len() < api.groups.len()).then(|| super::cfg_any(&features));
+        let cfg =
+            (api.features && features.len() < api.groups.len()).then(|| super::cfg_any(&features));
         quote! {
             #cfg
             impl crate::runtime::__Param for #models::#name {
@@ -298,7 +299,8 @@ pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
             .collect();
         let features: BTreeSet<&str> = shared.operations.iter().map(|&i| group_of[i]).collect();
         let features: Vec<&str> = features.into_iter().collect();
-        let cfg = (features.len() < api.groups.len()).then(|| super::cfg_any(&features));
+        let cfg =
+            (api.features && features.len() < api.groups.len()).then(|| super::cfg_any(&features));
         // The aliases are plain names, not links: a build without their group has none.
         let aliases: Vec<String> = ops
             .iter()
@@ -534,7 +536,8 @@ fn arg_type_for(ty: &TypeRef, models: &TokenStream, lifetime: &TokenStream) -> T
         | TypeRef::Tuple(_)
         | TypeRef::Map(_)
         | TypeRef::Nullable(_)
-        | TypeRef::Any => {
+        | TypeRef::Any
+        | TypeRef::External(_) => {
             let ty = type_tokens(ty, models);
             quote!(&#lifetime #ty)
         }

@@ -348,6 +348,24 @@ fn type_tokens_with(ty: &TypeRef, models: &TokenStream, prelude: bool) -> TokenS
             quote!((#(#items,)*))
         }
         TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::External(path) => external_path(path),
+    }
+}
+
+/// A user's type path (`my_crate::Money`), made absolute (`::my_crate::Money`) so that no
+/// generated name can shadow its first segment; checked to parse when the config was read.
+pub(crate) fn external_path(path: &str) -> TokenStream {
+    let relative = ["crate", "self", "super"]
+        .iter()
+        .any(|first| path == *first || path.starts_with(&format!("{first}::")));
+    let text = if path.starts_with("::") || relative {
+        path.to_owned()
+    } else {
+        format!("::{path}")
+    };
+    match syn::parse_str::<syn::Type>(&text) {
+        Ok(ty) => quote!(#ty),
+        Err(_) => quote!(::serde_json::Value),
     }
 }
 
@@ -430,10 +448,14 @@ pub(crate) fn is_part_scalar(api: &Api, ty: &TypeRef) -> bool {
 
 /// The `generated` module root of a crate split by tag: one module per group, each behind the
 /// Cargo feature of the same name, re-exported flat.
-pub(crate) fn module_tree<'a>(groups: impl Iterator<Item = &'a Group>) -> TokenStream {
+pub(crate) fn module_tree<'a>(
+    groups: impl Iterator<Item = &'a Group>,
+    features: bool,
+) -> TokenStream {
     let modules = groups.map(|group| {
         let module = ident(&group.module);
         let feature = &group.module;
+        let cfg = features.then(|| quote!(#[cfg(feature = #feature)]));
         let what = if group.webhooks {
             "webhooks"
         } else {
@@ -442,9 +464,9 @@ pub(crate) fn module_tree<'a>(groups: impl Iterator<Item = &'a Group>) -> TokenS
         let docs = doc(Some(&format!("The {what} tagged `{}`.", group.tag)));
         quote! {
             #docs
-            #[cfg(feature = #feature)]
+            #cfg
             mod #module;
-            #[cfg(feature = #feature)]
+            #cfg
             pub use self::#module::*;
         }
     });
@@ -489,54 +511,27 @@ impl<'a> Gates<'a> {
             api.types.iter().map(|t| (t.name.as_str(), t)).collect();
         let groups: Vec<&Group> = api.server_groups().collect();
         let mut reach: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut reached_any: HashSet<&str> = HashSet::new();
         let mut params = HashMap::new();
         for group in &groups {
-            let mut seen: HashSet<&str> = HashSet::new();
-            let mut stack: Vec<&TypeRef> = Vec::new();
             for &index in &group.operations {
                 let op = &api.operations_of(group)[index];
                 if let Some(name) = &op.params_type {
                     params.insert(name.as_str(), group.module.as_str());
                 }
-                stack.extend(op.params.iter().map(|p| &p.ty));
-                stack.extend(op.body.as_ref().map(|b| &b.ty));
-                stack.extend(op.responses.iter().filter_map(|r| match &r.body {
-                    crate::ir::Body::Json(ty) => Some(ty),
-                    _ => None,
-                }));
-                stack.extend(op.pagination.as_ref().map(|p| &p.item));
             }
-            while let Some(ty) = stack.pop() {
-                match ty {
-                    TypeRef::Named(name) => {
-                        let Some(def) = by_name.get(name.as_str()) else {
-                            continue;
-                        };
-                        if !seen.insert(def.name.as_str()) {
-                            continue;
-                        }
-                        match &def.kind {
-                            TypeKind::Struct(s) => {
-                                stack.extend(s.fields.iter().map(|f| &f.ty));
-                                stack.extend(s.additional.as_ref().map(|a| &a.ty));
-                            }
-                            TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| &v.ty)),
-                            TypeKind::Alias(ty) => stack.push(ty),
-                            TypeKind::Enum(_) => {}
-                        }
-                    }
-                    TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                        stack.push(inner)
-                    }
-                    TypeRef::Tuple(items) => stack.extend(items),
-                    _ => {}
-                }
-            }
-            for name in seen {
+            for name in reached_types(api, group, &by_name) {
+                reached_any.insert(name);
                 reach.entry(name).or_default().push(group.module.as_str());
             }
         }
-        let types = reach
+        if !api.features {
+            return Self {
+                types: HashMap::new(),
+                params: HashMap::new(),
+            };
+        }
+        let mut types: HashMap<&str, Vec<&str>> = reach
             .into_iter()
             .filter(|(_, reached)| reached.len() < groups.len())
             .map(|(name, mut reached)| {
@@ -544,6 +539,14 @@ impl<'a> Gates<'a> {
                 (name, reached)
             })
             .collect();
+        if api.components_feature {
+            // What no operation reaches is there for the `components` feature.
+            for def in &api.types {
+                if !reached_any.contains(def.name.as_str()) {
+                    types.insert(def.name.as_str(), vec!["components"]);
+                }
+            }
+        }
         Self { types, params }
     }
 
@@ -723,4 +726,278 @@ mod tests {
         }
         assert_eq!(read_back(r#"say "hi"#).1, r##"r#"say "hi"#"##);
     }
+}
+
+/// The extra derives each model type gets (`[types] derive` and `derive_for`), keeping only
+/// those every field of the type allows.
+#[derive(Debug, Default)]
+pub struct Derives {
+    /// Type name to its extra derives, as paths already checked to parse.
+    by_type: HashMap<String, Vec<String>>,
+}
+
+/// The std traits whose derive depends on what the fields implement, and which this checks.
+const CHECKED: &[&str] = &["Eq", "Hash", "PartialOrd", "Ord", "Copy", "Default"];
+
+impl Derives {
+    /// Works out each type's extra derives; one that a field forbids (`Eq` over an `f64`) is
+    /// left out and reported as a warning at the type.
+    pub fn new(
+        api: &Api,
+        types: &crate::config::Types,
+        diags: &mut crate::diagnostics::Diagnostics,
+    ) -> Self {
+        let mut by_type = HashMap::new();
+        if types.derive.is_empty() && types.derive_for.is_empty() {
+            return Self { by_type };
+        }
+        for name in types.derive_for.keys() {
+            if !api.types.iter().any(|t| &t.name == name) {
+                diags.warning(
+                    "/components/schemas",
+                    format!("`types.derive_for` names `{name}`, which is not a generated type"),
+                );
+            }
+        }
+        let by_name: HashMap<&str, &TypeDef> =
+            api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+        // What each type asks for (the config's derives, with what `Ord` needs), and what it
+        // derives anyway.
+        let wanted_of = |def: &TypeDef| -> Vec<&str> {
+            let mut wanted: Vec<&str> = types.derive.iter().map(String::as_str).collect();
+            if let Some(own) = types.derive_for.get(&def.name) {
+                wanted.extend(own.iter().map(String::as_str));
+            }
+            if wanted.contains(&"Ord") {
+                wanted.extend(["Eq", "PartialOrd"]);
+            }
+            wanted
+        };
+        let already_of = |def: &TypeDef| -> &'static [&'static str] {
+            match &def.kind {
+                TypeKind::Enum(_) => &["Debug", "Clone", "PartialEq", "Eq", "Hash"],
+                TypeKind::Struct(s) if struct_is_default(s) => {
+                    &["Debug", "Clone", "PartialEq", "Default"]
+                }
+                _ => &["Debug", "Clone", "PartialEq"],
+            }
+        };
+        // For each checked trait, the types that will have it: those asking for it or deriving
+        // it anyway, less, until nothing changes, those with a field whose type will not (a
+        // field's type implements the trait only if it derives it too).
+        let mut allowed: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for &name in CHECKED {
+            let mut set: HashSet<&str> = api
+                .types
+                .iter()
+                .filter(|def| {
+                    matches!(def.kind, TypeKind::Alias(_))
+                        || already_of(def).contains(&name)
+                        || wanted_of(def).contains(&name)
+                })
+                .map(|def| def.name.as_str())
+                .collect();
+            loop {
+                let before = set.len();
+                let current = set.clone();
+                set.retain(|t| type_allows(name, by_name[t], &current, &by_name).is_none());
+                if set.len() == before {
+                    break;
+                }
+            }
+            allowed.insert(name, set);
+        }
+        for def in &api.types {
+            if matches!(def.kind, TypeKind::Alias(_)) {
+                continue;
+            }
+            let wanted = wanted_of(def);
+            let already = already_of(def);
+            let mut paths: Vec<String> = Vec::new();
+            let mut seen: HashSet<&str> = HashSet::new();
+            for derive in wanted {
+                if already.contains(&derive) || !seen.insert(derive) {
+                    continue;
+                }
+                if CHECKED.contains(&derive) && !allowed[derive].contains(def.name.as_str()) {
+                    let current = &allowed[derive];
+                    let why = if derive == "Default" {
+                        "only a struct whose every property may be left out has an honest default"
+                            .to_owned()
+                    } else {
+                        type_allows(derive, def, current, &by_name)
+                            .unwrap_or_else(|| format!("a type it holds does not have `{derive}`"))
+                    };
+                    diags.warning(
+                        def.pointer.clone(),
+                        format!("extra derive `{derive}` left out of `{}`: {why}", def.name),
+                    );
+                    continue;
+                }
+                if syn::parse_str::<syn::Path>(derive).is_ok() {
+                    paths.push(derive.to_owned());
+                }
+            }
+            if !paths.is_empty() {
+                by_type.insert(def.name.clone(), paths);
+            }
+        }
+        Self { by_type }
+    }
+
+    /// The extra derives of type `name`, as `A, B,` to follow the generated ones and a comma.
+    pub(crate) fn of(&self, name: &str) -> TokenStream {
+        match self.by_type.get(name) {
+            Some(paths) => {
+                let paths = paths
+                    .iter()
+                    .filter_map(|p| syn::parse_str::<syn::Path>(p).ok());
+                quote!(#(#paths,)*)
+            }
+            None => TokenStream::new(),
+        }
+    }
+}
+
+fn struct_is_default(s: &Struct) -> bool {
+    s.fields.iter().all(|f| {
+        matches!(
+            f.presence,
+            crate::ir::Presence::Optional | crate::ir::Presence::OptionalNullable
+        )
+    })
+}
+
+/// Why `def` cannot derive `derive`, given the types `allowed` to, or `None` when it can.
+fn type_allows(
+    derive: &str,
+    def: &TypeDef,
+    allowed: &HashSet<&str>,
+    by_name: &HashMap<&str, &TypeDef>,
+) -> Option<String> {
+    match &def.kind {
+        TypeKind::Struct(s) if derive == "Default" => {
+            (!struct_is_default(s)).then(|| "it has required properties".to_owned())
+        }
+        TypeKind::Struct(s) => {
+            let fields = s
+                .fields
+                .iter()
+                .map(|f| (f.wire_name.as_str(), &f.ty))
+                .chain(
+                    s.additional
+                        .as_ref()
+                        .map(|a| ("additionalProperties", &a.ty)),
+                );
+            for (wire, ty) in fields {
+                if derive == "Copy" && !matches!(ty, TypeRef::Primitive(_)) {
+                    return Some(format!("`{wire}` is not a plain scalar"));
+                }
+                if let Some(what) = ref_allows(derive, ty, allowed, by_name) {
+                    return Some(format!("`{wire}` holds {what}"));
+                }
+            }
+            None
+        }
+        TypeKind::Enum(_) => match derive {
+            "Copy" => Some("it keeps unknown values as a `String`".to_owned()),
+            "Default" => Some("an enum has no default value".to_owned()),
+            _ => None,
+        },
+        TypeKind::Union(u) => match derive {
+            "Eq" => u
+                .variants
+                .iter()
+                .find_map(|v| ref_allows(derive, &v.ty, allowed, by_name)),
+            "Default" => Some("a union has no default value".to_owned()),
+            _ => Some("it keeps unknown alternatives as a `serde_json::Value`".to_owned()),
+        },
+        TypeKind::Alias(ty) => ref_allows(derive, ty, allowed, by_name),
+    }
+}
+
+/// What in `ty` forbids `derive`, or `None`.
+fn ref_allows(
+    derive: &str,
+    ty: &TypeRef,
+    allowed: &HashSet<&str>,
+    by_name: &HashMap<&str, &TypeDef>,
+) -> Option<String> {
+    match ty {
+        TypeRef::Named(name) => match by_name.get(name.as_str()) {
+            Some(def) if !allowed.contains(def.name.as_str()) => {
+                Some(format!("a `{name}`, which does not derive `{derive}`"))
+            }
+            _ => None,
+        },
+        TypeRef::Primitive(Primitive::F32 | Primitive::F64)
+            if matches!(derive, "Eq" | "Hash" | "Ord") =>
+        {
+            Some("a floating-point number".to_owned())
+        }
+        TypeRef::Primitive(Primitive::Binary) if derive != "Eq" && derive != "Default" => {
+            Some("a `Binary`".to_owned())
+        }
+        TypeRef::Primitive(Primitive::String) if derive == "Copy" => Some("a `String`".to_owned()),
+        TypeRef::Primitive(_) | TypeRef::External(_) => None,
+        TypeRef::Any if derive == "Eq" || derive == "Default" => None,
+        TypeRef::Any => Some("a `serde_json::Value`".to_owned()),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            if derive == "Copy" {
+                return Some("a collection".to_owned());
+            }
+            ref_allows(derive, inner, allowed, by_name)
+        }
+        TypeRef::Tuple(items) => items
+            .iter()
+            .find_map(|t| ref_allows(derive, t, allowed, by_name)),
+    }
+}
+
+/// The named types the operations of `group` reach (parameters, bodies, responses, pages),
+/// through fields, items, map values, union variants and aliases.
+pub fn reached_types<'a>(
+    api: &'a Api,
+    group: &Group,
+    by_name: &HashMap<&str, &'a TypeDef>,
+) -> HashSet<&'a str> {
+    let mut seen: HashSet<&'a str> = HashSet::new();
+    let mut stack: Vec<&TypeRef> = Vec::new();
+    for &index in &group.operations {
+        let op = &api.operations_of(group)[index];
+        stack.extend(op.params.iter().map(|p| &p.ty));
+        stack.extend(op.body.as_ref().map(|b| &b.ty));
+        stack.extend(op.responses.iter().filter_map(|r| match &r.body {
+            crate::ir::Body::Json(ty) => Some(ty),
+            _ => None,
+        }));
+        stack.extend(op.pagination.as_ref().map(|p| &p.item));
+    }
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Named(name) => {
+                let Some(def) = by_name.get(name.as_str()).copied() else {
+                    continue;
+                };
+                if !seen.insert(def.name.as_str()) {
+                    continue;
+                }
+                match &def.kind {
+                    TypeKind::Struct(s) => {
+                        stack.extend(s.fields.iter().map(|f| &f.ty));
+                        stack.extend(s.additional.as_ref().map(|a| &a.ty));
+                    }
+                    TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| &v.ty)),
+                    TypeKind::Alias(ty) => stack.push(ty),
+                    TypeKind::Enum(_) => {}
+                }
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                stack.push(inner)
+            }
+            TypeRef::Tuple(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    seen
 }

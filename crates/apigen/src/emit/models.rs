@@ -15,7 +15,7 @@ use crate::ir::{
 /// The models crate's `generated` module.
 pub fn emit(api: &Api) -> TokenStream {
     let gates = Gates::new(api);
-    let mut out = emit_types(api, &gates, 0..api.types.len());
+    let mut out = emit_types(api, &gates, &super::Derives::default(), 0..api.types.len());
     out.extend(emit_rest(api, &gates));
     out
 }
@@ -48,12 +48,21 @@ pub fn parts(api: &Api, count: usize) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The types `range` of [`Api::types`] holds, each behind the features that compile it.
-pub fn emit_types(api: &Api, gates: &Gates, range: std::ops::Range<usize>) -> TokenStream {
+pub fn emit_types(
+    api: &Api,
+    gates: &Gates,
+    derives: &super::Derives,
+    range: std::ops::Range<usize>,
+) -> TokenStream {
     let models = quote!(crate);
     let by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let types = api.types[range]
-        .iter()
-        .map(|def| gate(&gates.of_type(&def.name), emit_type(def, &models, &by_name)));
+    let types = api.types[range].iter().map(|def| {
+        let extra = derives.of(&def.name);
+        gate(
+            &gates.of_type(&def.name),
+            emit_type(def, &models, &by_name, &extra),
+        )
+    });
     quote!(#(#types)*)
 }
 
@@ -265,6 +274,7 @@ fn emit_union(
     union: &Union,
     models: &TokenStream,
     types: &HashMap<&str, &TypeDef>,
+    extra: &TokenStream,
 ) -> TokenStream {
     let name = ident(&def.name);
     let other = ident(&union.other);
@@ -281,7 +291,7 @@ fn emit_union(
         quote!(#docs #variant(#ty),)
     });
     let Some(tag) = &union.tag else {
-        return emit_untagged(def, union, docs, variants.collect(), types);
+        return emit_untagged(def, union, docs, variants.collect(), types, extra);
     };
     let tags: Vec<&str> = union
         .variants
@@ -297,7 +307,7 @@ fn emit_union(
         #docs
         ///
         #[doc = #tagged_doc]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, #extra)]
         pub enum #name {
             #(#variants)*
             /// A value whose tag this crate does not know (or that has none), exactly as received.
@@ -360,6 +370,7 @@ fn emit_untagged(
     docs: TokenStream,
     variants: Vec<TokenStream>,
     types: &HashMap<&str, &TypeDef>,
+    extra: &TokenStream,
 ) -> TokenStream {
     let name = ident(&def.name);
     let other = ident(&union.other);
@@ -383,7 +394,7 @@ fn emit_untagged(
         /// first), first taking one only when it reads the value exactly (known enum values,
         /// every property declared), then the first that decodes; a value no alternative
         /// decodes is kept as JSON.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, #extra)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
@@ -430,11 +441,17 @@ fn declared_properties<'a>(
     None
 }
 
-fn emit_type(def: &TypeDef, models: &TokenStream, types: &HashMap<&str, &TypeDef>) -> TokenStream {
+/// One type; `extra` are the config's derives for it (`A, B,`).
+fn emit_type(
+    def: &TypeDef,
+    models: &TokenStream,
+    types: &HashMap<&str, &TypeDef>,
+    extra: &TokenStream,
+) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(def, s, models),
-        TypeKind::Enum(e) => emit_enum(def, e),
-        TypeKind::Union(u) => emit_union(def, u, models, types),
+        TypeKind::Struct(s) => emit_struct(def, s, models, extra),
+        TypeKind::Enum(e) => emit_enum(def, e, extra),
+        TypeKind::Union(u) => emit_union(def, u, models, types, extra),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
             let docs = doc(def.doc.as_deref());
@@ -447,7 +464,12 @@ fn emit_type(def: &TypeDef, models: &TokenStream, types: &HashMap<&str, &TypeDef
     }
 }
 
-fn emit_struct(def: &TypeDef, s: &Struct, models: &TokenStream) -> TokenStream {
+fn emit_struct(
+    def: &TypeDef,
+    s: &Struct,
+    models: &TokenStream,
+    extra: &TokenStream,
+) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc(def.doc.as_deref());
     let fields = s.fields.iter().map(|f| emit_field(f, models));
@@ -469,7 +491,7 @@ fn emit_struct(def: &TypeDef, s: &Struct, models: &TokenStream) -> TokenStream {
     let serialize = emit_struct_serialize(def, s);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default)]
+        #[derive(Debug, Clone, PartialEq, #default #extra)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -758,7 +780,7 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
     }
 }
 
-fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
+fn emit_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let fallback = format!("The values of `{}`.", def.wire_name);
     let docs = doc(Some(def.doc.as_deref().unwrap_or(&fallback)));
@@ -771,7 +793,7 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
         ///
         /// Values unknown when this crate was generated are kept in the catch-all variant and
         /// written back unchanged.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #extra)]
         pub enum #name {
             #(#variant_docs #variants,)*
             /// A value this crate does not know, exactly as received.

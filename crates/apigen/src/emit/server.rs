@@ -427,6 +427,8 @@ fn minimal_json(
         TypeRef::Map(_) => json!({}),
         TypeRef::Nullable(inner) => minimal_json(api, inner, detail, code, depth),
         TypeRef::Any => json!({ "detail": detail }),
+        // A user's type: what it reads is the user's business.
+        TypeRef::External(_) => Value::Null,
         TypeRef::Named(_) if depth > 8 => Value::Null,
         TypeRef::Named(name) => {
             let Some(def) = api.types.iter().find(|t| &t.name == name) else {
@@ -708,7 +710,7 @@ fn emit_body_parse(
 /// The server crate's `generated` module root: the per-tag modules and the router over all of
 /// them.
 pub fn emit_root(api: &Api) -> TokenStream {
-    let modules = super::module_tree(api.server_groups());
+    let modules = super::module_tree(api.server_groups(), api.features);
     let router = emit_router(api);
     let webhook_router = emit_webhook_router(api);
     quote! {
@@ -730,7 +732,12 @@ fn emit_webhook_router(api: &Api) -> Option<TokenStream> {
         /// Needs the `full` feature (on by default): with only some tags enabled, merge their
         /// `<tag>_webhooks_routes` instead.
     };
-    Some(merged_router("webhook_router", &api.webhook_groups, docs))
+    Some(merged_router(
+        "webhook_router",
+        &api.webhook_groups,
+        docs,
+        api.features,
+    ))
 }
 
 fn emit_router(api: &Api) -> TokenStream {
@@ -742,12 +749,12 @@ fn emit_router(api: &Api) -> TokenStream {
         /// Needs the `full` feature (on by default): with only some tags enabled, merge their
         /// `<tag>_routes` instead.
     };
-    merged_router("router", &api.groups, docs)
+    merged_router("router", &api.groups, docs, api.features)
 }
 
 /// A function `name` (behind the `full` feature) that serves the routes of every group in
 /// `groups` under a base path, generic over one implementation of all their traits.
-fn merged_router(name: &str, groups: &[Group], docs: TokenStream) -> TokenStream {
+fn merged_router(name: &str, groups: &[Group], docs: TokenStream, features: bool) -> TokenStream {
     let name = ident(name);
     let bounds = groups.iter().map(|g| ident(&g.trait_name));
     let merges = groups.iter().map(|g| {
@@ -756,9 +763,10 @@ fn merged_router(name: &str, groups: &[Group], docs: TokenStream) -> TokenStream
     });
     let generic = (!groups.is_empty()).then(|| quote!(<T: #(#bounds)+*>));
     let param = (!groups.is_empty()).then(|| quote!(api: ::std::sync::Arc<T>,));
+    let cfg = features.then(|| quote!(#[cfg(feature = "full")]));
     quote! {
         #docs
-        #[cfg(feature = "full")]
+        #cfg
         pub fn #name #generic(#param base_path: &str) -> ::axum::Router {
             crate::runtime::nest(base_path, ::axum::Router::new() #(#merges)*)
         }
@@ -794,7 +802,11 @@ mod tests {
             all: true,
             ..Default::default()
         };
-        let api = crate::lower::lower(&spec.document, &selection, &mut Default::default());
+        let config = crate::Config {
+            select: selection,
+            ..Default::default()
+        };
+        let api = crate::lower::lower(&spec.document, &config, &mut Default::default());
         let group = api.server_groups().next().expect("one group");
         let ops = api.operations_of(group);
         let operations: Vec<_> = group.operations.iter().map(|&i| &ops[i]).collect();

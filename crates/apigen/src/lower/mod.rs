@@ -20,7 +20,7 @@ use openapiv3::{
     SecurityScheme, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use crate::config::Selection;
+use crate::config::{Config, Renames, Types};
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
     Additional, Api, AuthKind, AuthScheme, Body, Checks, Encoding, Enum, Field, Group, Operation,
@@ -39,13 +39,64 @@ use operations::*;
 use passes::*;
 use schemas::*;
 
-/// Names the emitters claim in every generated crate's root, kept free for them.
+/// Names the emitters claim in the client's and server's roots, where the types named after
+/// operations live: kept free for them.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Client",
     "Error",
     "ResponseValue",
     "RequestContext",
     "Binary",
+];
+
+/// The models crate's own names, and the type names of the std prelude: a schema keeps its name
+/// unless it is one of these (a `pub type Vec` or `pub struct Option` in the models crate would
+/// shadow the prelude for every user who writes `use models::*`).
+const MODELS_RESERVED: &[&str] = &[
+    "Binary",
+    // The std prelude's types and traits (Rust 2024).
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "TryFrom",
+    "TryInto",
+    "Default",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "FromIterator",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Debug",
+    "Hash",
+    "Future",
+    "IntoFuture",
 ];
 
 /// What else the client's support code exports from its root, where the types named after
@@ -70,9 +121,11 @@ const PATH_LOCALS: &[&str] = &[
     "start",
 ];
 
-/// Lowers the operations `selection` picks from `doc`, and every schema they reach.
-pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> Api {
+/// Lowers the operations `config.select` picks from `doc`, and every schema they reach (every
+/// component schema, with `select.components`), with the config's types and renames.
+pub fn lower(doc: &OpenAPI, config: &Config, diags: &mut Diagnostics) -> Api {
     let components = Components::new(doc);
+    let selection = &config.select;
     let selected = resolve::select(doc, selection, diags);
     let mut lowerer = Lowerer {
         doc,
@@ -80,13 +133,33 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         diags,
         types: Vec::new(),
         kinds: HashMap::new(),
-        type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
+        type_names: Namespace::with_reserved(MODELS_RESERVED),
         component_names: HashMap::new(),
         nullable_components: BTreeSet::new(),
+        replaced: HashMap::new(),
+        settings: &config.types,
+        renames: &config.rename,
+        unreached: BTreeSet::new(),
+        renamed_ops: HashMap::new(),
     };
-    lowerer.name_components(&selected);
+    lowerer.name_components(&selected, selection.unreached_components());
     lowerer.lower_components();
     let mut fn_names = Namespace::default();
+    // Operations the user named keep those names; the others are named around them.
+    for op in &selected {
+        if let Some(name) = config.rename.operations.get(&op.id) {
+            let claimed = fn_names.claim(name.clone());
+            if &claimed != name {
+                lowerer.diags.warning(
+                    &op.pointer,
+                    format!(
+                        "`rename.operations` names two operations `{name}`; this one is `{claimed}`"
+                    ),
+                );
+            }
+            lowerer.renamed_ops.insert(op.id.clone(), claimed);
+        }
+    }
     let mut op_types =
         Namespace::with_reserved(&[RESERVED_TYPE_NAMES, CLIENT_RUNTIME_NAMES].concat());
     let mut params_names = Namespace::default();
@@ -143,6 +216,7 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         "default",
         "full",
         "webhooks",
+        "components",
     ]);
     let groups = group(&operations, &mut op_types, &mut modules, "Api", "");
     let webhook_groups = group(
@@ -164,11 +238,24 @@ pub fn lower(doc: &OpenAPI, selection: &Selection, diags: &mut Diagnostics) -> A
         webhooks,
         webhook_groups,
         shared_errors,
+        components_feature: !lowerer.unreached.is_empty(),
+        features: config.crates.features,
     }
 }
 
 struct Lowerer<'a, 'd> {
     doc: &'a OpenAPI,
+    /// Component schemas the user replaced with a type of their own, to its path.
+    replaced: HashMap<&'a str, String>,
+    /// `[types]` of the config.
+    settings: &'d Types,
+    /// `[rename]` of the config.
+    renames: &'d Renames,
+    /// Rust names of the component schemas no selected operation reaches (typed because the
+    /// config asks for every component).
+    unreached: BTreeSet<String>,
+    /// operationId to the method name the user gave it, claimed before any other.
+    renamed_ops: HashMap<String, String>,
     components: Components<'a>,
     diags: &'d mut Diagnostics,
     types: Vec<TypeDef>,
@@ -351,11 +438,11 @@ mod tests {
     /// Every operation of an inline document, lowered.
     fn lowered(yaml: &str) -> crate::ir::Api {
         let spec = crate::parse("t.yaml", yaml).expect("the document parses");
-        let selection = crate::config::Selection {
-            all: true,
+        let config = crate::Config {
+            select: crate::config::Selection::all(),
             ..Default::default()
         };
-        super::lower(&spec.document, &selection, &mut Default::default())
+        super::lower(&spec.document, &config, &mut Default::default())
     }
 
     #[test]

@@ -12,7 +12,11 @@ impl<'a> Lowerer<'a, '_> {
     ) -> Option<Operation> {
         let op = selected.operation;
         let pointer = &selected.pointer;
-        let name = fn_names.claim(naming::snake_name(&selected.id));
+        let name = match self.renamed_ops.get(&selected.id) {
+            // Claimed before any operation was named.
+            Some(name) => name.clone(),
+            None => fn_names.claim(naming::snake_name(&selected.id)),
+        };
         let type_stem = naming::type_name(&selected.id);
         let error_type = op_types.claim(format!("{type_stem}Error"));
         let response_type = op_types.claim(format!("{type_stem}Response"));

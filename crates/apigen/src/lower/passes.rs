@@ -15,7 +15,7 @@ fn reachable<'t>(
                 named(inner, out)
             }
             TypeRef::Tuple(items) => items.iter().for_each(|t| named(t, out)),
-            TypeRef::Primitive(_) | TypeRef::Any => {}
+            TypeRef::Primitive(_) | TypeRef::Any | TypeRef::External(_) => {}
         }
     }
     let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();

@@ -4,7 +4,7 @@ use super::*;
 
 impl<'a> Lowerer<'a, '_> {
     /// Names every component schema the selection reaches, in name order, before lowering any.
-    pub(super) fn name_components(&mut self, selected: &[Selected<'a>]) {
+    pub(super) fn name_components(&mut self, selected: &[Selected<'a>], every: bool) {
         let mut roots: Vec<&'a ReferenceOr<Schema>> = Vec::new();
         for op in selected {
             for param in op.path_params.iter().chain(&op.operation.parameters) {
@@ -28,8 +28,57 @@ impl<'a> Lowerer<'a, '_> {
                 }
             }
         }
-        for name in resolve::schema_closure(self.components, roots) {
-            let rust = self.type_names.claim(naming::type_name(name));
+        let replace = &self.settings.replace;
+        let reached =
+            resolve::schema_closure(self.components, roots, |name| !replace.contains_key(name));
+        let mut names = reached.clone();
+        if every {
+            if let Some(components) = &self.doc.components {
+                names.extend(components.schemas.keys().map(String::as_str));
+            }
+        }
+        let base = Pointer::root().push("components").push("schemas");
+        for (schema, path) in replace {
+            if let Some((key, _)) = self
+                .doc
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get_key_value(schema))
+            {
+                self.replaced.insert(key.as_str(), path.clone());
+            } else {
+                self.diags.warning(
+                    "/components/schemas",
+                    format!("`types.replace` names `{schema}`, which is not a component schema"),
+                );
+            }
+        }
+        let names: Vec<&'a str> = names
+            .into_iter()
+            .filter(|name| !self.replaced.contains_key(name))
+            .collect();
+        // Names the user chose are claimed first, so that the derived ones give way to them.
+        let renamed = |name: &&'a str| self.renames.types.contains_key(*name);
+        let (first, rest): (Vec<&'a str>, Vec<&'a str>) = names.into_iter().partition(renamed);
+        for name in first.into_iter().chain(rest) {
+            let wanted = self
+                .renames
+                .types
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| naming::type_name(name));
+            let rust = self.type_names.claim(wanted.clone());
+            if self.renames.types.contains_key(name) && rust != wanted {
+                self.diags.warning(
+                    base.push(name),
+                    format!(
+                        "`rename.types` gives `{name}` the taken name `{wanted}`; it is `{rust}`"
+                    ),
+                );
+            }
+            if !reached.contains(name) {
+                self.unreached.insert(rust.clone());
+            }
             self.component_names.insert(name, rust);
             if let Some(ReferenceOr::Item(schema)) = self.components.schema(name) {
                 if schema.schema_data.nullable {
@@ -196,7 +245,13 @@ impl<'a> Lowerer<'a, '_> {
         let props_pointer = pointer.push("properties");
         for (wire, property) in properties {
             let field_pointer = props_pointer.push(wire);
-            let name = names.claim(naming::snake_name(wire));
+            let name = names.claim(
+                self.renames
+                    .fields
+                    .get(&format!("{type_name}.{wire}"))
+                    .cloned()
+                    .unwrap_or_else(|| naming::snake_name(wire)),
+            );
             let context = format!("{type_name}{}", naming::type_name(wire));
             let lowered = self.type_of(property, &context, &field_pointer);
             let (doc, read_only, write_only, checks) = match property {
@@ -551,6 +606,9 @@ impl<'a> Lowerer<'a, '_> {
                 return Lowered::new(TypeRef::Any);
             }
         };
+        if let Some(path) = self.replaced.get(name) {
+            return Lowered::new(TypeRef::External(path.clone()));
+        }
         match self.component_names.get(name) {
             Some(rust) => Lowered {
                 ty: TypeRef::Named(rust.clone()),
@@ -602,7 +660,10 @@ impl<'a> Lowerer<'a, '_> {
                 self.named_inline(schema, context, pointer)
             }
             SchemaKind::Type(Type::String(string)) => {
-                TypeRef::Primitive(string_format(&string.format))
+                match self.settings.format.get(format_name(&string.format)) {
+                    Some(path) => TypeRef::External(path.clone()),
+                    None => TypeRef::Primitive(string_format(&string.format)),
+                }
             }
             SchemaKind::Type(Type::Integer(integer)) => {
                 if !integer.enumeration.is_empty() {
@@ -847,6 +908,19 @@ pub(super) fn nullable_if(lowered: Lowered) -> TypeRef {
         TypeRef::Nullable(Box::new(lowered.ty))
     } else {
         lowered.ty
+    }
+}
+
+/// A string schema's `format` as written (`date-time`, `uuid`), empty when it has none.
+fn format_name(format: &VariantOrUnknownOrEmpty<StringFormat>) -> &str {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
+        VariantOrUnknownOrEmpty::Item(StringFormat::Password) => "password",
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "byte",
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => "binary",
+        VariantOrUnknownOrEmpty::Unknown(format) => format,
+        VariantOrUnknownOrEmpty::Empty => "",
     }
 }
 
