@@ -264,6 +264,21 @@ pub struct Types {
     /// generated crate's folder).
     #[serde(default)]
     pub dependencies: BTreeMap<String, toml::Value>,
+    /// Whether string enums keep values unknown when the crate was generated (`open`, the
+    /// default: a catch-all variant) or refuse them (`closed`: decoding an unknown value fails).
+    #[serde(default)]
+    pub enums: EnumStyle,
+}
+
+/// `[types] enums`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnumStyle {
+    /// A catch-all variant keeps any value the crate does not know, and writes it back.
+    #[default]
+    Open,
+    /// Only the documented values; anything else is a decoding error.
+    Closed,
 }
 
 /// A TOML value written inline (`{ version = "1", features = ["x"] }`).

@@ -221,6 +221,8 @@ pub struct Enum {
     pub variants: Vec<Variant>,
     /// The name of the catch-all variant that carries any other value unchanged.
     pub other: String,
+    /// Closed (`[types] enums = "closed"`): no catch-all variant; an unknown value is an error.
+    pub closed: bool,
 }
 
 /// One known value of an enumeration.

@@ -454,3 +454,41 @@ fn path_items_from_components_and_nullable_in_3_1_are_read_as_meant() {
     assert_eq!(api.operations.len(), 1);
     assert_eq!(api.operations[0].path, "/a");
 }
+
+#[test]
+fn a_discriminator_that_repeats_a_value_reads_the_union_by_shape() {
+    // Two alternatives whose tag property allows the same single value: the tag cannot tell
+    // them apart (two match arms on one value would be unreachable code), their shapes can.
+    let alternative = |base: &str| {
+        format!(
+            "        - allOf:\n            - $ref: '#/components/schemas/{base}'\n            - type: object\n              required: [object]\n              properties:\n                object: {{type: string, enum: [text_completion]}}\n"
+        )
+    };
+    let (api, diagnostics) = lower(&returning(
+        "{$ref: '#/components/schemas/Completion'}",
+        &format!(
+            "    Completion:\n      discriminator: {{propertyName: object}}\n      oneOf:\n{}{}    Chunk:\n      type: object\n      required: [id]\n      properties:\n        id: {{type: string}}\n    Final:\n      type: object\n      required: [id, usage]\n      properties:\n        id: {{type: string}}\n        usage: {{type: integer}}\n",
+            alternative("Chunk"),
+            alternative("Final")
+        ),
+    ));
+    let TypeKind::Union(union) = &named(&api, "Completion").kind else {
+        panic!("Completion is not a union");
+    };
+    assert_eq!(union.tag, None, "{union:?}");
+    assert_eq!(union.variants.len(), 2, "{union:?}");
+    let warning = diagnostics
+        .iter()
+        .find(|d| d.message.contains("cannot tell them apart"))
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"));
+    assert_eq!(warning.severity, Severity::Warning);
+    assert_eq!(
+        warning.pointer,
+        "/components/schemas/Completion/discriminator"
+    );
+    assert!(
+        warning.message.contains("`text_completion`"),
+        "{}",
+        warning.message
+    );
+}

@@ -775,6 +775,9 @@ impl Derives {
         };
         let already_of = |def: &TypeDef| -> &'static [&'static str] {
             match &def.kind {
+                TypeKind::Enum(e) if e.closed => {
+                    &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"]
+                }
                 TypeKind::Enum(_) => &["Debug", "Clone", "PartialEq", "Eq", "Hash"],
                 TypeKind::Struct(s) if struct_is_default(s) => {
                     &["Debug", "Clone", "PartialEq", "Default"]
@@ -899,8 +902,8 @@ fn type_allows(
             }
             None
         }
-        TypeKind::Enum(_) => match derive {
-            "Copy" => Some("it keeps unknown values as a `String`".to_owned()),
+        TypeKind::Enum(e) => match derive {
+            "Copy" if !e.closed => Some("it keeps unknown values as a `String`".to_owned()),
             "Default" => Some("an enum has no default value".to_owned()),
             _ => None,
         },

@@ -781,6 +781,9 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
 }
 
 fn emit_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
+    if e.closed {
+        return emit_closed_enum(def, e, extra);
+    }
     let name = ident(&def.name);
     let fallback = format!("The values of `{}`.", def.wire_name);
     let docs = doc(Some(def.doc.as_deref().unwrap_or(&fallback)));
@@ -861,6 +864,90 @@ fn emit_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
                 crate::__private::check_known::<D::Error>(&value, Self::VALUES)?;
                 ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+    }
+}
+
+/// A closed enum (`[types] enums = "closed"`): only the documented values; parsing or decoding
+/// any other is an error that names the value and the ones expected.
+fn emit_closed_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let fallback = format!("The values of `{}`.", def.wire_name);
+    let docs = doc(Some(def.doc.as_deref().unwrap_or(&fallback)));
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = values.iter().map(|v| doc(Some(&format!("`{v}`"))));
+    let expected = values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let unknown = format!("{{value:?}} is not one of {expected}");
+    // An enum without values has no value to match: every one is unknown.
+    let as_str = if variants.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(Self::#variants => #values,)* })
+    };
+    quote! {
+        #docs
+        ///
+        /// Closed: a value not listed here is refused when parsed or decoded.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #extra)]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+        }
+
+        impl #name {
+            /// Every value, in the order the API documents them.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &'static str {
+                #as_str
+            }
+
+            /// Always true: a closed enum holds only documented values.
+            pub fn is_known(&self) -> bool {
+                true
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            /// What was wrong: the value, and the values expected.
+            type Err = ::std::string::String;
+
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                match value {
+                    #(#values => ::std::result::Result::Ok(Self::#variants),)*
+                    _ => ::std::result::Result::Err(::std::format!(#unknown)),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                value.parse().map_err(|_| <D::Error as ::serde::de::Error>::unknown_variant(&value, Self::VALUES))
             }
         }
     }

@@ -323,7 +323,11 @@ impl<'a> Lowerer<'a, '_> {
             .into_iter()
             .find(|candidate| !names.contains(candidate))
             .map_or_else(|| names.claim("Other".to_owned()), str::to_owned);
-        Enum { variants, other }
+        Enum {
+            variants,
+            other,
+            closed: self.settings.enums == crate::config::EnumStyle::Closed,
+        }
     }
 
     /// A `oneOf` (or an `anyOf`, which normalisation marks): tagged by its discriminator
@@ -338,7 +342,18 @@ impl<'a> Lowerer<'a, '_> {
         schema: &'a Schema,
         pointer: &Pointer,
     ) -> Union {
-        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut discriminator = schema.schema_data.discriminator.as_ref();
+        if let Some(repeated) = discriminator.and_then(|d| self.repeated_tag_value(one_of, d)) {
+            // The tag does not tell these alternatives apart; their shapes may.
+            self.diags.warning(
+                pointer.push("discriminator"),
+                format!(
+                    "the discriminator `{}` has the value `{repeated}` for more than one alternative, so it cannot tell them apart; the union is read by the alternatives' shapes instead",
+                    discriminator.map_or("", |d| d.property_name.as_str())
+                ),
+            );
+            discriminator = None;
+        }
         let any_of = schema
             .schema_data
             .extensions
@@ -519,6 +534,40 @@ impl<'a> Lowerer<'a, '_> {
             },
             _ => None,
         }
+    }
+
+    /// A tag value that `discriminator` would give to two alternatives (mapped, named after
+    /// their schema, or the single value an inline alternative allows), if there is one.
+    fn repeated_tag_value(
+        &self,
+        one_of: &'a [ReferenceOr<Schema>],
+        discriminator: &'a openapiv3::Discriminator,
+    ) -> Option<String> {
+        let mut values: BTreeSet<String> = BTreeSet::new();
+        let mut mapped: BTreeSet<&str> = BTreeSet::new();
+        for (tag, reference) in &discriminator.mapping {
+            values.insert(tag.clone());
+            mapped.insert(reference);
+        }
+        for alternative in one_of {
+            let reference = match alternative {
+                ReferenceOr::Reference { reference } => Some(reference.as_str()),
+                ReferenceOr::Item(item) => ref_wrapper(item),
+            };
+            let value = match reference {
+                Some(reference) if mapped.contains(reference) => continue,
+                Some(reference) => resolve::component_name(reference, "schemas")
+                    .ok()
+                    .map(str::to_owned),
+                None => self.single_tag_value(alternative, &discriminator.property_name),
+            };
+            if let Some(value) = value {
+                if !values.insert(value.clone()) {
+                    return Some(value);
+                }
+            }
+        }
+        None
     }
 
     /// A tag the alternatives imply: a property every alternative requires, each allowing one
