@@ -46,7 +46,8 @@ pub fn generate_spec(path: &str) -> apigen::Generated {
     apigen::generate(&spec, &config).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Every generated Rust source of one crate except the fixed runtime, each under a
+/// Every generated Rust source of one crate except the fixed runtime and models helpers (tested
+/// on their own by `tests/runtime.rs`), each under a
 /// `// ---- <path>` line, in path order.
 pub fn crate_sources(generated: &apigen::Generated, krate: &str) -> String {
     let prefix = format!("{krate}/src/");
@@ -55,7 +56,7 @@ pub fn crate_sources(generated: &apigen::Generated, krate: &str) -> String {
         let Some(name) = file.path.rsplit_once(&prefix).map(|(_, name)| name) else {
             continue;
         };
-        if name == "runtime.rs" || !name.ends_with(".rs") {
+        if name == "runtime.rs" || name == "__private.rs" || !name.ends_with(".rs") {
             continue;
         }
         out.push_str(&format!("// ---- {name}\n{}\n", file.contents));

@@ -491,8 +491,17 @@ fn render_crates(
         pub use runtime::{Authenticator, Credential, CredentialKind, Refusal, Unverified};
         pub use runtime::{Rejection, RequestContext, nest};
     };
+    // The helpers the written-out serde impls call: not part of the crate's API.
+    let models_runtime = quote! {
+        #[doc(hidden)]
+        #[rustfmt::skip]
+        pub mod __private;
+    };
     let roots = [
-        (&crates.models, lib("Serde types", None, false)),
+        (
+            &crates.models,
+            lib("Serde types", Some(models_runtime), false),
+        ),
         (
             &crates.client,
             lib(
@@ -587,6 +596,16 @@ fn render_crates(
             _ => files.push(part),
         }
     }
+    let mut private = render::rust_verbatim(templates::MODELS_PRIVATE, file);
+    let rules = emit::models::pattern_rules(api);
+    if !rules.is_empty() {
+        private.push('\n');
+        private.push_str(&render::rust_items(rules, "the pattern rules")?);
+    }
+    files.push(GeneratedFile {
+        path: format!("{}/src/__private.rs", crates.models.path),
+        contents: private,
+    });
     files.push(GeneratedFile {
         path: format!("{}/src/runtime.rs", crates.client.path),
         contents: render::rust_verbatim(templates::CLIENT_RUNTIME, file),

@@ -18,6 +18,7 @@ pub(crate) mod templates {
     }
     template!(MODELS_CARGO, "models/Cargo.toml.tmpl");
     template!(MODELS_README, "models/README.md.tmpl");
+    template!(MODELS_PRIVATE, "models/private.rs");
     template!(CLIENT_CARGO, "client/Cargo.toml.tmpl");
     template!(CLIENT_README, "client/README.md.tmpl");
     template!(CLIENT_RUNTIME, "client/runtime.rs");

@@ -32,10 +32,17 @@ pub struct Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let schemes: Vec<&str> = self.credentials.iter().map(|(scheme, _)| scheme.as_str()).collect();
+        let schemes: Vec<&str> = self
+            .credentials
+            .iter()
+            .map(|(scheme, _)| scheme.as_str())
+            .collect();
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
-            .field("bearer_token", &self.bearer_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("credentials_for", &schemes)
             .finish_non_exhaustive()
     }
@@ -100,7 +107,11 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()
             .map_err(BuildError::Http)?;
         Self::with_http_client(base_url, http)
@@ -108,12 +119,21 @@ impl Client {
 
     /// A client for the API at `base_url` that sends through `http`, the caller's own
     /// `reqwest::Client` with its timeouts, proxies and connection pool.
-    pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Result<Self, BuildError> {
+    pub fn with_http_client(
+        base_url: impl Into<String>,
+        http: reqwest::Client,
+    ) -> Result<Self, BuildError> {
         let mut base_url = base_url.into();
-        let invalid = |reason: String| BuildError::InvalidBaseUrl { url: base_url.clone(), reason };
+        let invalid = |reason: String| BuildError::InvalidBaseUrl {
+            url: base_url.clone(),
+            reason,
+        };
         let parsed = reqwest::Url::parse(&base_url).map_err(|err| invalid(err.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(invalid(format!("the scheme is {:?}, not http or https", parsed.scheme())));
+            return Err(invalid(format!(
+                "the scheme is {:?}, not http or https",
+                parsed.scheme()
+            )));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(invalid("a base URL has no query or fragment".to_owned()));
@@ -121,7 +141,12 @@ impl Client {
         while base_url.ends_with('/') {
             base_url.pop();
         }
-        Ok(Self { base_url, http, bearer_token: None, credentials: Vec::new() })
+        Ok(Self {
+            base_url,
+            http,
+            bearer_token: None,
+            credentials: Vec::new(),
+        })
     }
 
     /// This client, sending `token` as `Authorization: Bearer <token>` to every operation that
@@ -141,7 +166,11 @@ impl Client {
     ///
     /// An operation that accepts several schemes uses the first, in the document's order, that
     /// has a credential.
-    pub fn with_credential(mut self, scheme: impl Into<String>, credential: impl AsRef<str>) -> Result<Self, BuildError> {
+    pub fn with_credential(
+        mut self,
+        scheme: impl Into<String>,
+        credential: impl AsRef<str>,
+    ) -> Result<Self, BuildError> {
         let credential = credential.as_ref();
         HeaderValue::try_from(credential).map_err(|_| BuildError::InvalidToken)?;
         let scheme = scheme.into();
@@ -162,7 +191,11 @@ impl Client {
 
     /// The credential configured for the scheme `name`, sent as `prefix` for HTTP schemes.
     fn credential(&self, name: &str, prefix: Option<&str>) -> Option<&str> {
-        let own = self.credentials.iter().find(|(scheme, _)| scheme == name).map(|(_, value)| value.as_str());
+        let own = self
+            .credentials
+            .iter()
+            .find(|(scheme, _)| scheme == name)
+            .map(|(_, value)| value.as_str());
         own.or_else(|| match prefix {
             Some(prefix) if prefix.eq_ignore_ascii_case("bearer") => self.bearer_token.as_deref(),
             _ => None,
@@ -173,7 +206,9 @@ impl Client {
     fn has(&self, scheme: &__Auth) -> bool {
         match *scheme {
             __Auth::Http(name, prefix) => self.credential(name, Some(prefix)).is_some(),
-            __Auth::Header(name, _) | __Auth::Query(name, _) | __Auth::Cookie(name, _) => self.credential(name, None).is_some(),
+            __Auth::Header(name, _) | __Auth::Query(name, _) | __Auth::Cookie(name, _) => {
+                self.credential(name, None).is_some()
+            }
             __Auth::All(schemes) => schemes.iter().all(|s| self.has(s)),
         }
     }
@@ -194,12 +229,15 @@ impl Client {
                 }
             }
             __Auth::Header(name, header_name) => {
-                if let Some(value) = sensitive(self.credential(name, None).unwrap_or_default().to_owned()) {
+                if let Some(value) =
+                    sensitive(self.credential(name, None).unwrap_or_default().to_owned())
+                {
                     request = request.header(header_name, value);
                 }
             }
             __Auth::Query(name, param) => {
-                request = request.query(&[(param, self.credential(name, None).unwrap_or_default())]);
+                request =
+                    request.query(&[(param, self.credential(name, None).unwrap_or_default())]);
             }
             __Auth::Cookie(name, cookie) => {
                 let credential = self.credential(name, None).unwrap_or_default();
@@ -220,7 +258,9 @@ impl Client {
     /// `schemes` the client has one for.
     #[doc(hidden)]
     pub fn __request(&self, method: Method, path: &str, schemes: &[__Auth]) -> RequestBuilder {
-        let request = self.http.request(method, format!("{}{}", self.base_url, path));
+        let request = self
+            .http
+            .request(method, format!("{}{}", self.base_url, path));
         match schemes.iter().find(|scheme| self.has(scheme)) {
             Some(scheme) => self.apply(request, scheme),
             None => request,
@@ -240,7 +280,12 @@ where
     B: FnOnce() -> Result<RequestBuilder, Error<E>>,
     D: FnOnce(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
 {
-    __Call { build: Some(build), decode: Some(decode), sending: None, output: PhantomData }
+    __Call {
+        build: Some(build),
+        decode: Some(decode),
+        sending: None,
+        output: PhantomData,
+    }
 }
 
 /// Sends a request and reads the whole response.
@@ -249,7 +294,11 @@ async fn send(request: RequestBuilder) -> Result<RawResponse, reqwest::Error> {
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await?;
-    Ok(RawResponse { status, headers, body })
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// See [`__call`].
@@ -311,7 +360,17 @@ macro_rules! display_params {
     };
 }
 
-display_params!(String, str, bool, i32, i64, f32, f64, uuid::Uuid, chrono::NaiveDate);
+display_params!(
+    String,
+    str,
+    bool,
+    i32,
+    i64,
+    f32,
+    f64,
+    uuid::Uuid,
+    chrono::NaiveDate
+);
 
 impl __Param for chrono::DateTime<chrono::Utc> {
     fn param(&self) -> String {
@@ -354,10 +413,18 @@ fn __scalar_text(value: &serde_json::Value) -> Option<String> {
 /// its serde form.
 #[doc(hidden)]
 pub fn __text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_value(value).ok().as_ref().and_then(__scalar_text).unwrap_or_default()
+    serde_json::to_value(value)
+        .ok()
+        .as_ref()
+        .and_then(__scalar_text)
+        .unwrap_or_default()
 }
 
-fn __deep(prefix: String, value: &serde_json::Value, out: &mut Vec<(std::borrow::Cow<'static, str>, String)>) {
+fn __deep(
+    prefix: String,
+    value: &serde_json::Value,
+    out: &mut Vec<(std::borrow::Cow<'static, str>, String)>,
+) {
     match value {
         serde_json::Value::Null => {}
         serde_json::Value::Object(map) => {
@@ -408,7 +475,13 @@ impl __Params {
     }
 
     /// Any value, serialised through serde in `style` (`None` and `null` send nothing).
-    pub fn styled<V: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &V, style: __Style, explode: bool) {
+    pub fn styled<V: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &V,
+        style: __Style,
+        explode: bool,
+    ) {
         let Ok(value) = serde_json::to_value(value) else {
             return;
         };
@@ -418,7 +491,9 @@ impl __Params {
             (serde_json::Value::Array(items), _) => {
                 let texts: Vec<String> = items.iter().filter_map(__scalar_text).collect();
                 match style {
-                    __Style::Form if explode => self.0.extend(texts.into_iter().map(|t| (name.into(), t))),
+                    __Style::Form if explode => {
+                        self.0.extend(texts.into_iter().map(|t| (name.into(), t)))
+                    }
                     __Style::SpaceDelimited => self.0.push((name.into(), texts.join(" "))),
                     __Style::PipeDelimited => self.0.push((name.into(), texts.join("|"))),
                     _ => self.0.push((name.into(), texts.join(","))),
@@ -432,7 +507,9 @@ impl __Params {
                                 self.0.push((key.clone().into(), item));
                             }
                         }
-                        value => self.0.extend(__scalar_text(value).map(|t| (key.clone().into(), t))),
+                        value => self
+                            .0
+                            .extend(__scalar_text(value).map(|t| (key.clone().into(), t))),
                     }
                 }
             }
@@ -446,7 +523,9 @@ impl __Params {
                 }
                 self.0.push((name.into(), texts.join(",")));
             }
-            (scalar, _) => self.0.extend(__scalar_text(scalar).map(|t| (name.into(), t))),
+            (scalar, _) => self
+                .0
+                .extend(__scalar_text(scalar).map(|t| (name.into(), t))),
         }
     }
 
@@ -459,7 +538,11 @@ impl __Params {
 
     /// Adds the pairs to the request's query string.
     pub fn query(self, request: RequestBuilder) -> RequestBuilder {
-        if self.0.is_empty() { request } else { request.query(&self.0) }
+        if self.0.is_empty() {
+            request
+        } else {
+            request.query(&self.0)
+        }
     }
 
     /// Adds the pairs as request headers (an invalid header value fails the request when sent).
@@ -473,9 +556,17 @@ impl __Params {
 
 /// Sets a JSON body.
 #[doc(hidden)]
-pub fn __json_body<T: serde::Serialize, E>(request: RequestBuilder, body: &T) -> Result<RequestBuilder, Error<E>> {
+pub fn __json_body<T: serde::Serialize, E>(
+    request: RequestBuilder,
+    body: &T,
+) -> Result<RequestBuilder, Error<E>> {
     let bytes = serde_json::to_vec(body).map_err(|err| Error::InvalidRequest(Box::new(err)))?;
-    Ok(request.header(header::CONTENT_TYPE, HeaderValue::from_static("application/json")).body(bytes))
+    Ok(request
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )
+        .body(bytes))
 }
 
 /// A value sent as the JSON text of one multipart part.
@@ -486,16 +577,24 @@ pub fn __json_text<T: serde::Serialize, E>(value: &T) -> Result<String, Error<E>
 
 /// A file part of a multipart body.
 #[doc(hidden)]
-pub fn __file_part<E>(bytes: &[u8], file_name: Option<&str>, content_type: Option<&str>) -> Result<reqwest::multipart::Part, Error<E>> {
+pub fn __file_part<E>(
+    bytes: &[u8],
+    file_name: Option<&str>,
+    content_type: Option<&str>,
+) -> Result<reqwest::multipart::Part, Error<E>> {
     let part = reqwest::multipart::Part::bytes(bytes.to_vec())
         .file_name(file_name.unwrap_or("file").to_owned());
-    part.mime_str(content_type.unwrap_or("application/octet-stream")).map_err(|err| Error::InvalidRequest(Box::new(err)))
+    part.mime_str(content_type.unwrap_or("application/octet-stream"))
+        .map_err(|err| Error::InvalidRequest(Box::new(err)))
 }
 
 /// Every item of every page: `fetch` gets the parameters of a page and answers with its items and
 /// the parameters of the next page, if there is one.
 #[doc(hidden)]
-pub fn __paginate<P, T, E, F, Fut>(first: P, mut fetch: F) -> impl futures_util::Stream<Item = Result<T, Error<E>>>
+pub fn __paginate<P, T, E, F, Fut>(
+    first: P,
+    mut fetch: F,
+) -> impl futures_util::Stream<Item = Result<T, Error<E>>>
 where
     F: FnMut(P) -> Fut,
     Fut: std::future::Future<Output = Result<(Vec<T>, Option<P>), Error<E>>>,
@@ -561,8 +660,22 @@ pub fn __encode_path(value: &str) -> String {
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
     // RFC 3986 `pchar` less what would change the path's structure or meaning.
     const SEGMENT: &AsciiSet = &CONTROLS
-        .add(b' ').add(b'"').add(b'#').add(b'%').add(b'/').add(b'<').add(b'>').add(b'?')
-        .add(b'[').add(b'\\').add(b']').add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'/')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'[')
+        .add(b'\\')
+        .add(b']')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
@@ -599,21 +712,30 @@ impl RawResponse {
 
     /// A success with a JSON body, wrapped by `wrap`.
     #[doc(hidden)]
-    pub fn __json_ok<T: serde::de::DeserializeOwned, S, E>(self, wrap: impl FnOnce(T) -> S) -> Result<ResponseValue<S>, Error<E>> {
+    pub fn __json_ok<T: serde::de::DeserializeOwned, S, E>(
+        self,
+        wrap: impl FnOnce(T) -> S,
+    ) -> Result<ResponseValue<S>, Error<E>> {
         let body = self.__json()?;
         Ok(self.__value(wrap(body)))
     }
 
     /// A documented error with a JSON body, wrapped by `wrap`.
     #[doc(hidden)]
-    pub fn __json_err<T: serde::de::DeserializeOwned, V, E>(self, wrap: impl FnOnce(T) -> E) -> Result<V, Error<E>> {
+    pub fn __json_err<T: serde::de::DeserializeOwned, V, E>(
+        self,
+        wrap: impl FnOnce(T) -> E,
+    ) -> Result<V, Error<E>> {
         let body = self.__json()?;
         Err(self.__error(wrap(body)))
     }
 
     /// A success with a text body, wrapped by `wrap`.
     #[doc(hidden)]
-    pub fn __text_ok<S, E>(self, wrap: impl FnOnce(String) -> S) -> Result<ResponseValue<S>, Error<E>> {
+    pub fn __text_ok<S, E>(
+        self,
+        wrap: impl FnOnce(String) -> S,
+    ) -> Result<ResponseValue<S>, Error<E>> {
         let body = self.__text()?;
         Ok(self.__value(wrap(body)))
     }
@@ -627,7 +749,10 @@ impl RawResponse {
 
     /// A success with a binary body, wrapped by `wrap`.
     #[doc(hidden)]
-    pub fn __bytes_ok<S, E>(self, wrap: impl FnOnce(Bytes) -> S) -> Result<ResponseValue<S>, Error<E>> {
+    pub fn __bytes_ok<S, E>(
+        self,
+        wrap: impl FnOnce(Bytes) -> S,
+    ) -> Result<ResponseValue<S>, Error<E>> {
         let body = self.body.clone();
         Ok(self.__value(wrap(body)))
     }
@@ -660,13 +785,22 @@ impl RawResponse {
     /// Wraps a decoded success body.
     #[doc(hidden)]
     pub fn __value<T>(self, body: T) -> ResponseValue<T> {
-        ResponseValue { status: self.status, headers: self.headers, body }
+        ResponseValue {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
     }
 
     /// Wraps a decoded documented error.
     #[doc(hidden)]
     pub fn __error<E>(self, body: E) -> Error<E> {
-        Error::Api(ErrorResponse { status: self.status, headers: self.headers, body, raw: self.body })
+        Error::Api(ErrorResponse {
+            status: self.status,
+            headers: self.headers,
+            body,
+            raw: self.body,
+        })
     }
 }
 
@@ -736,7 +870,9 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(response) => Some(response.status),
-            Self::UnexpectedStatus(response) | Self::Decode { response, .. } => Some(response.status),
+            Self::UnexpectedStatus(response) | Self::Decode { response, .. } => {
+                Some(response.status)
+            }
             Self::Transport(err) => err.status(),
             Self::InvalidRequest(_) => None,
         }
@@ -754,7 +890,11 @@ impl<E> Error<E> {
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Api(response) => write!(f, "the server answered {}: {:?}", response.status, response.body),
+            Self::Api(response) => write!(
+                f,
+                "the server answered {}: {:?}",
+                response.status, response.body
+            ),
             Self::UnexpectedStatus(response) => write!(
                 f,
                 "the server answered with undocumented status {} ({} bytes)",

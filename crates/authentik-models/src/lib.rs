@@ -5,6 +5,9 @@
 //!
 //! Making authentication simple.
 #![recursion_limit = "256"]
+#[doc(hidden)]
+#[rustfmt::skip]
+pub mod __private;
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;

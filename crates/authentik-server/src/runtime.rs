@@ -11,8 +11,8 @@ use std::str::FromStr;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::RawPathParams;
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::rejection::{BytesRejection, RawPathParamsRejection};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -31,7 +31,11 @@ pub struct RequestContext {
 impl RequestContext {
     /// A context for a request with these headers.
     pub fn new(mut headers: HeaderMap) -> Self {
-        for name in [header::AUTHORIZATION, header::COOKIE, header::PROXY_AUTHORIZATION] {
+        for name in [
+            header::AUTHORIZATION,
+            header::COOKIE,
+            header::PROXY_AUTHORIZATION,
+        ] {
             if let header::Entry::Occupied(mut entry) = headers.entry(name) {
                 entry.iter_mut().for_each(|value| value.set_sensitive(true));
             }
@@ -143,14 +147,21 @@ pub struct Unverified {
 impl Unverified {
     /// Accepts `credentials` as they are: the opt-out of authentication by the router.
     pub fn accept(credentials: &[Credential<'_>]) -> Result<Self, Refusal> {
-        Ok(Self { credentials: credentials.iter().map(|c| (c.scheme, c.value.to_owned())).collect() })
+        Ok(Self {
+            credentials: credentials
+                .iter()
+                .map(|c| (c.scheme, c.value.to_owned()))
+                .collect(),
+        })
     }
 }
 
 impl std::fmt::Debug for Unverified {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let schemes: Vec<&str> = self.credentials.iter().map(|(scheme, _)| *scheme).collect();
-        f.debug_struct("Unverified").field("schemes", &schemes).finish_non_exhaustive()
+        f.debug_struct("Unverified")
+            .field("schemes", &schemes)
+            .finish_non_exhaustive()
     }
 }
 
@@ -181,17 +192,27 @@ pub struct __Guard {
 /// The credential of `kind` the request carries, if any.
 fn __credential(kind: CredentialKind, headers: &HeaderMap, query: &__Query) -> Option<String> {
     match kind {
-        CredentialKind::Http(scheme) => headers.get_all(header::AUTHORIZATION).iter().find_map(|value| {
-            let (sent, credential) = value.to_str().ok()?.split_once(' ')?;
-            let credential = credential.trim();
-            (sent.eq_ignore_ascii_case(scheme) && !credential.is_empty()).then(|| credential.to_owned())
-        }),
+        CredentialKind::Http(scheme) => {
+            headers
+                .get_all(header::AUTHORIZATION)
+                .iter()
+                .find_map(|value| {
+                    let (sent, credential) = value.to_str().ok()?.split_once(' ')?;
+                    let credential = credential.trim();
+                    (sent.eq_ignore_ascii_case(scheme) && !credential.is_empty())
+                        .then(|| credential.to_owned())
+                })
+        }
         CredentialKind::Header(name) => headers
             .get(name)
             .and_then(|value| value.to_str().ok())
             .filter(|value| !value.is_empty())
             .map(str::to_owned),
-        CredentialKind::Query(name) => query.pairs.iter().find(|(key, value)| key == name && !value.is_empty()).map(|(_, value)| value.clone()),
+        CredentialKind::Query(name) => query
+            .pairs
+            .iter()
+            .find(|(key, value)| key == name && !value.is_empty())
+            .map(|(_, value)| value.clone()),
         CredentialKind::Cookie(name) => headers.get_all(header::COOKIE).iter().find_map(|value| {
             value.to_str().ok()?.split(';').find_map(|pair| {
                 let (key, value) = pair.trim().split_once('=')?;
@@ -254,7 +275,12 @@ async fn __verify<A: Authenticator>(
         let credentials: Vec<Credential<'_>> = requirement
             .iter()
             .zip(&values)
-            .map(|(scheme, value)| Credential { scheme: scheme.name, kind: scheme.kind, scopes: scheme.scopes, value })
+            .map(|(scheme, value)| Credential {
+                scheme: scheme.name,
+                kind: scheme.kind,
+                scopes: scheme.scopes,
+                value,
+            })
             .collect();
         match authenticator.authenticate(&credentials).await {
             Ok(principal) => return Ok(principal),
@@ -291,8 +317,17 @@ fn __refuse(refused: Option<Refusal>, guard: &__Guard) -> Response {
         Some("") => status.into_response(),
         Some(body) => json_bytes(status, body.as_bytes().to_vec()),
         None => {
-            let code = if unauthorized { "not_authenticated" } else { "permission_denied" };
-            Rejection { status, code, detail: detail.to_owned() }.into_response()
+            let code = if unauthorized {
+                "not_authenticated"
+            } else {
+                "permission_denied"
+            };
+            Rejection {
+                status,
+                code,
+                detail: detail.to_owned(),
+            }
+            .into_response()
         }
     };
     if unauthorized {
@@ -309,7 +344,9 @@ fn __refuse(refused: Option<Refusal>, guard: &__Guard) -> Response {
             }
         }
         if let Ok(value) = HeaderValue::from_str(&challenges.join(", ")) {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, value);
         }
     }
     response
@@ -331,7 +368,11 @@ pub struct Rejection {
 impl Rejection {
     /// A 400 rejection.
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, code, detail: detail.into() }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -345,22 +386,42 @@ impl IntoResponse for Rejection {
 impl From<MultipartRejection> for Rejection {
     fn from(rejection: MultipartRejection) -> Self {
         let status = rejection.status();
-        let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE { "unsupported_media_type" } else { "invalid_body" };
-        Self { status, code, detail: rejection.body_text() }
+        let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            "unsupported_media_type"
+        } else {
+            "invalid_body"
+        };
+        Self {
+            status,
+            code,
+            detail: rejection.body_text(),
+        }
     }
 }
 
 impl From<BytesRejection> for Rejection {
     fn from(rejection: BytesRejection) -> Self {
         let status = rejection.status();
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "body_too_large" } else { "invalid_body" };
-        Self { status, code, detail: rejection.body_text() }
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "body_too_large"
+        } else {
+            "invalid_body"
+        };
+        Self {
+            status,
+            code,
+            detail: rejection.body_text(),
+        }
     }
 }
 
 impl From<MultipartError> for Rejection {
     fn from(err: MultipartError) -> Self {
-        Self { status: err.status(), code: "invalid_body", detail: err.body_text() }
+        Self {
+            status: err.status(),
+            code: "invalid_body",
+            detail: err.body_text(),
+        }
     }
 }
 
@@ -378,10 +439,16 @@ where
     T::Err: Display,
 {
     let Some((_, value)) = params.iter().find(|(key, _)| *key == name) else {
-        return Err(Rejection::bad_request("missing_path_parameter", format!("path parameter `{name}` is missing")));
+        return Err(Rejection::bad_request(
+            "missing_path_parameter",
+            format!("path parameter `{name}` is missing"),
+        ));
     };
     value.parse().map_err(|err| {
-        Rejection::bad_request("invalid_path_parameter", format!("path parameter `{name}`: {value:?} is not valid: {err}"))
+        Rejection::bad_request(
+            "invalid_path_parameter",
+            format!("path parameter `{name}`: {value:?} is not valid: {err}"),
+        )
     })
 }
 
@@ -450,9 +517,10 @@ pub fn __empty(status: impl __Status) -> Response {
 
 fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
     let mut response = (status, bytes).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -470,9 +538,15 @@ pub fn nest(base_path: &str, routes: Router) -> Router {
 /// A structured path parameter (a union of scalars, say), decoded through serde: first as the
 /// JSON scalar its text spells, then as a string.
 #[doc(hidden)]
-pub fn __path_value<T: serde::de::DeserializeOwned>(params: &RawPathParams, name: &str) -> Result<T, Rejection> {
+pub fn __path_value<T: serde::de::DeserializeOwned>(
+    params: &RawPathParams,
+    name: &str,
+) -> Result<T, Rejection> {
     let Some((_, value)) = params.iter().find(|(key, _)| *key == name) else {
-        return Err(Rejection::bad_request("missing_path_parameter", format!("path parameter `{name}` is missing")));
+        return Err(Rejection::bad_request(
+            "missing_path_parameter",
+            format!("path parameter `{name}` is missing"),
+        ));
     };
     let text = serde_json::Value::String(value.to_owned());
     let mut last = String::new();
@@ -482,7 +556,10 @@ pub fn __path_value<T: serde::de::DeserializeOwned>(params: &RawPathParams, name
             Err(err) => last = err.to_string(),
         }
     }
-    Err(Rejection::bad_request("invalid_path_parameter", format!("path parameter `{name}`: {value:?} is not valid: {last}")))
+    Err(Rejection::bad_request(
+        "invalid_path_parameter",
+        format!("path parameter `{name}`: {value:?} is not valid: {last}"),
+    ))
 }
 
 /// Reads each string leaf as the JSON scalar it spells, where it spells one.
@@ -494,7 +571,9 @@ fn __typed(value: serde_json::Value) -> serde_json::Value {
             _ => Value::String(text),
         },
         Value::Array(items) => Value::Array(items.into_iter().map(__typed).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, __typed(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, __typed(v))).collect())
+        }
         other => other,
     }
 }
@@ -510,7 +589,11 @@ fn __insert(tree: &mut serde_json::Value, segments: &[String], value: &str) {
         *tree = Value::Object(serde_json::Map::new());
     }
     let Value::Object(map) = tree else { return };
-    let key = if first.is_empty() { map.len().to_string() } else { first.clone() };
+    let key = if first.is_empty() {
+        map.len().to_string()
+    } else {
+        first.clone()
+    };
     let entry = map.entry(key).or_insert(Value::Null);
     __insert(entry, rest, value);
 }
@@ -520,10 +603,15 @@ fn __arrays(value: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
-            let indexed = !map.is_empty() && (0..map.len()).all(|i| map.contains_key(&i.to_string()));
+            let indexed =
+                !map.is_empty() && (0..map.len()).all(|i| map.contains_key(&i.to_string()));
             if indexed {
                 let mut map = map;
-                Value::Array((0..map.len()).map(|i| __arrays(map.remove(&i.to_string()).unwrap_or(Value::Null))).collect())
+                Value::Array(
+                    (0..map.len())
+                        .map(|i| __arrays(map.remove(&i.to_string()).unwrap_or(Value::Null)))
+                        .collect(),
+                )
             } else {
                 Value::Object(map.into_iter().map(|(k, v)| (k, __arrays(v))).collect())
             }
@@ -548,8 +636,13 @@ pub struct __Query {
 impl __Query {
     /// Splits a raw query string (`None` when the URL has none).
     pub fn parse(query: Option<&str>) -> Self {
-        let pairs = form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
-        Self { pairs, location: "query" }
+        let pairs = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+        Self {
+            pairs,
+            location: "query",
+        }
     }
 
     /// The values of header `name`, one pair per header line.
@@ -557,11 +650,17 @@ impl __Query {
         let mut pairs = Vec::new();
         for value in headers.get_all(name) {
             let value = value.to_str().map_err(|_| {
-                Rejection::bad_request("invalid_header", format!("header `{name}` is not visible ASCII"))
+                Rejection::bad_request(
+                    "invalid_header",
+                    format!("header `{name}` is not visible ASCII"),
+                )
             })?;
             pairs.push((name.to_owned(), value.to_owned()));
         }
-        Ok(Self { pairs, location: "header" })
+        Ok(Self {
+            pairs,
+            location: "header",
+        })
     }
 
     fn parse_value<T>(&self, name: &str, value: &str) -> Result<T, Rejection>
@@ -570,8 +669,18 @@ impl __Query {
         T::Err: Display,
     {
         value.parse().map_err(|err| {
-            let code = if self.location == "header" { "invalid_header" } else { "invalid_query_parameter" };
-            Rejection::bad_request(code, format!("{} parameter `{name}`: {value:?} is not valid: {err}", self.location))
+            let code = if self.location == "header" {
+                "invalid_header"
+            } else {
+                "invalid_query_parameter"
+            };
+            Rejection::bad_request(
+                code,
+                format!(
+                    "{} parameter `{name}`: {value:?} is not valid: {err}",
+                    self.location
+                ),
+            )
         })
     }
 
@@ -586,8 +695,18 @@ impl __Query {
             return Ok(None);
         };
         if values.next().is_some() {
-            let code = if self.location == "header" { "invalid_header" } else { "invalid_query_parameter" };
-            return Err(Rejection::bad_request(code, format!("{} parameter `{name}` is given more than once", self.location)));
+            let code = if self.location == "header" {
+                "invalid_header"
+            } else {
+                "invalid_query_parameter"
+            };
+            return Err(Rejection::bad_request(
+                code,
+                format!(
+                    "{} parameter `{name}` is given more than once",
+                    self.location
+                ),
+            ));
         }
         self.parse_value(name, value).map(Some)
     }
@@ -612,9 +731,19 @@ impl __Query {
     ///
     /// Query text carries no types: each leaf is first read as the JSON scalar it spells (`3`,
     /// `true`), then, if that does not decode, every leaf as a string.
-    pub fn styled<T: serde::de::DeserializeOwned>(&self, name: &str, style: &str, explode: bool) -> Result<Option<T>, Rejection> {
+    pub fn styled<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+        style: &str,
+        explode: bool,
+    ) -> Result<Option<T>, Rejection> {
         use serde_json::Value;
-        let own: Vec<&str> = self.pairs.iter().filter(|(key, _)| key == name).map(|(_, v)| v.as_str()).collect();
+        let own: Vec<&str> = self
+            .pairs
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
         let mut candidates: Vec<Value> = Vec::new();
         match style {
             "deepObject" => {
@@ -622,9 +751,14 @@ impl __Query {
                 let mut tree = Value::Null;
                 let mut found = false;
                 for (key, value) in &self.pairs {
-                    let Some(rest) = key.strip_prefix(&prefix) else { continue };
+                    let Some(rest) = key.strip_prefix(&prefix) else {
+                        continue;
+                    };
                     found = true;
-                    let segments: Vec<String> = rest.split('[').map(|s| s.trim_end_matches(']').to_owned()).collect();
+                    let segments: Vec<String> = rest
+                        .split('[')
+                        .map(|s| s.trim_end_matches(']').to_owned())
+                        .collect();
                     __insert(&mut tree, &segments, value);
                 }
                 if !found {
@@ -634,7 +768,11 @@ impl __Query {
             }
             "spaceDelimited" | "pipeDelimited" if !own.is_empty() => {
                 let separator = if style == "spaceDelimited" { ' ' } else { '|' };
-                let items = own.iter().flat_map(|v| v.split(separator)).map(|v| Value::String(v.to_owned())).collect();
+                let items = own
+                    .iter()
+                    .flat_map(|v| v.split(separator))
+                    .map(|v| Value::String(v.to_owned()))
+                    .collect();
                 candidates.push(Value::Array(items));
             }
             _ => {
@@ -643,13 +781,25 @@ impl __Query {
                     [one] => {
                         candidates.push(Value::String((*one).to_owned()));
                         let items: Vec<&str> = one.split(',').collect();
-                        candidates.push(Value::Array(items.iter().map(|v| Value::String((*v).to_owned())).collect()));
+                        candidates.push(Value::Array(
+                            items
+                                .iter()
+                                .map(|v| Value::String((*v).to_owned()))
+                                .collect(),
+                        ));
                         if !explode && items.len() % 2 == 0 {
-                            let map = items.chunks(2).map(|kv| (kv[0].to_owned(), Value::String(kv[1].to_owned()))).collect();
+                            let map = items
+                                .chunks(2)
+                                .map(|kv| (kv[0].to_owned(), Value::String(kv[1].to_owned())))
+                                .collect();
                             candidates.push(Value::Object(map));
                         }
                     }
-                    many => candidates.push(Value::Array(many.iter().map(|v| Value::String((*v).to_owned())).collect())),
+                    many => candidates.push(Value::Array(
+                        many.iter()
+                            .map(|v| Value::String((*v).to_owned()))
+                            .collect(),
+                    )),
                 }
                 if explode && own.is_empty() {
                     // An exploded object: its properties are pairs of their own.
@@ -657,7 +807,12 @@ impl __Query {
                     for (key, value) in &self.pairs {
                         match map.get_mut(key) {
                             Some(Value::Array(items)) => items.push(Value::String(value.clone())),
-                            Some(existing) => *existing = Value::Array(vec![existing.clone(), Value::String(value.clone())]),
+                            Some(existing) => {
+                                *existing = Value::Array(vec![
+                                    existing.clone(),
+                                    Value::String(value.clone()),
+                                ])
+                            }
                             None => {
                                 map.insert(key.clone(), Value::String(value.clone()));
                             }
@@ -683,8 +838,15 @@ impl __Query {
             }
         }
         let err = last.map(|e| e.to_string()).unwrap_or_default();
-        let code = if self.location == "header" { "invalid_header" } else { "invalid_query_parameter" };
-        Err(Rejection::bad_request(code, format!("{} parameter `{name}` is not valid: {err}", self.location)))
+        let code = if self.location == "header" {
+            "invalid_header"
+        } else {
+            "invalid_query_parameter"
+        };
+        Err(Rejection::bad_request(
+            code,
+            format!("{} parameter `{name}` is not valid: {err}", self.location),
+        ))
     }
 
     /// The comma-separated values of `name` (`name=a,b`), or `None` when it is absent.
@@ -716,7 +878,10 @@ pub fn __known<'a, T: 'a + std::fmt::Display>(
         if !known(value) {
             return Err(Rejection::bad_request(
                 "invalid_parameter",
-                format!("parameter `{name}`: {value:?} is not one of its values", value = value.to_string()),
+                format!(
+                    "parameter `{name}`: {value:?} is not one of its values",
+                    value = value.to_string()
+                ),
             ));
         }
     }
@@ -726,52 +891,80 @@ pub fn __known<'a, T: 'a + std::fmt::Display>(
 /// A required parameter or property: its absence is a 400.
 #[doc(hidden)]
 pub fn __required<T>(value: Option<T>, name: &str) -> Result<T, Rejection> {
-    value.ok_or_else(|| Rejection::bad_request("missing_parameter", format!("`{name}` is required")))
+    value
+        .ok_or_else(|| Rejection::bad_request("missing_parameter", format!("`{name}` is required")))
 }
 
 /// The request's `Content-Type`, if it has a readable one.
 #[doc(hidden)]
 pub fn __content_type(headers: &HeaderMap) -> Option<String> {
-    headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_owned)
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
 }
 
 fn content_type(headers: &HeaderMap) -> &str {
-    headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default()
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
 }
 
 fn media_essence(headers: &HeaderMap) -> String {
-    content_type(headers).split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+    content_type(headers)
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn unsupported(expected: &str, headers: &HeaderMap) -> Rejection {
     Rejection {
         status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
         code: "unsupported_media_type",
-        detail: format!("expected a `{expected}` body, got content type {:?}", content_type(headers)),
+        detail: format!(
+            "expected a `{expected}` body, got content type {:?}",
+            content_type(headers)
+        ),
     }
 }
 
 /// Decodes a JSON request body; another content type is a 415, bad JSON a 400 that says where.
 #[doc(hidden)]
-pub fn __json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Rejection> {
+pub fn __json_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<T, Rejection> {
     if body.is_empty() && !headers.contains_key(header::CONTENT_TYPE) {
-        return Err(Rejection::bad_request("missing_body", "this operation needs a JSON body"));
+        return Err(Rejection::bad_request(
+            "missing_body",
+            "this operation needs a JSON body",
+        ));
     }
     let essence = media_essence(headers);
     if essence != "application/json" && !essence.ends_with("+json") {
         return Err(unsupported("application/json", headers));
     }
-    crate::models::strictly(|| serde_json::from_slice(body))
-        .map_err(|err| Rejection::bad_request("invalid_body", format!("the JSON body is not valid: {err}")))
+    crate::models::strictly(|| serde_json::from_slice(body)).map_err(|err| {
+        Rejection::bad_request("invalid_body", format!("the JSON body is not valid: {err}"))
+    })
 }
 
 /// Decodes a JSON request body that must be an object, as the body of an object schema: serde
 /// would also read the struct from an array of its fields, in order.
 #[doc(hidden)]
-pub fn __json_object_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Rejection> {
+pub fn __json_object_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<T, Rejection> {
     let value = __json_body(headers, body)?;
     if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(Rejection::bad_request("invalid_body", "the JSON body must be an object"));
+        return Err(Rejection::bad_request(
+            "invalid_body",
+            "the JSON body must be an object",
+        ));
     }
     Ok(value)
 }
@@ -779,8 +972,15 @@ pub fn __json_object_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, b
 /// Applies the checks of strict decoding (`models::strictly`) to a body assembled from multipart
 /// parts: its JSON form is decoded again strictly, and the body is kept as it is.
 #[doc(hidden)]
-pub fn __checked<T: serde::Serialize + serde::de::DeserializeOwned>(body: T) -> Result<T, Rejection> {
-    let invalid = |err: serde_json::Error| Rejection::bad_request("invalid_body", format!("the multipart body is not valid: {err}"));
+pub fn __checked<T: serde::Serialize + serde::de::DeserializeOwned>(
+    body: T,
+) -> Result<T, Rejection> {
+    let invalid = |err: serde_json::Error| {
+        Rejection::bad_request(
+            "invalid_body",
+            format!("the multipart body is not valid: {err}"),
+        )
+    };
     let json = serde_json::to_value(&body).map_err(invalid)?;
     crate::models::strictly(|| serde_json::from_value::<T>(json)).map_err(invalid)?;
     Ok(body)
@@ -788,18 +988,23 @@ pub fn __checked<T: serde::Serialize + serde::de::DeserializeOwned>(body: T) -> 
 
 /// Decodes an `application/x-www-form-urlencoded` request body.
 #[doc(hidden)]
-pub fn __form_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Rejection> {
+pub fn __form_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<T, Rejection> {
     if media_essence(headers) != "application/x-www-form-urlencoded" {
         return Err(unsupported("application/x-www-form-urlencoded", headers));
     }
-    crate::models::strictly(|| serde_urlencoded::from_bytes(body))
-        .map_err(|err| Rejection::bad_request("invalid_body", format!("the form body is not valid: {err}")))
+    crate::models::strictly(|| serde_urlencoded::from_bytes(body)).map_err(|err| {
+        Rejection::bad_request("invalid_body", format!("the form body is not valid: {err}"))
+    })
 }
 
 /// A text request body, which must be UTF-8.
 #[doc(hidden)]
 pub fn __text_body(body: &Bytes) -> Result<String, Rejection> {
-    String::from_utf8(body.to_vec()).map_err(|_| Rejection::bad_request("invalid_body", "the body is not UTF-8 text"))
+    String::from_utf8(body.to_vec())
+        .map_err(|_| Rejection::bad_request("invalid_body", "the body is not UTF-8 text"))
 }
 
 /// A `multipart/form-data` body, read whole.
@@ -821,7 +1026,11 @@ type FilePart = (Vec<u8>, Option<String>, Option<String>);
 
 impl Part {
     fn file(&self) -> FilePart {
-        (self.bytes.clone(), self.file_name.clone(), self.content_type.clone())
+        (
+            self.bytes.clone(),
+            self.file_name.clone(),
+            self.content_type.clone(),
+        )
     }
 }
 
@@ -834,7 +1043,12 @@ impl __Form {
             let file_name = field.file_name().map(str::to_owned);
             let content_type = field.content_type().map(str::to_owned);
             let bytes = field.bytes().await?.to_vec();
-            parts.push(Part { name, bytes, file_name, content_type });
+            parts.push(Part {
+                name,
+                bytes,
+                file_name,
+                content_type,
+            });
         }
         Ok(Self { parts })
     }
@@ -848,14 +1062,24 @@ impl __Form {
         T: FromStr,
         T::Err: Display,
     {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| Rejection::bad_request("invalid_body", format!("part `{name}` is not UTF-8 text")))?;
-        text.parse().map_err(|err| Rejection::bad_request("invalid_body", format!("part `{name}`: {text:?} is not valid: {err}")))
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            Rejection::bad_request("invalid_body", format!("part `{name}` is not UTF-8 text"))
+        })?;
+        text.parse().map_err(|err| {
+            Rejection::bad_request(
+                "invalid_body",
+                format!("part `{name}`: {text:?} is not valid: {err}"),
+            )
+        })
     }
 
     fn json_of<T: serde::de::DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<T, Rejection> {
-        crate::models::strictly(|| serde_json::from_slice(bytes))
-            .map_err(|err| Rejection::bad_request("invalid_body", format!("part `{name}` is not valid JSON: {err}")))
+        crate::models::strictly(|| serde_json::from_slice(bytes)).map_err(|err| {
+            Rejection::bad_request(
+                "invalid_body",
+                format!("part `{name}` is not valid JSON: {err}"),
+            )
+        })
     }
 
     /// The text part `name`, parsed.
@@ -864,7 +1088,10 @@ impl __Form {
         T: FromStr,
         T::Err: Display,
     {
-        self.values(name).next().map(|part| Self::text_of(name, &part.bytes)).transpose()
+        self.values(name)
+            .next()
+            .map(|part| Self::text_of(name, &part.bytes))
+            .transpose()
     }
 
     /// Every text part `name`, parsed.
@@ -873,18 +1100,30 @@ impl __Form {
         T: FromStr,
         T::Err: Display,
     {
-        let values: Vec<T> = self.values(name).map(|part| Self::text_of(name, &part.bytes)).collect::<Result<_, _>>()?;
+        let values: Vec<T> = self
+            .values(name)
+            .map(|part| Self::text_of(name, &part.bytes))
+            .collect::<Result<_, _>>()?;
         Ok((!values.is_empty()).then_some(values))
     }
 
     /// The part `name` holding JSON.
     pub fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
-        self.values(name).next().map(|part| Self::json_of(name, &part.bytes)).transpose()
+        self.values(name)
+            .next()
+            .map(|part| Self::json_of(name, &part.bytes))
+            .transpose()
     }
 
     /// Every part `name` holding JSON.
-    pub fn all_json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<Vec<T>>, Rejection> {
-        let values: Vec<T> = self.values(name).map(|part| Self::json_of(name, &part.bytes)).collect::<Result<_, _>>()?;
+    pub fn all_json<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<Vec<T>>, Rejection> {
+        let values: Vec<T> = self
+            .values(name)
+            .map(|part| Self::json_of(name, &part.bytes))
+            .collect::<Result<_, _>>()?;
         Ok((!values.is_empty()).then_some(values))
     }
 
@@ -904,7 +1143,8 @@ impl __Form {
 #[doc(hidden)]
 pub fn __bytes(status: impl __Status, media: &'static str, body: impl Into<Bytes>) -> Response {
     let mut response = (status.status(), body.into()).into_response();
-    let media = HeaderValue::from_str(media).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let media = HeaderValue::from_str(media)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     response.headers_mut().insert(header::CONTENT_TYPE, media);
     response
 }

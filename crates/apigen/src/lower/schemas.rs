@@ -75,6 +75,18 @@ impl<'a> Lowerer<'a, '_> {
                         "`rename.types` gives `{name}` the taken name `{wanted}`; it is `{rust}`"
                     ),
                 );
+            } else if rust != wanted {
+                let why = if wanted == "Binary" {
+                    "the models crate's own type for `format: binary`"
+                } else if super::MODELS_RESERVED.contains(&wanted.as_str()) {
+                    "a name of the std prelude, which a type of that name would shadow for every `use models::*`"
+                } else {
+                    "the name of another schema after case conversion"
+                };
+                self.diags.warning(
+                    base.push(name),
+                    format!("schema `{name}` is the type `{rust}`: `{wanted}` is {why}"),
+                );
             }
             if !reached.contains(name) {
                 self.unreached.insert(rust.clone());

@@ -1,0 +1,149 @@
+//! The support code every generated crate carries (`templates/`), compiled and unit-tested on
+//! its own, outside any generated crate: the models helpers, the client runtime and the server
+//! runtime, each included as the module it becomes.
+
+#[path = "../templates/models/private.rs"]
+#[allow(dead_code, missing_docs, unused_imports)]
+mod __private;
+
+#[path = "../templates/client/runtime.rs"]
+#[allow(dead_code, missing_docs, clippy::all)]
+mod client_runtime;
+
+#[path = "../templates/server/runtime.rs"]
+#[allow(dead_code, missing_docs, clippy::all)]
+mod server_runtime;
+
+/// What the server runtime calls in the models crate.
+mod models {
+    pub fn strictly<R>(decode: impl FnOnce() -> R) -> R {
+        let _guard = crate::__private::StrictGuard::enter();
+        decode()
+    }
+}
+
+use __private::TextRule;
+
+#[test]
+fn strict_mode_is_scoped_and_survives_a_panic() {
+    assert!(!__private::strict());
+    models::strictly(|| {
+        assert!(__private::strict());
+        // Nested: still strict inside, still strict after the inner scope ends.
+        models::strictly(|| assert!(__private::strict()));
+        assert!(__private::strict());
+    });
+    assert!(!__private::strict());
+    let panicked = std::panic::catch_unwind(|| models::strictly(|| panic!("decoding failed")));
+    assert!(panicked.is_err());
+    assert!(
+        !__private::strict(),
+        "the guard restored the mode while unwinding"
+    );
+}
+
+#[test]
+fn unknown_values_are_refused_only_in_strict_mode() {
+    let known: &'static [&'static str] = &["a", "b"];
+    assert!(__private::check_known::<serde_json::Error>("c", known).is_ok());
+    let err = models::strictly(|| __private::check_known::<serde_json::Error>("c", known))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown variant `c`"), "{err}");
+    assert!(models::strictly(|| __private::check_known::<serde_json::Error>("a", known)).is_ok());
+}
+
+#[test]
+fn text_rules_and_bounds() {
+    assert!(__private::Email::allows("a@example.com"));
+    assert!(!__private::Email::allows("not an address"));
+    assert!(__private::Ipv4::allows("10.0.0.1") && !__private::Ipv4::allows("10.0.0"));
+    assert!(__private::Ipv6::allows("::1") && !__private::Ipv6::allows("1.2.3.4"));
+    assert!(__private::Uri::allows("https://example.com/x"));
+    let check = |value: &String, min, max| {
+        models::strictly(|| {
+            __private::check::<String, __private::AnyText, serde_json::Error>(value, min, max)
+        })
+    };
+    assert!(check(&"abc".to_owned(), 1, 3).is_ok());
+    let err = check(&"abcd".to_owned(), 1, 3).unwrap_err().to_string();
+    assert!(err.contains("length"), "{err}");
+    // Outside strict mode nothing is checked.
+    assert!(
+        __private::check::<String, __private::AnyText, serde_json::Error>(&"abcd".into(), 1, 3)
+            .is_ok()
+    );
+}
+
+#[test]
+fn an_exact_read_refuses_undeclared_properties() {
+    let value = serde_json::json!({"a": 1, "b": 2});
+    let declared: &[&str] = &["a"];
+    let exact: Option<serde_json::Map<String, serde_json::Value>> =
+        __private::decode_exact(&value, Some(declared));
+    assert!(exact.is_none());
+    let loose: Option<serde_json::Map<String, serde_json::Value>> =
+        __private::decode_exact(&value, None);
+    assert_eq!(loose.map(|m| m.len()), Some(2));
+    let kept: serde_json::Value =
+        __private::undecoded::<serde_json::Error>(value.clone(), "U").unwrap();
+    assert_eq!(kept, value);
+    let err = models::strictly(|| __private::undecoded::<serde_json::Error>(value, "U"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("none of the alternatives of `U`"), "{err}");
+}
+
+#[test]
+fn the_client_encodes_path_segments_and_parameter_text() {
+    assert_eq!(
+        client_runtime::__encode_path("a b/c?d#e%"),
+        "a%20b%2Fc%3Fd%23e%25"
+    );
+    assert_eq!(
+        client_runtime::__encode_path("ok-._~!$&'()*+,;=:@"),
+        "ok-._~!$&'()*+,;=:@"
+    );
+    assert_eq!(client_runtime::__encode_path("é"), "%C3%A9");
+    assert_eq!(client_runtime::__text(&true), "true");
+    assert_eq!(client_runtime::__text(&42), "42");
+    assert_eq!(client_runtime::__text("text"), "text");
+    let client = client_runtime::Client::new("https://api.example.com/v1/").unwrap();
+    assert_eq!(client.base_url(), "https://api.example.com/v1");
+    assert!(client_runtime::Client::new("not a url").is_err());
+}
+
+#[test]
+fn the_server_parses_queries_and_refuses_wrong_bodies() {
+    use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+    let query = server_runtime::__Query::parse(Some("n=1&tag=a&tag=b&bad=x"));
+    assert_eq!(query.one::<i64>("n").ok().flatten(), Some(1));
+    assert_eq!(
+        query.all::<String>("tag").ok().flatten(),
+        Some(vec!["a".to_owned(), "b".to_owned()])
+    );
+    let err = query
+        .one::<String>("tag")
+        .expect_err("two values of one parameter");
+    assert_eq!(err.code, "invalid_query_parameter");
+    let err = query.one::<i64>("bad").expect_err("not an integer");
+    assert!(err.detail.contains("\"x\" is not valid"), "{}", err.detail);
+    assert_eq!(query.one::<i64>("absent").ok().flatten(), None);
+
+    let mut headers = HeaderMap::new();
+    let body = axum::body::Bytes::from_static(br#"{"a":1}"#);
+    let err = server_runtime::__json_body::<serde_json::Value>(&headers, &body).unwrap_err();
+    assert_eq!(err.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/merge-patch+json"),
+    );
+    let value = server_runtime::__json_body::<serde_json::Value>(&headers, &body).unwrap();
+    assert_eq!(value["a"], 1);
+    let bad = axum::body::Bytes::from_static(b"{\"a\":");
+    let err = server_runtime::__json_body::<serde_json::Value>(&headers, &bad).unwrap_err();
+    assert_eq!(
+        (err.status, err.code),
+        (StatusCode::BAD_REQUEST, "invalid_body")
+    );
+}
