@@ -70,3 +70,27 @@ fn openapi31_server() {
         crate_sources(&generated, "pet-events-server")
     );
 }
+
+/// The build-script example's settings (`examples/petstore/apigen.toml`): a replaced schema and
+/// a mapped format used by path, derives only where valid, renames, an excluded operation, a
+/// schema no operation reaches behind `components`, closed over nothing else.
+#[test]
+fn settings_models() {
+    let project =
+        apigen::config::Project::open(&tests::root().join("examples/petstore/apigen.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let generated = project.generate().unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = generated
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    insta::assert_snapshot!(
+        "settings_models",
+        format!(
+            "// ---- diagnostics\n{}\n{}",
+            warnings.join("\n"),
+            crate_sources(&generated, "petstore-models")
+        )
+    );
+}
