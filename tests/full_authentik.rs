@@ -151,8 +151,9 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
     write_if_changed(&dir.join("Cargo.lock"), &lock);
     cargo_check(&dir);
 
-    // The constructs authentik does not use, and the awkward names, compile too.
-    for name in ["constructs", "names", "openapi31"] {
+    // The constructs authentik does not use, the awkward names and what real documents collide
+    // on compile too, with warnings denied.
+    for name in ["constructs", "names", "openapi31", "collisions"] {
         let generated = tests::generate_spec(&format!("tests/specs/{name}.yaml"));
         let dir = tests::root().join("target/authentik-full").join(name);
         for file in &generated.files {

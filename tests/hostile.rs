@@ -407,3 +407,50 @@ fn multi_file_errors_name_the_referring_file_and_pointer() {
     ));
     assert_contains(&message, &["models/pet.yml"]);
 }
+
+/// Names built from names (`tests/specs/collisions.yaml`) are built from the parts, never by
+/// pasting an escaped name: no doubled `_`, no keyword escape or digit prefix in the middle.
+#[test]
+fn names_derived_from_names_stay_valid() {
+    let generated = tests::generate_spec("tests/specs/collisions.yaml");
+    let server: String = generated
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("collisions-server/src/generated/"))
+        .map(|f| f.contents.as_str())
+        .collect();
+    for expected in [
+        "async fn handle_3gpp_registration<",
+        "pub fn enum_routes<",
+        "pub fn type_routes<",
+        "pub fn _3d_routes<",
+        "async fn handle_self<",
+        "pub enum SelfResponse {",
+        "pub enum T3gppRegistrationResponse {",
+    ] {
+        assert!(server.contains(expected), "{expected:?} not in the server");
+    }
+    let client = tests::crate_sources(&generated, "collisions-client");
+    assert!(client.contains("pub fn type_stream<"), "{client}");
+    for file in &generated.files {
+        let doubled = file
+            .contents
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .find(|w| w.contains("__") && !w.starts_with("__"));
+        assert_eq!(doubled, None, "{}: a name doubles an underscore", file.path);
+    }
+    // What the two discriminators could not tell apart is read by shape, and said once each.
+    let said: Vec<&str> = generated
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("read by the alternatives' shapes"))
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "/components/schemas/Blob/discriminator",
+            "/components/schemas/Event/discriminator"
+        ]
+    );
+}

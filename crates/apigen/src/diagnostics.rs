@@ -59,6 +59,44 @@ pub struct Group<'a> {
     pub items: Vec<&'a Diagnostic>,
 }
 
+impl Group<'_> {
+    /// The kind as a person reads it: the message with every `quoted` span that is the same in
+    /// all the group's diagnostics kept (the keywords, the type kept), and only those that differ
+    /// (the names, the values) folded to `…`.
+    pub fn headline(&self) -> String {
+        let spans = |message: &str| -> Vec<String> {
+            message
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect()
+        };
+        let first = &self.items[0].message;
+        let first_spans = spans(first);
+        let same: Vec<bool> = (0..first_spans.len())
+            .map(|i| {
+                self.items
+                    .iter()
+                    .all(|d| spans(&d.message).get(i) == Some(&first_spans[i]))
+            })
+            .collect();
+        let mut out = String::with_capacity(first.len());
+        for (index, part) in first.split('`').enumerate() {
+            if index % 2 == 0 {
+                out.push_str(part);
+            } else if same.get(index / 2).copied().unwrap_or(false) {
+                out.push('`');
+                out.push_str(part);
+                out.push('`');
+            } else {
+                out.push_str("`…`");
+            }
+        }
+        out
+    }
+}
+
 /// Groups diagnostics by severity (errors first) and kind, largest groups first within a
 /// severity, then by kind; deterministic.
 pub fn group(diagnostics: &[Diagnostic]) -> Vec<Group<'_>> {
@@ -114,7 +152,7 @@ pub fn summary(file: &str, diagnostics: &[Diagnostic], verbose: bool) -> String 
             continue;
         }
         let first = group.items[0];
-        let _ = writeln!(out, "{file}: {level} ×{count}: {}", group.kind);
+        let _ = writeln!(out, "{file}: {level} ×{count}: {}", group.headline());
         let _ = writeln!(
             out,
             "  first at #{}: {} (and {} more; --verbose lists every one)",
@@ -124,6 +162,60 @@ pub fn summary(file: &str, diagnostics: &[Diagnostic], verbose: bool) -> String 
         );
     }
     out
+}
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::*;
+
+    fn warning(pointer: &str, message: &str) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            pointer: pointer.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_group_keeps_the_words_its_members_share() {
+        let items = [
+            warning(
+                "/a",
+                "this combination of `oneOf`, `not` with other keywords has no Rust equivalent; the value is kept as `serde_json::Value`",
+            ),
+            warning(
+                "/b",
+                "this combination of `oneOf`, `not` with other keywords has no Rust equivalent; the value is kept as `serde_json::Value`",
+            ),
+        ];
+        let groups = group(&items);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].headline(), items[0].message);
+        let items = [
+            warning(
+                "/a",
+                "extra derive `Eq` left out of `Pet`: `weight` holds a float",
+            ),
+            warning(
+                "/b",
+                "extra derive `Eq` left out of `Order`: `total` holds a float",
+            ),
+        ];
+        let groups = group(&items);
+        assert_eq!(
+            groups[0].headline(),
+            "extra derive `Eq` left out of `…`: `…` holds a float"
+        );
+        let text = summary("x.yaml", &items, false);
+        assert!(
+            text.contains("warning ×2: extra derive `Eq` left out of `…`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("first at #/a: extra derive `Eq` left out of `Pet`"),
+            "{text}"
+        );
+    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -289,6 +289,8 @@ pub struct Group {
     pub trait_name: String,
     /// The snake-case stem for functions and modules, such as `providers`.
     pub module: String,
+    /// The server's function that routes the group's operations, such as `providers_routes`.
+    pub routes_fn: String,
     /// Indices into [`Api::operations`] (into [`Api::webhooks`] for a webhook group), in
     /// document order.
     pub operations: Vec<usize>,
@@ -304,6 +306,8 @@ pub struct Operation {
     pub id: String,
     /// The Rust method name.
     pub name: String,
+    /// The server's handler function for it (`handle_<name>`, unique in its module).
+    pub handler: String,
     /// The UpperCamel stem for types named after the operation, such as inline schemas.
     pub type_stem: String,
     /// The client's enum of documented error responses, such as `<Stem>Error`; an alias of

@@ -80,6 +80,31 @@ pub fn snake_name(raw: &str) -> String {
     finish(cleaned.join("_").to_snake_case(), "_", "value")
 }
 
+/// A snake-case name made of names already made valid and fixed words (`handle` and an
+/// operation's name, a module's name and `routes`): each part loses the `_` that escaped it or
+/// prefixed a digit, the parts are joined with one `_`, and the whole is made valid again. So
+/// `handle` and `_3gpp_registration` give `handle_3gpp_registration`, and `enum_` and `routes`
+/// give `enum_routes`, never a doubled `_` (which the `non_snake_case` lint refuses).
+pub fn snake_compound(parts: &[&str]) -> String {
+    let joined: Vec<&str> = parts
+        .iter()
+        .map(|part| part.trim_matches('_'))
+        .filter(|part| !part.is_empty())
+        .collect();
+    finish(joined.join("_"), "_", "value")
+}
+
+/// An UpperCamel name made of a type name already made valid and a suffix (`Error`, a property's
+/// type name): the `_` that escaped a keyword (`Self_`) is dropped before joining, so the result
+/// stays UpperCamel (`SelfError`).
+pub fn type_compound(stem: &str, suffix: &str) -> String {
+    finish(
+        format!("{}{}", stem.trim_end_matches('_'), suffix.trim_matches('_')),
+        "T",
+        "Type",
+    )
+}
+
 /// The variant name for a response status: the reason phrase where the code has a common one.
 pub fn status_variant(code: u16) -> String {
     let phrase = match code {
@@ -192,6 +217,36 @@ mod tests {
             snake_name("providers_microsoft_entra_sync_status_retrieve"),
             "providers_microsoft_entra_sync_status_retrieve"
         );
+    }
+
+    #[test]
+    fn compounds_never_double_an_underscore() {
+        assert_eq!(
+            snake_compound(&["handle", &snake_name("3gpp-registration")]),
+            "handle_3gpp_registration"
+        );
+        assert_eq!(
+            snake_compound(&[&snake_name("enum"), "routes"]),
+            "enum_routes"
+        );
+        assert_eq!(
+            snake_compound(&[&snake_name("3gpp"), "routes"]),
+            "_3gpp_routes"
+        );
+        assert_eq!(
+            snake_compound(&[&snake_name("type"), "webhooks"]),
+            "type_webhooks"
+        );
+        assert_eq!(snake_compound(&["", "self"]), "self_");
+        assert_eq!(type_compound(&type_name("self"), "Error"), "SelfError");
+        assert_eq!(type_compound(&type_name("3gpp"), "Params"), "T3gppParams");
+        assert_eq!(type_compound("Pet", &type_name("type")), "PetType");
+        for name in [
+            snake_compound(&["handle", "_2fa_"]),
+            snake_compound(&["type_", "stream"]),
+        ] {
+            assert!(!name.contains("__"), "{name}");
+        }
     }
 
     #[test]

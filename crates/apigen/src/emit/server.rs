@@ -110,13 +110,13 @@ fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
     let operations: Vec<&Operation> = group.operations.iter().map(|&i| &ops[i]).collect();
     let trait_docs = if group.webhooks {
         format!(
-            "The webhooks tagged `{}`: requests the API sends to you. Implement it and serve it with [`{}_routes`] (or, with the `full` feature, the crate's `webhook_router`).",
-            group.tag, group.module
+            "The webhooks tagged `{}`: requests the API sends to you. Implement it and serve it with [`{}`] (or, with the `full` feature, the crate's `webhook_router`).",
+            group.tag, group.routes_fn
         )
     } else {
         format!(
-            "The operations tagged `{}`. Implement it and serve it with [`{}_routes`] (or, with the `full` feature, the crate's `router`).",
-            group.tag, group.module
+            "The operations tagged `{}`. Implement it and serve it with [`{}`] (or, with the `full` feature, the crate's `router`).",
+            group.tag, group.routes_fn
         )
     };
     let trait_docs = doc(Some(&trait_docs));
@@ -130,7 +130,7 @@ fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
             emit_handler(api, op, guard, &trait_name, models)
         });
     let guard_consts = guards.emit();
-    let routes_fn = ident(&format!("{}_routes", group.module));
+    let routes_fn = ident(&group.routes_fn);
     let routes_docs = doc(Some(&format!(
         "The routes of [`{}`], relative to the API's base path.",
         group.trait_name
@@ -143,7 +143,7 @@ fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream {
     let routes = by_path.into_iter().map(|(path, ops)| {
         let mut methods = ops.iter().map(|op| {
             let method = ident(&method_fn(op.method));
-            let handler = ident(&format!("handle_{}", op.name));
+            let handler = ident(&op.handler);
             quote!(#method(#handler::<T>))
         });
         let first = methods.next();
@@ -488,7 +488,7 @@ fn emit_handler(
     models: &TokenStream,
 ) -> TokenStream {
     let name = ident(&op.name);
-    let handler = ident(&format!("handle_{}", op.name));
+    let handler = ident(&op.handler);
     let has_path = op.path_params().next().is_some();
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
     let path_extractor = has_path.then(|| quote!(path: crate::runtime::__PathParams,));
@@ -758,7 +758,7 @@ fn merged_router(name: &str, groups: &[Group], docs: TokenStream, features: bool
     let name = ident(name);
     let bounds = groups.iter().map(|g| ident(&g.trait_name));
     let merges = groups.iter().map(|g| {
-        let routes = ident(&format!("{}_routes", g.module));
+        let routes = ident(&g.routes_fn);
         quote!(.merge(#routes(::std::sync::Arc::clone(&api))))
     });
     let generic = (!groups.is_empty()).then(|| quote!(<T: #(#bounds)+*>));

@@ -175,7 +175,7 @@ pub fn lower(doc: &OpenAPI, config: &Config, diags: &mut Diagnostics) -> Api {
         if let Some(pagination) = &mut op.pagination {
             // Claimed after every operation's own name, so an operation called `x_stream`
             // keeps its name and the walker of `x` gets another.
-            pagination.stream_name = fn_names.claim(format!("{}_stream", op.name));
+            pagination.stream_name = fn_names.claim(naming::snake_compound(&[&op.name, "stream"]));
         }
     }
     // One constant per distinct list of schemes, named after them (`AUTH_A_OR_B`).
@@ -218,9 +218,10 @@ pub fn lower(doc: &OpenAPI, config: &Config, diags: &mut Diagnostics) -> Api {
         "webhooks",
         "components",
     ]);
-    let groups = group(&operations, &mut op_types, &mut modules, "Api", "");
+    let groups = group(&mut operations, &mut op_types, &mut modules, "Api", "");
+    let mut webhooks = webhooks;
     let webhook_groups = group(
-        &webhooks,
+        &mut webhooks,
         &mut op_types,
         &mut modules,
         "Webhooks",

@@ -18,9 +18,9 @@ impl<'a> Lowerer<'a, '_> {
             None => fn_names.claim(naming::snake_name(&selected.id)),
         };
         let type_stem = naming::type_name(&selected.id);
-        let error_type = op_types.claim(format!("{type_stem}Error"));
-        let response_type = op_types.claim(format!("{type_stem}Response"));
-        let success_type = op_types.claim(format!("{type_stem}Success"));
+        let error_type = op_types.claim(naming::type_compound(&type_stem, "Error"));
+        let response_type = op_types.claim(naming::type_compound(&type_stem, "Response"));
+        let success_type = op_types.claim(naming::type_compound(&type_stem, "Success"));
         let before = self.diags.has_errors();
 
         let mut params = self.parameters(selected, &type_stem);
@@ -28,7 +28,7 @@ impl<'a> Lowerer<'a, '_> {
         let params_type = params
             .iter()
             .any(|p| p.location != ParamLocation::Path)
-            .then(|| params_names.claim(format!("{type_stem}Params")));
+            .then(|| params_names.claim(naming::type_compound(&type_stem, "Params")));
         let body = self.request_body(selected, &type_stem);
         let responses = self.responses(selected, &type_stem);
         // The document's default security is how callers authenticate to the API; a webhook,
@@ -45,6 +45,8 @@ impl<'a> Lowerer<'a, '_> {
         Some(Operation {
             id: selected.id.clone(),
             name,
+            // Named with the others of its server module, once the groups are known.
+            handler: String::new(),
             type_stem,
             error_type,
             shared_error: None,
@@ -610,7 +612,7 @@ fn is_text(media: &str) -> bool {
 /// Groups operations by their first tag (operations without one go to `untagged`), and names the
 /// server trait (`<Tag><trait_suffix>`) and module (`<tag><module_suffix>`) of each group.
 pub(super) fn group(
-    operations: &[Operation],
+    operations: &mut [Operation],
     op_types: &mut Namespace,
     modules: &mut Namespace,
     trait_suffix: &str,
@@ -620,16 +622,33 @@ pub(super) fn group(
     for (index, op) in operations.iter().enumerate() {
         by_tag.entry(op.tag.as_str()).or_default().push(index);
     }
-    by_tag
+    let groups: Vec<Group> = by_tag
         .into_iter()
-        .map(|(tag, operations)| Group {
-            tag: tag.to_owned(),
-            trait_name: op_types.claim(format!("{}{trait_suffix}", naming::type_name(tag))),
-            module: modules.claim(format!("{}{module_suffix}", naming::snake_name(tag))),
-            operations,
-            webhooks: !module_suffix.is_empty(),
+        .map(|(tag, indices)| {
+            let module = modules.claim(naming::snake_compound(&[
+                &naming::snake_name(tag),
+                module_suffix,
+            ]));
+            Group {
+                tag: tag.to_owned(),
+                trait_name: op_types
+                    .claim(naming::type_compound(&naming::type_name(tag), trait_suffix)),
+                routes_fn: naming::snake_compound(&[&module, "routes"]),
+                module,
+                operations: indices,
+                webhooks: !module_suffix.is_empty(),
+            }
         })
-        .collect()
+        .collect();
+    // A server module's functions: its routes function, then one handler per operation.
+    for group in &groups {
+        let mut names = Namespace::with_reserved(&[group.routes_fn.as_str()]);
+        for &index in &group.operations {
+            let op = &mut operations[index];
+            op.handler = names.claim(naming::snake_compound(&["handle", &op.name]));
+        }
+    }
+    groups
 }
 
 /// Shares one client error enum among the operations that document the same error responses

@@ -355,12 +355,12 @@ impl<'a> Lowerer<'a, '_> {
         pointer: &Pointer,
     ) -> Union {
         let mut discriminator = schema.schema_data.discriminator.as_ref();
-        if let Some(repeated) = discriminator.and_then(|d| self.repeated_tag_value(one_of, d)) {
+        if let Some(problem) = discriminator.and_then(|d| self.discriminator_problem(one_of, d)) {
             // The tag does not tell these alternatives apart; their shapes may.
             self.diags.warning(
                 pointer.push("discriminator"),
                 format!(
-                    "the discriminator `{}` has the value `{repeated}` for more than one alternative, so it cannot tell them apart; the union is read by the alternatives' shapes instead",
+                    "the discriminator `{}` {problem}; the union is read by the alternatives' shapes instead",
                     discriminator.map_or("", |d| d.property_name.as_str())
                 ),
             );
@@ -548,9 +548,10 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
-    /// A tag value that `discriminator` would give to two alternatives (mapped, named after
-    /// their schema, or the single value an inline alternative allows), if there is one.
-    fn repeated_tag_value(
+    /// Why `discriminator` cannot tell the alternatives apart, if it cannot: it gives one value to
+    /// two alternatives (mapped, named after their schema, or the single value an inline
+    /// alternative allows), or an inline alternative allows no single value for it.
+    fn discriminator_problem(
         &self,
         one_of: &'a [ReferenceOr<Schema>],
         discriminator: &'a openapiv3::Discriminator,
@@ -571,11 +572,21 @@ impl<'a> Lowerer<'a, '_> {
                 Some(reference) => resolve::component_name(reference, "schemas")
                     .ok()
                     .map(str::to_owned),
-                None => self.single_tag_value(alternative, &discriminator.property_name),
+                None => match self.single_tag_value(alternative, &discriminator.property_name) {
+                    Some(value) => Some(value),
+                    None => {
+                        return Some(
+                            "has no single value in an inline alternative, and no mapping names it"
+                                .to_owned(),
+                        );
+                    }
+                },
             };
             if let Some(value) = value {
                 if !values.insert(value.clone()) {
-                    return Some(value);
+                    return Some(format!(
+                        "has the value `{value}` for more than one alternative, so it cannot tell them apart"
+                    ));
                 }
             }
         }
