@@ -122,34 +122,38 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
             tag_subsets_compile(&dir);
         }
     }
-    // Every construct again with the settings that change what is emitted: closed enums, every
-    // checked derive (kept only where valid), renames, a crate-name stem, package metadata.
-    let settings = format!(
-        "spec = {:?}\nname = \"settings\"\n[select]\nall = true\n[package]\nlicense = \"MIT\"\n\
-         publish = false\n[types]\nenums = \"closed\"\n\
-         derive = [\"Eq\", \"Hash\", \"PartialOrd\", \"Ord\", \"Copy\", \"Default\"]\n",
-        tests::root()
-            .join("tests/specs/constructs.yaml")
-            .to_string_lossy()
-    );
-    let dir = tests::root().join("target/authentik-full/settings");
-    write_if_changed(&dir.join("apigen.toml"), &settings);
-    let project =
-        apigen::config::Project::open(&dir.join("apigen.toml")).unwrap_or_else(|e| panic!("{e}"));
-    let generated = project.generate().unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        generated
-            .diagnostics
-            .iter()
-            .any(|d| d.message.contains("extra derive `Eq` left out")),
-        "an f64 somewhere in the constructs forbids Eq"
-    );
-    for file in &generated.files {
-        write_if_changed(&dir.join(&file.path), &file.contents);
+    // Every construct, and every collision, again with the settings that change what is
+    // emitted: closed enums (string and integer), every checked derive (kept only where valid),
+    // a crate-name stem, package metadata.
+    for (name, spec) in [
+        ("settings", "tests/specs/constructs.yaml"),
+        ("settings-collisions", "tests/specs/collisions.yaml"),
+    ] {
+        let settings = format!(
+            "spec = {:?}\nname = {name:?}\n[select]\nall = true\n[package]\nlicense = \"MIT\"\n\
+             publish = false\n[types]\nenums = \"closed\"\n\
+             derive = [\"Eq\", \"Hash\", \"PartialOrd\", \"Ord\", \"Copy\", \"Default\"]\n",
+            tests::root().join(spec).to_string_lossy()
+        );
+        let dir = tests::root().join("target/authentik-full").join(name);
+        write_if_changed(&dir.join("apigen.toml"), &settings);
+        let project = apigen::config::Project::open(&dir.join("apigen.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let generated = project.generate().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            generated
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("extra derive `Eq` left out")),
+            "an f64 somewhere in {spec} forbids Eq"
+        );
+        for file in &generated.files {
+            write_if_changed(&dir.join(&file.path), &file.contents);
+        }
+        let lock = std::fs::read_to_string(tests::root().join("Cargo.lock")).expect("Cargo.lock");
+        write_if_changed(&dir.join("Cargo.lock"), &lock);
+        cargo_check(&dir);
     }
-    let lock = std::fs::read_to_string(tests::root().join("Cargo.lock")).expect("Cargo.lock");
-    write_if_changed(&dir.join("Cargo.lock"), &lock);
-    cargo_check(&dir);
 
     // The constructs authentik does not use, the awkward names and what real documents collide
     // on compile too, with warnings denied.

@@ -370,8 +370,8 @@ fn selection_flags_pick_operations() {
 
 #[test]
 fn strict_and_deny_degraded_refuse_quirks() {
-    // No operationId: a warning; an integer enum: a degradation.
-    let quirky = "openapi: 3.0.3\ninfo: {title: q, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: n, in: query, schema: {type: integer, enum: [1, 2]}}\n      responses: {'204': {description: ok}}\n";
+    // No operationId: a warning; two union alternatives that read one value: a degradation.
+    let quirky = "openapi: 3.0.3\ninfo: {title: q, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {oneOf: [{type: string}, {type: string, maxLength: 3}, {type: integer}]}\n";
     let dir = folder(&[("q.yaml", quirky)]);
     let base = ["generate", "--spec", "q.yaml", "--out", "out", "--all"];
     let (code, _, stderr) = run(&base, dir.path());

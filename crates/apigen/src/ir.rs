@@ -223,6 +223,20 @@ pub struct Enum {
     pub other: String,
     /// Closed (`[types] enums = "closed"`): no catch-all variant; an unknown value is an error.
     pub closed: bool,
+    /// What the values are on the wire: strings, or integers (whose [`Variant::value`] is the
+    /// decimal text).
+    pub repr: EnumRepr,
+}
+
+/// The wire type of an enumeration's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// `type: string`.
+    String,
+    /// `type: integer`, format `int32`.
+    I32,
+    /// `type: integer`, another format or none.
+    I64,
 }
 
 /// One known value of an enumeration.

@@ -492,3 +492,31 @@ fn a_discriminator_that_repeats_a_value_reads_the_union_by_shape() {
         warning.message
     );
 }
+
+#[test]
+fn integer_enums_are_enums_over_their_values() {
+    let (api, diagnostics) = lower(&returning(
+        "{$ref: '#/components/schemas/Holder'}",
+        "    Holder:\n      type: object\n      properties:\n        step: {type: integer, format: int32, enum: [-10, 10, 10, 100]}\n        priority: {$ref: '#/components/schemas/Priority'}\n    Priority:\n      type: integer\n      enum: [1, 2]\n      x-enumNames: [High, Low]\n",
+    ));
+    assert!(
+        !diagnostics.iter().any(|d| d.message.contains("integer")),
+        "{diagnostics:#?}"
+    );
+    let TypeKind::Enum(step) = &named(&api, "HolderStep").kind else {
+        panic!("HolderStep is not an enum");
+    };
+    assert_eq!(step.repr, apigen::ir::EnumRepr::I32);
+    let names: Vec<(&str, &str)> = step
+        .variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.value.as_str()))
+        .collect();
+    assert_eq!(names, [("Neg10", "-10"), ("V10", "10"), ("V100", "100")]);
+    let TypeKind::Enum(priority) = &named(&api, "Priority").kind else {
+        panic!("Priority is not an enum");
+    };
+    assert_eq!(priority.repr, apigen::ir::EnumRepr::I64);
+    let names: Vec<&str> = priority.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["High", "Low"]);
+}

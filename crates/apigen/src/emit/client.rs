@@ -270,6 +270,15 @@ pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
         }
     }
     let enum_impls = enums.into_iter().map(|(name, features)| {
+        let integer = api.types.iter().any(|t| {
+            t.name == *name
+                && matches!(&t.kind, crate::ir::TypeKind::Enum(e) if e.repr != crate::ir::EnumRepr::String)
+        });
+        let text = if integer {
+            quote!(self.to_string())
+        } else {
+            quote!(self.as_str().to_owned())
+        };
         let name = ident(name);
         let features: Vec<&str> = features.into_iter().collect();
         let cfg =
@@ -278,7 +287,7 @@ pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
             #cfg
             impl crate::runtime::__Param for #models::#name {
                 fn param(&self) -> String {
-                    self.as_str().to_owned()
+                    #text
                 }
             }
         }

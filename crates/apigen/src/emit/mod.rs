@@ -775,7 +775,7 @@ impl Derives {
         };
         let already_of = |def: &TypeDef| -> &'static [&'static str] {
             match &def.kind {
-                TypeKind::Enum(e) if e.closed => {
+                TypeKind::Enum(e) if e.closed || e.repr != crate::ir::EnumRepr::String => {
                     &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"]
                 }
                 TypeKind::Enum(_) => &["Debug", "Clone", "PartialEq", "Eq", "Hash"],
@@ -903,7 +903,9 @@ fn type_allows(
             None
         }
         TypeKind::Enum(e) => match derive {
-            "Copy" if !e.closed => Some("it keeps unknown values as a `String`".to_owned()),
+            "Copy" if !e.closed && e.repr == crate::ir::EnumRepr::String => {
+                Some("it keeps unknown values as a `String`".to_owned())
+            }
             "Default" => Some("an enum has no default value".to_owned()),
             _ => None,
         },

@@ -788,6 +788,9 @@ fn emit_field(field: &Field, models: &TokenStream) -> TokenStream {
 }
 
 fn emit_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
+    if e.repr != crate::ir::EnumRepr::String {
+        return emit_integer_enum(def, e, extra);
+    }
     if e.closed {
         return emit_closed_enum(def, e, extra);
     }
@@ -871,6 +874,192 @@ fn emit_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
                 crate::__private::check_known::<D::Error>(&value, Self::VALUES)?;
                 ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+    }
+}
+
+/// An integer enum: a variant per documented value and, unless closed, a catch-all that keeps
+/// any other integer and writes it back unchanged.
+fn emit_integer_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let fallback = format!("The values of `{}`.", def.wire_name);
+    let docs = doc(Some(def.doc.as_deref().unwrap_or(&fallback)));
+    let int = match e.repr {
+        crate::ir::EnumRepr::I32 => quote!(i32),
+        _ => quote!(i64),
+    };
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let numbers: Vec<i64> = e
+        .variants
+        .iter()
+        .map(|v| v.value.parse().unwrap_or_default())
+        .collect();
+    let literals: Vec<TokenStream> = numbers
+        .iter()
+        .map(|n| {
+            let magnitude = proc_macro2::Literal::u64_unsuffixed(n.unsigned_abs());
+            if *n < 0 {
+                quote!(-#magnitude)
+            } else {
+                quote!(#magnitude)
+            }
+        })
+        .collect();
+    let variant_docs = e
+        .variants
+        .iter()
+        .map(|v| doc(Some(&format!("`{}`", v.value))));
+    let expected = e
+        .variants
+        .iter()
+        .map(|v| v.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let expecting = format!("one of {expected}");
+    if e.closed {
+        let unknown = format!("{{value}} is not one of {expected}");
+        let value_match = if variants.is_empty() {
+            quote!(match *self {})
+        } else {
+            quote!(match self { #(Self::#variants => #literals,)* })
+        };
+        return quote! {
+            #docs
+            ///
+            /// Closed: an integer not listed here is refused when parsed or decoded.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #extra)]
+            pub enum #name {
+                #(#variant_docs #variants,)*
+            }
+
+            impl #name {
+                /// Every value, in the order the API documents them.
+                pub const VALUES: &'static [#int] = &[#(#literals),*];
+
+                /// The value as sent on the wire.
+                pub fn value(&self) -> #int {
+                    #value_match
+                }
+
+                /// Always true: a closed enum holds only documented values.
+                pub fn is_known(&self) -> bool {
+                    true
+                }
+            }
+
+            impl ::std::convert::TryFrom<#int> for #name {
+                /// The value, which is not one of the documented ones.
+                type Error = #int;
+
+                fn try_from(value: #int) -> ::std::result::Result<Self, Self::Error> {
+                    match value {
+                        #(#literals => ::std::result::Result::Ok(Self::#variants),)*
+                        other => ::std::result::Result::Err(other),
+                    }
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(&self.value(), f)
+                }
+            }
+
+            impl ::std::str::FromStr for #name {
+                /// What was wrong: the text, and the values expected.
+                type Err = ::std::string::String;
+
+                fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                    let value: #int = text.parse().map_err(|_| ::std::format!("{text:?} is not an integer"))?;
+                    <Self as ::std::convert::TryFrom<#int>>::try_from(value).map_err(|value| ::std::format!(#unknown))
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    ::serde::Serialize::serialize(&self.value(), serializer)
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <#int as ::serde::Deserialize>::deserialize(deserializer)?;
+                    <Self as ::std::convert::TryFrom<#int>>::try_from(value).map_err(|value| {
+                        <D::Error as ::serde::de::Error>::invalid_value(::serde::de::Unexpected::Signed(value.into()), &#expecting)
+                    })
+                }
+            }
+        };
+    }
+    let other = ident(&e.other);
+    quote! {
+        #docs
+        ///
+        /// Integers unknown when this crate was generated are kept in the catch-all variant and
+        /// written back unchanged.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #extra)]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+            /// A value this crate does not know, exactly as received.
+            #other(#int),
+        }
+
+        impl #name {
+            /// Every value this crate knows, in the order the API documents them.
+            pub const VALUES: &'static [#int] = &[#(#literals),*];
+
+            /// The value as sent on the wire.
+            pub fn value(&self) -> #int {
+                match self {
+                    #(Self::#variants => #literals,)*
+                    Self::#other(value) => *value,
+                }
+            }
+
+            /// Whether this is a value the crate was generated with.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::#other(_))
+            }
+        }
+
+        impl ::std::convert::From<#int> for #name {
+            fn from(value: #int) -> Self {
+                match value {
+                    #(#literals => Self::#variants,)*
+                    other => Self::#other(other),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::num::ParseIntError;
+
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                text.parse::<#int>().map(Self::from)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                ::serde::Serialize::serialize(&self.value(), serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <#int as ::serde::Deserialize>::deserialize(deserializer)?;
+                let known = Self::from(value);
+                if crate::__private::strict() && !known.is_known() {
+                    return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::invalid_value(::serde::de::Unexpected::Signed(value.into()), &#expecting));
+                }
+                ::std::result::Result::Ok(known)
             }
         }
     }

@@ -436,7 +436,10 @@ fn minimal_json(
             };
             match &def.kind {
                 TypeKind::Alias(target) => minimal_json(api, target, detail, code, depth + 1),
-                TypeKind::Enum(e) => e.variants.first().map_or(Value::Null, |v| json!(v.value)),
+                TypeKind::Enum(e) => e.variants.first().map_or(Value::Null, |v| match e.repr {
+                    crate::ir::EnumRepr::String => json!(v.value),
+                    _ => json!(v.value.parse::<i64>().unwrap_or_default()),
+                }),
                 TypeKind::Union(u) => {
                     let Some(first) = u.variants.first() else {
                         return Value::Null;

@@ -23,10 +23,10 @@ use openapiv3::{
 use crate::config::{Config, Renames, Types};
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
-    Additional, Api, AuthKind, AuthScheme, Body, Checks, Encoding, Enum, Field, Group, Operation,
-    Pagination, Param, ParamLocation, ParamStyle, PathSegment, Presence, Primitive, RequestBody,
-    Response, Security, SharedEnum, Status, Struct, TextRule, TypeDef, TypeKind, TypeRef, Union,
-    UnionVariant, Variant,
+    Additional, Api, AuthKind, AuthScheme, Body, Checks, Encoding, Enum, EnumRepr, Field, Group,
+    Operation, Pagination, Param, ParamLocation, ParamStyle, PathSegment, Presence, Primitive,
+    RequestBody, Response, Security, SharedEnum, Status, Struct, TextRule, TypeDef, TypeKind,
+    TypeRef, Union, UnionVariant, Variant,
 };
 use crate::naming::{self, Namespace};
 use crate::resolve::{self, Components, Selected};

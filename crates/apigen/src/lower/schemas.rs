@@ -230,7 +230,12 @@ impl<'a> Lowerer<'a, '_> {
                 pointer,
             )),
             SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
-                TypeKind::Enum(self.string_enum(&string.enumeration, pointer))
+                let mut e = self.string_enum(&string.enumeration, pointer);
+                self.name_variants(&mut e, schema, pointer);
+                TypeKind::Enum(e)
+            }
+            SchemaKind::Type(Type::Integer(integer)) if !integer.enumeration.is_empty() => {
+                TypeKind::Enum(self.integer_enum(integer, schema, pointer))
             }
             SchemaKind::OneOf { one_of } => {
                 TypeKind::Union(self.union(name, one_of, schema, pointer))
@@ -339,6 +344,83 @@ impl<'a> Lowerer<'a, '_> {
             variants,
             other,
             closed: self.settings.enums == crate::config::EnumStyle::Closed,
+            repr: EnumRepr::String,
+        }
+    }
+
+    /// An integer enumeration: a Rust enum over the values (`V1`, `Neg1`, or the names an
+    /// `x-enum-varnames`-style extension gives), with a catch-all for other integers.
+    fn integer_enum(
+        &mut self,
+        integer: &'a openapiv3::IntegerType,
+        schema: &'a Schema,
+        pointer: &Pointer,
+    ) -> Enum {
+        let mut names = Namespace::default();
+        let mut variants = Vec::with_capacity(integer.enumeration.len());
+        let mut seen = BTreeSet::new();
+        for value in integer.enumeration.iter().flatten() {
+            if !seen.insert(*value) {
+                continue;
+            }
+            let name = if *value < 0 {
+                naming::variant_name(&format!("Neg{}", value.unsigned_abs()))
+            } else {
+                naming::variant_name(&value.to_string())
+            };
+            variants.push(Variant {
+                name: names.claim(name),
+                value: value.to_string(),
+            });
+        }
+        if integer.enumeration.iter().any(Option::is_none) {
+            self.diags.warning(
+                pointer.push("enum"),
+                "`null` among the enum values; null is accepted where the schema is nullable and ignored as a value",
+            );
+        }
+        let other = ["Other", "UnknownValue"]
+            .into_iter()
+            .find(|candidate| !names.contains(candidate))
+            .map_or_else(|| names.claim("Other".to_owned()), str::to_owned);
+        let mut e = Enum {
+            variants,
+            other,
+            closed: self.settings.enums == crate::config::EnumStyle::Closed,
+            repr: match integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => EnumRepr::I32,
+                _ => EnumRepr::I64,
+            },
+        };
+        self.name_variants(&mut e, schema, pointer);
+        e
+    }
+
+    /// Variant names an extension gives (`x-enum-varnames`, `x-enumNames`, `x-enum-names`:
+    /// what NSwag, openapi-generator and others write), one per value in order, when it has one
+    /// name per value; the derived names otherwise.
+    fn name_variants(&mut self, e: &mut Enum, schema: &'a Schema, pointer: &Pointer) {
+        let extensions = &schema.schema_data.extensions;
+        let Some((key, names)) = ["x-enum-varnames", "x-enumNames", "x-enum-names"]
+            .iter()
+            .find_map(|key| extensions.get(*key).map(|v| (*key, v)))
+        else {
+            return;
+        };
+        let names: Option<Vec<&str>> = names
+            .as_array()
+            .and_then(|items| items.iter().map(serde_json::Value::as_str).collect());
+        match names {
+            Some(names) if names.len() == e.variants.len() => {
+                let mut taken = Namespace::with_reserved(&[e.other.as_str()]);
+                for (variant, name) in e.variants.iter_mut().zip(names) {
+                    variant.name = taken.claim(naming::variant_name(name));
+                }
+            }
+            _ => self.diags.warning(
+                pointer.push(key),
+                format!("`{key}` does not give one name per enum value; the names are derived from the values"),
+            ),
         }
     }
 
@@ -737,18 +819,13 @@ impl<'a> Lowerer<'a, '_> {
                     None => TypeRef::Primitive(string_format(&string.format)),
                 }
             }
-            SchemaKind::Type(Type::Integer(integer)) => {
-                if !integer.enumeration.is_empty() {
-                    self.diags.degraded(
-                        pointer.push("enum"),
-                        "integer enum generated as a plain integer; its values are not checked",
-                    );
-                }
-                TypeRef::Primitive(match integer.format {
-                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
-                    _ => Primitive::I64,
-                })
+            SchemaKind::Type(Type::Integer(integer)) if !integer.enumeration.is_empty() => {
+                self.named_inline(schema, context, pointer)
             }
+            SchemaKind::Type(Type::Integer(integer)) => TypeRef::Primitive(match integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
+                _ => Primitive::I64,
+            }),
             SchemaKind::Type(Type::Number(number)) => TypeRef::Primitive(match number.format {
                 VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::F32,
                 _ => Primitive::F64,
