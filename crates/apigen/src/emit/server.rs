@@ -418,6 +418,7 @@ fn minimal_json(
             Primitive::Date => json!("1970-01-01"),
         },
         TypeRef::Vec(_) => json!([]),
+        TypeRef::Tuple(items) if items.is_empty() => Value::Null,
         TypeRef::Tuple(items) => Value::Array(
             items
                 .iter()

@@ -778,6 +778,14 @@ impl<'a> Lowerer<'a, '_> {
 
     /// Lowers an inline schema; objects and enums become named types called `context`.
     fn inline(&mut self, schema: &'a Schema, context: &str, pointer: &Pointer) -> Lowered {
+        if schema
+            .schema_data
+            .extensions
+            .contains_key(crate::normalize::NULL_MARK)
+        {
+            // `type: null`: always null, the unit type.
+            return Lowered::new(TypeRef::Tuple(Vec::new()));
+        }
         let nullable = schema.schema_data.nullable;
         if let (SchemaKind::AllOf { all_of }, Some(_)) = (
             &schema.schema_kind,

@@ -24,6 +24,8 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostics, Pointer};
 
+mod objects;
+
 /// Marks a `oneOf` that was an `anyOf` in the document.
 pub const ANY_OF_MARK: &str = "x-apigen-any-of";
 /// Lists, on a merged `allOf`, the component schemas whose properties it includes.
@@ -44,6 +46,7 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     document_31(doc, diags);
     wrong_section_refs(doc, diags);
     inline_pointer_refs(doc, diags);
+    objects::tolerate(doc, diags);
     ignored_header_params(doc, diags);
     visit_schemas(
         doc,
@@ -915,6 +918,9 @@ fn is_null_schema(member: &Value) -> bool {
     let Some(map) = member.as_object() else {
         return false;
     };
+    if map.get(NULL_MARK) == Some(&Value::Bool(true)) {
+        return true;
+    }
     match map.get("type") {
         Some(Value::String(t)) if t == "null" => return true,
         Some(_) => return false,
@@ -946,7 +952,10 @@ fn is_bare_constraint(member: &Value) -> bool {
 
 fn fix_schema(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics, v31: bool) {
     boolean_subschemas(map, at, diags);
+    schema_words(map, at, diags, v31);
     type_array(map, at, diags, v31);
+    null_type(map);
+    restated_reference(map, at, diags);
     json_schema_keywords(map, at, diags);
     inapplicable_keywords(map, at, diags);
     exclusive_bounds(map, at, diags, v31);
@@ -1202,7 +1211,9 @@ fn type_array(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostic
     }
     match rest.as_slice() {
         [] => {
-            map.remove("type");
+            // Only null: the unit type.
+            map.insert("type".to_owned(), Value::String("null".to_owned()));
+            return;
         }
         [one] => {
             map.insert("type".to_owned(), one.clone());
@@ -1264,8 +1275,184 @@ fn exclusive_bounds(
     }
 }
 
+/// Marks a schema that allows only `null` (`type: null` alone, after `type` arrays are read):
+/// lowering reads it as the unit type `()`, which is `null` on the wire.
+pub const NULL_MARK: &str = "x-apigen-null";
+
+fn null_type(map: &mut Map<String, Value>) {
+    if map.get("type").and_then(Value::as_str) == Some("null") {
+        map.remove("type");
+        map.insert(NULL_MARK.to_owned(), Value::Bool(true));
+    }
+}
+
+/// `allOf: [{$ref: X}]` (or a 3.1 `$ref`) with `type`, `format` or `enum` beside it, restating
+/// what `X` says (what .NET's Swashbuckle writes for every enum property): read as `X`.
+fn restated_reference(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    let single_ref = match map.get("allOf") {
+        Some(Value::Array(members)) => {
+            members.len() == 1
+                && members[0]
+                    .as_object()
+                    .is_some_and(|m| m.len() == 1 && m.contains_key("$ref"))
+        }
+        _ => map.contains_key("$ref"),
+    };
+    if !single_ref {
+        return;
+    }
+    let restated: Vec<&str> = ["enum", "type", "format"]
+        .into_iter()
+        .filter(|key| map.contains_key(*key))
+        .collect();
+    if !restated.contains(&"enum") {
+        return;
+    }
+    diags.warning(
+        at.clone(),
+        format!(
+            "{} beside a reference restates the referenced schema; read as the reference",
+            restated
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    for key in restated {
+        map.remove(key);
+    }
+}
+
+/// The boolean keywords of a schema, which documents write as words.
+const SCHEMA_FLAGS: &[&str] = &[
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "uniqueItems",
+];
+
+/// The keywords that count (lengths, numbers of items and properties): non-negative integers.
+const COUNT_KEYWORDS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+];
+
+/// Keywords written in a form the specification does not allow but with one reading: booleans
+/// as words, `required` as one name instead of a list, a type by another name (`String`,
+/// `long`, `int`, `datetime`), counts as floats or text.
+fn schema_words(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics, v31: bool) {
+    objects::boolean_words(map, SCHEMA_FLAGS, at, diags);
+    if !v31 {
+        objects::boolean_words(map, &["exclusiveMinimum", "exclusiveMaximum"], at, diags);
+    }
+    if let Some(Value::String(name)) = map.get("required") {
+        let name = name.clone();
+        diags.warning(
+            at.push("required"),
+            format!("`required` is the name `{name}`, not a list of names; read as `[{name}]`"),
+        );
+        map.insert(
+            "required".to_owned(),
+            Value::Array(vec![Value::String(name)]),
+        );
+    }
+    if let Some(Value::String(typ)) = map.get("type") {
+        let typ = typ.clone();
+        match type_alias(&typ) {
+            Some((real, _)) if real == typ => {}
+            Some((real, format)) => {
+                let format = format.filter(|_| !map.contains_key("format"));
+                let reading = match format {
+                    Some(format) => format!("`type: {real}, format: {format}`"),
+                    None => format!("`type: {real}`"),
+                };
+                diags.warning(
+                    at.push("type"),
+                    format!("`type: {typ}` is not an OpenAPI type; read as {reading}"),
+                );
+                map.insert("type".to_owned(), Value::String(real.to_owned()));
+                if let Some(format) = format {
+                    map.insert("format".to_owned(), Value::String(format.to_owned()));
+                }
+            }
+            None => {
+                diags.degraded(
+                    at.push("type"),
+                    format!("`type: {typ}` is not an OpenAPI type, nor another name for one; the value is kept as `serde_json::Value`"),
+                );
+                map.remove("type");
+            }
+        }
+    }
+    for key in COUNT_KEYWORDS {
+        let Some(value) = map.get(*key) else {
+            continue;
+        };
+        if value.is_u64() {
+            continue;
+        }
+        let number = match value {
+            Value::Number(n) => n.as_f64(),
+            Value::String(text) => text.trim().parse::<f64>().ok(),
+            _ => None,
+        };
+        let minimum = key.starts_with("min");
+        match number {
+            // An integral count written as a float (`3.0`) says exactly what the integer says.
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && value.is_number() && n < 9.0e15 => {
+                map.insert((*key).to_owned(), Value::from(n as u64));
+            }
+            Some(n) if n >= 0.0 && n < 9.0e15 => {
+                let whole = if minimum { n.ceil() } else { n.floor() };
+                diags.warning(
+                    at.push(key),
+                    format!("`{key}: {value}` is not a whole number; read as {whole}"),
+                );
+                map.insert((*key).to_owned(), Value::from(whole as u64));
+            }
+            _ => {
+                diags.warning(
+                    at.push(key),
+                    format!("`{key}: {value}` is not a count (a non-negative integer); ignored"),
+                );
+                map.remove(*key);
+            }
+        }
+    }
+}
+
+/// The OpenAPI type (and format) another name for one stands for: `String`, `long`, `int`,
+/// `bool`, `double`, `datetime`, `file`; the type itself for a valid one.
+fn type_alias(name: &str) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "string" | "str" | "text" | "char" | "varchar" => ("string", None),
+        "integer" | "int" | "uint" | "short" => ("integer", None),
+        "int32" | "integer32" | "uint32" => ("integer", Some("int32")),
+        "long" | "int64" | "integer64" | "bigint" | "uint64" => ("integer", Some("int64")),
+        "number" | "numeric" | "decimal" => ("number", None),
+        "float" | "float32" | "single" => ("number", Some("float")),
+        "double" | "float64" => ("number", Some("double")),
+        "boolean" | "bool" => ("boolean", None),
+        "object" | "map" | "dict" | "dictionary" | "hash" => ("object", None),
+        "array" | "list" => ("array", None),
+        "null" => ("null", None),
+        "uuid" | "guid" => ("string", Some("uuid")),
+        "date" => ("string", Some("date")),
+        "datetime" | "date-time" | "timestamp" => ("string", Some("date-time")),
+        "file" | "binary" => ("string", Some("binary")),
+        _ => return None,
+    })
+}
+
 /// Integer bounds must be whole `i64`s: a fractional bound is rounded inwards, one outside
-/// `i64` bounds nothing an `i64` can hold and is dropped.
+/// `i64` bounds nothing an `i64` can hold and is dropped; an integral one written as a float
+/// (`30.0`) is that integer.
 fn integer_bounds(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
     if map.get("type").and_then(Value::as_str) != Some("integer") {
         return;
@@ -1279,6 +1466,10 @@ fn integer_bounds(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagno
         }
         let float = n.as_f64().unwrap_or(0.0);
         let rounded = if up { float.ceil() } else { float.floor() };
+        if float.fract() == 0.0 && float.abs() < 9.2e18 && !n.is_u64() {
+            map.insert(key.to_owned(), Value::from(float as i64));
+            continue;
+        }
         if n.is_u64() || rounded.abs() >= 9.2e18 {
             diags.warning(
                 at.push(key),
@@ -1552,7 +1743,7 @@ mod tests {
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "1"},
             "paths": {},
-            "components": {"schemas": {"S": schema}}
+            "components": {"schemas": {"S": schema, "X": {"type": "string"}}}
         });
         let mut diags = Diagnostics::default();
         normalize(&mut doc, &mut diags);
