@@ -1408,7 +1408,7 @@ fn schema_words(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnost
             Some(n) if n >= 0.0 && n.fract() == 0.0 && value.is_number() && n < 9.0e15 => {
                 map.insert((*key).to_owned(), Value::from(n as u64));
             }
-            Some(n) if n >= 0.0 && n < 9.0e15 => {
+            Some(n) if (0.0..9.0e15).contains(&n) => {
                 let whole = if minimum { n.ceil() } else { n.floor() };
                 diags.warning(
                     at.push(key),
