@@ -520,3 +520,27 @@ fn integer_enums_are_enums_over_their_values() {
     let names: Vec<&str> = priority.variants.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(names, ["High", "Low"]);
 }
+
+#[test]
+fn a_null_type_is_the_unit_type() {
+    // The tolerance table's `type: null` row: always null, so `()` (and `Option<()>` when the
+    // property may be left out), never a `serde_json::Value`.
+    let (api, diagnostics) = lower(&returning(
+        "{$ref: '#/components/schemas/Holder'}",
+        "    Holder:\n      type: object\n      required: [always]\n      properties:\n        always: {type: 'null'}\n        maybe: {type: ['null']}\n",
+    ));
+    // (A `type` array in a 3.0 document is a warning of its own.)
+    assert!(
+        diagnostics.iter().all(|d| d.severity == Severity::Warning),
+        "{diagnostics:#?}"
+    );
+    let holder = named(&api, "Holder");
+    let unit = TypeRef::Tuple(Vec::new());
+    assert_eq!(
+        fields(holder),
+        [
+            ("always", &unit, Presence::Required),
+            ("maybe", &unit, Presence::Optional)
+        ]
+    );
+}

@@ -53,6 +53,10 @@ fn operation(
     components: &Value,
     diags: &mut Diagnostics,
 ) {
+    boolean_words(op, &["deprecated"], at, diags);
+    if let Some(Value::Object(body)) = op.get_mut("requestBody") {
+        boolean_words(body, &["required"], &at.push("requestBody"), diags);
+    }
     if let Some(Value::Array(params)) = op.get_mut("parameters") {
         for (index, param) in params.iter_mut().enumerate() {
             parameter(param, &at.push("parameters").push(index), diags);
