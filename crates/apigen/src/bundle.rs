@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 use crate::diagnostics::{Diagnostics, Pointer};
-use crate::normalize::{escape, percent_decode, unescape};
+use crate::spec::{escape, percent_decode, unescape};
 
 /// What a position in the document holds, for knowing whether a `$ref` there names a schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,7 +290,7 @@ impl Bundler<'_> {
             .iter()
             .any(|ext| lower.ends_with(ext));
         let value = if structured {
-            crate::load::parse_value(&display, &text)?
+            crate::syntax::parse_value(&display, &text)?
         } else {
             // A text file (a Markdown description): its text.
             Value::String(text)

@@ -3,7 +3,7 @@
 //! The pipeline runs in stages, one module each:
 //! [`load`](mod@load) (JSON as JSON, YAML as YAML, with file, line and JSON pointer on errors) →
 //! [`normalize`] (the quirks real documents have, read the one sensible way and reported;
-//! [`merge`] merges `allOf`s) → `openapiv3` →
+//! [`normalize::merge`] merges `allOf`s) → `openapiv3` →
 //! [`resolve`] (select operations, follow `$ref`s, collect the schemas they reach) →
 //! [`lower`] (build the [`ir`], with every name decided by [`naming`]) →
 //! [`emit`] (IR to token streams: models, client, server) →
@@ -20,12 +20,13 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
-pub mod merge;
 pub mod naming;
 pub mod normalize;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod spec;
+pub mod syntax;
 
 use std::fmt::Write as _;
 

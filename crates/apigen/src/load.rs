@@ -11,6 +11,7 @@ use serde_path_to_error::Segment;
 
 use crate::Error;
 use crate::diagnostics::Pointer;
+use crate::syntax::{refusal, strip_location};
 
 /// A parsed document and the name it is reported under.
 #[derive(Debug, Clone)]
@@ -44,7 +45,7 @@ pub fn load(path: &Path, display: &str) -> Result<Spec, Error> {
             err.utf8_error().valid_up_to()
         ),
     })?;
-    let mut value = parse_value(display, &text)?;
+    let mut value = crate::syntax::parse_value(display, &text)?;
     let mut diags = crate::diagnostics::Diagnostics::default();
     let sources = if value.is_object() {
         crate::bundle::bundle(&mut value, path, display, &mut diags)?
@@ -56,202 +57,17 @@ pub fn load(path: &Path, display: &str) -> Result<Spec, Error> {
     Ok(spec)
 }
 
-/// Whether the text is a JSON document (its first significant character opens an object).
-fn looks_like_json(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('{')
-}
-
-/// Reads YAML straight into the JSON data model: scalar keys become their text (`200:` is
-/// `"200"`), tags are dropped, integers beyond 64 bits and non-finite numbers become the nearest
-/// float or `null`, and a key given twice is an error (as YAML says; JSON parsers keep the last).
-struct YamlAsJson;
-
-impl<'de> serde::de::DeserializeSeed<'de> for YamlAsJson {
-    type Value = serde_json::Value;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for YamlAsJson {
-    type Value = serde_json::Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Self::Value, E> {
-        Ok(float(v as f64))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Self::Value, E> {
-        Ok(float(v as f64))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Null)
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element_seed(YamlAsJson)? {
-            items.push(item);
-        }
-        Ok(serde_json::Value::Array(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = serde_json::Map::new();
-        while let Some(key) = map.next_key_seed(YamlKey)? {
-            if out.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!(
-                    "duplicate entry with key \"{key}\""
-                )));
-            }
-            let value = map.next_value_seed(YamlAsJson)?;
-            out.insert(key, value);
-        }
-        Ok(serde_json::Value::Object(out))
-    }
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
-        // A tagged value (`!Ref x`): the tag is dropped, the value kept.
-        use serde::de::VariantAccess;
-        let (_tag, variant): (serde::de::IgnoredAny, _) = data.variant()?;
-        variant.newtype_variant_seed(YamlAsJson)
-    }
-}
-
-fn float(v: f64) -> serde_json::Value {
-    serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
-}
-
-/// A mapping key as text: YAML allows any scalar (`200:`, `true:`, `~:`).
-struct YamlKey;
-
-impl<'de> serde::de::DeserializeSeed<'de> for YamlKey {
-    type Value = String;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl serde::de::Visitor<'_> for YamlKey {
-    type Value = String;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a scalar mapping key")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-    fn visit_str<E>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_owned())
-    }
-    fn visit_string<E>(self, v: String) -> Result<String, E> {
-        Ok(v)
-    }
-    fn visit_unit<E>(self) -> Result<String, E> {
-        Ok("null".to_owned())
-    }
-}
-
-/// A parse error at `pointer` without a line (the parser did not know one).
-fn refusal(file: &str, pointer: &str, message: String) -> Error {
-    Error::Parse {
-        file: file.to_owned(),
-        line: None,
-        column: None,
-        pointer: pointer.to_owned(),
-        message,
-    }
-}
-
 /// Parses a YAML or JSON document held in memory, normalises it (see [`crate::normalize`]) and
 /// reads it as OpenAPI. A document held in memory has no folder: a reference to another file is
 /// an error (read it with [`load()`]).
 pub fn parse(file: &str, text: &str) -> Result<Spec, Error> {
-    let value = parse_value(file, text)?;
+    let value = crate::syntax::parse_value(file, text)?;
     finish(
         file,
         text,
         value,
         crate::diagnostics::Diagnostics::default(),
     )
-}
-
-/// Parses YAML or JSON text into the JSON data model.
-pub(crate) fn parse_value(file: &str, text: &str) -> Result<serde_json::Value, Error> {
-    let refuse = |pointer: &str, message: String| refusal(file, pointer, message);
-    let text = text.trim_start_matches('\u{feff}');
-    if text.trim().is_empty() {
-        return Err(refuse("", "the document is empty".to_owned()));
-    }
-    // JSON is read by a JSON parser (faster, and exact on what YAML reads differently, such as
-    // surrogate-pair escapes); anything else, or JSON that fails, by the YAML parser.
-    let json = if looks_like_json(text) {
-        serde_json::from_str::<serde_json::Value>(text).ok()
-    } else {
-        None
-    };
-    let value = match json {
-        Some(value) => value,
-        None => {
-            // Through YAML's own model, which refuses duplicated keys (serde_json's would keep
-            // the last silently) and converts scalar keys (`200:`).
-            use serde::de::DeserializeSeed;
-            YamlAsJson
-                .deserialize(serde_yaml::Deserializer::from_str(text))
-                .map_err(|err| {
-                    let location = err.location();
-                    Error::Parse {
-                        file: file.to_owned(),
-                        line: location.as_ref().map(|l| l.line()),
-                        column: location.as_ref().map(|l| l.column()),
-                        pointer: String::new(),
-                        message: strip_location(&err.to_string()),
-                    }
-                })?
-        }
-    };
-    Ok(value)
 }
 
 /// Checks the version, normalises and reads the document as OpenAPI.
@@ -451,14 +267,6 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
         };
     }
     pointer.into()
-}
-
-/// serde_yaml appends " at line L column C" to its messages; the error carries those separately.
-fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -16,8 +16,7 @@ use crate::config::Selection;
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::Method;
 
-/// How many `$ref` links may follow each other before the chain counts as a cycle.
-pub const MAX_REF_DEPTH: usize = 64;
+pub use crate::spec::MAX_REF_DEPTH;
 
 /// An operation picked by the selection, with where it sits in the document.
 #[derive(Debug, Clone)]
@@ -86,15 +85,15 @@ pub fn select<'a>(
             }
         };
         let mark = |name: &str| item.extensions.get(name).and_then(|v| v.as_str());
-        let webhook = if key.starts_with(crate::normalize::WEBHOOK_KEY) {
+        let webhook = if key.starts_with(crate::spec::WEBHOOK_KEY) {
             let (Some(name), Some(route)) = (
-                mark(crate::normalize::WEBHOOK_NAME_MARK),
-                mark(crate::normalize::WEBHOOK_ROUTE_MARK),
+                mark(crate::spec::WEBHOOK_NAME_MARK),
+                mark(crate::spec::WEBHOOK_ROUTE_MARK),
             ) else {
                 continue;
             };
             path = route;
-            if let Some(pointer) = mark(crate::normalize::WEBHOOK_POINTER_MARK) {
+            if let Some(pointer) = mark(crate::spec::WEBHOOK_POINTER_MARK) {
                 item_pointer = Pointer::from_encoded(pointer);
             }
             Some(name)

@@ -177,7 +177,7 @@ fn prepare(root: &Path, spec_path: &Path) -> Result<Workspace> {
     // are not served by the API and leave.
     document["openapi"] = serde_json::Value::from("3.0.3");
     if let Some(serde_json::Value::Object(paths)) = document.get_mut("paths") {
-        paths.retain(|path, _| !path.starts_with(apigen::normalize::WEBHOOK_KEY));
+        paths.retain(|path, _| !path.starts_with(apigen::spec::WEBHOOK_KEY));
     }
     let runner = runner_source(&api, &name, &document);
     write_if_changed(&dir.join("conformance-runner/src/main.rs"), &runner.source)?;

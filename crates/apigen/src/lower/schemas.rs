@@ -180,10 +180,7 @@ impl<'a> Lowerer<'a, '_> {
         let mut kind = self.define_kind(name, schema, pointer);
         if let (TypeKind::Struct(s), Some(serde_json::Value::Array(bases))) = (
             &mut kind,
-            schema
-                .schema_data
-                .extensions
-                .get(crate::normalize::BASES_MARK),
+            schema.schema_data.extensions.get(crate::spec::BASES_MARK),
         ) {
             // Candidates by Rust name; `compatible_bases` keeps those every field of which this
             // struct has unchanged.
@@ -451,7 +448,7 @@ impl<'a> Lowerer<'a, '_> {
         let any_of = schema
             .schema_data
             .extensions
-            .contains_key(crate::normalize::ANY_OF_MARK);
+            .contains_key(crate::spec::ANY_OF_MARK);
         let keyword = if any_of { "anyOf" } else { "oneOf" };
         let mut names = Namespace::default();
         let mut variants = Vec::with_capacity(one_of.len());
@@ -781,7 +778,7 @@ impl<'a> Lowerer<'a, '_> {
         if schema
             .schema_data
             .extensions
-            .contains_key(crate::normalize::NULL_MARK)
+            .contains_key(crate::spec::NULL_MARK)
         {
             // `type: null`: always null, the unit type.
             return Lowered::new(TypeRef::Tuple(Vec::new()));
@@ -789,10 +786,7 @@ impl<'a> Lowerer<'a, '_> {
         let nullable = schema.schema_data.nullable;
         if let (SchemaKind::AllOf { all_of }, Some(_)) = (
             &schema.schema_kind,
-            schema
-                .schema_data
-                .extensions
-                .get(crate::normalize::TUPLE_MARK),
+            schema.schema_data.extensions.get(crate::spec::TUPLE_MARK),
         ) {
             let items = all_of
                 .iter()

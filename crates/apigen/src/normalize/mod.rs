@@ -16,7 +16,7 @@
 //!    `null` alternatives of `anyOf` / `oneOf` (`anyOf: [X, {type: null}]` is a nullable `X`),
 //!    single-alternative `anyOf` / `oneOf`, `anyOf` as `oneOf` (marked, so lowering can say so),
 //!    unions of strings (an open enum), and `anyOf` / `oneOf` of bare constraints (dropped).
-//! 3. `allOf` with several members merged into one schema ([`crate::merge`]).
+//! 3. `allOf` with several members merged into one schema ([`merge`]).
 //!
 //! [`Severity::Warning`]: crate::diagnostics::Severity::Warning
 
@@ -24,12 +24,13 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostics, Pointer};
 
+pub mod merge;
 mod objects;
 
-/// Marks a `oneOf` that was an `anyOf` in the document.
-pub const ANY_OF_MARK: &str = "x-apigen-any-of";
-/// Lists, on a merged `allOf`, the component schemas whose properties it includes.
-pub const BASES_MARK: &str = "x-apigen-all-of-bases";
+use crate::spec::{
+    ANY_OF_MARK, NULL_MARK, TUPLE_MARK, WEBHOOK_KEY, WEBHOOK_NAME_MARK, WEBHOOK_POINTER_MARK,
+    WEBHOOK_ROUTE_MARK, escape, percent_decode, unescape,
+};
 
 /// HTTP methods of a path item.
 pub(crate) const METHODS: &[&str] = &[
@@ -53,7 +54,7 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
         &mut |schema, pointer, diags| fix_schema(schema, pointer, diags, v31),
         diags,
     );
-    crate::merge::merge_all_of(doc, diags);
+    merge::merge_all_of(doc, diags);
     visit_schemas(
         doc,
         &mut |schema, pointer, diags| tuple(schema, pointer, diags),
@@ -61,10 +62,6 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     );
     webhooks_into_paths(doc);
 }
-
-/// Marks a tuple once normalised: its items' schemas are its `allOf` (so that every later stage
-/// follows their references), read by lowering as a Rust tuple.
-pub const TUPLE_MARK: &str = "x-apigen-tuple";
 
 /// `prefixItems` (a 3.1 tuple: `[timestamp, value]`) with no further items: a Rust tuple. With
 /// further `items`, the array is read as an array of those.
@@ -91,17 +88,6 @@ fn tuple(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
     map.insert("allOf".to_owned(), prefix);
     map.insert(TUPLE_MARK.to_owned(), Value::Bool(true));
 }
-
-/// The prefix of the `paths` key a webhook is kept under once normalised (`//webhook:newPet`):
-/// no real path starts with it, so webhooks and paths never collide.
-pub const WEBHOOK_KEY: &str = "//webhook:";
-/// On a webhook's path item once normalised: the webhook's name.
-pub const WEBHOOK_NAME_MARK: &str = "x-apigen-webhook";
-/// On a webhook's path item once normalised: where the generated receiver serves it
-/// (`/newPet`).
-pub const WEBHOOK_ROUTE_MARK: &str = "x-apigen-webhook-route";
-/// On a webhook's path item once normalised: the pointer of the webhook in the document.
-pub const WEBHOOK_POINTER_MARK: &str = "x-apigen-webhook-pointer";
 
 /// The document-level forms of OpenAPI 3.1 (read in 3.0 documents too, which is liberal and
 /// harmless): `paths` may be absent (a webhooks-only document), path items may be references to
@@ -437,26 +423,6 @@ fn is_component_ref(reference: &str) -> bool {
     matches!((parts.next(), parts.next(), parts.next()), (Some(s), Some(n), None) if !s.is_empty() && !n.is_empty())
 }
 
-pub(crate) fn percent_decode(text: &str) -> Option<String> {
-    if !text.contains('%') {
-        return None;
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Replaces `$ref`s to pointers that are not component entries: a schema target becomes a
 /// component schema of its own (named after its pointer, shared by every reference to it), any
 /// other target (a parameter, a response) is copied in place.
@@ -532,14 +498,6 @@ fn has_pointer_refs(node: &Value) -> bool {
         Value::Array(items) => items.iter().any(has_pointer_refs),
         _ => false,
     }
-}
-
-pub(crate) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-pub(crate) fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// Whether a JSON value reads as a schema (rather than a parameter, response or body).
@@ -1274,10 +1232,6 @@ fn exclusive_bounds(
         }
     }
 }
-
-/// Marks a schema that allows only `null` (`type: null` alone, after `type` arrays are read):
-/// lowering reads it as the unit type `()`, which is `null` on the wire.
-pub const NULL_MARK: &str = "x-apigen-null";
 
 fn null_type(map: &mut Map<String, Value>) {
     if map.get("type").and_then(Value::as_str) == Some("null") {

@@ -6,8 +6,9 @@
 
 use serde_json::{Map, Value};
 
-use super::{METHODS, unescape};
+use super::METHODS;
 use crate::diagnostics::{Diagnostics, Pointer};
+use crate::spec::unescape;
 
 /// Runs every object rule over the document, before the schema rules.
 pub(super) fn tolerate(doc: &mut Value, diags: &mut Diagnostics) {
@@ -390,7 +391,7 @@ fn dangling_references(doc: &mut Value, diags: &mut Diagnostics) {
     let dangling = |reference: &str| -> Option<String> {
         let rest = reference.strip_prefix("#/components/")?;
         let (section, name) = rest.split_once('/')?;
-        let name = unescape(&super::percent_decode(name).unwrap_or_else(|| name.to_owned()));
+        let name = unescape(&crate::spec::percent_decode(name).unwrap_or_else(|| name.to_owned()));
         let (_, names) = existing.iter().find(|(s, _)| *s == section)?;
         (!name.contains('/') && !names.contains(&name)).then(|| section.to_owned())
     };

@@ -1,7 +1,7 @@
 //! `allOf` merging: an `allOf` with several members becomes one schema with the members'
 //! properties, `required` lists and keywords merged, so that it lowers to one struct.
 //!
-//! Runs inside [`crate::normalize`], on the JSON document, so that every later stage sees merged
+//! Runs inside [`super`] (normalisation), on the JSON document, so that every later stage sees merged
 //! schemas. Component members are merged first (memoised, so `Mini` → `Base` → `Full` chains
 //! merge once each); a component that includes itself through `allOf` is reported and left as
 //! it is. How conflicts are read:
@@ -27,8 +27,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
+use super::is_annotation;
 use crate::diagnostics::{Diagnostics, Pointer};
-use crate::normalize::{self, BASES_MARK, is_annotation};
+use crate::spec::BASES_MARK;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -79,7 +80,7 @@ pub fn merge_all_of(doc: &mut Value, diags: &mut Diagnostics) {
     let passes = if needed { 4 } else { 0 };
     for _pass in 0..passes {
         let mut merged_any = false;
-        normalize::visit_schemas(
+        super::visit_schemas(
             doc,
             &mut |map, at, diags| {
                 if map.contains_key("allOf") {
@@ -192,7 +193,7 @@ impl Merger<'_> {
         if let Some(Value::String(reference)) = map.get("$ref") {
             let mut name = component_of(reference)?.to_owned();
             // Follow aliases (a component that is only a `$ref`) to the schema they name.
-            for _ in 0..crate::resolve::MAX_REF_DEPTH {
+            for _ in 0..crate::spec::MAX_REF_DEPTH {
                 let Value::Object(schema) = self.component(&name, diags)? else {
                     return None;
                 };
@@ -635,7 +636,7 @@ mod tests {
             "components": {"schemas": schemas}
         });
         let mut diags = Diagnostics::default();
-        normalize::normalize(&mut doc, &mut diags);
+        super::super::normalize(&mut doc, &mut diags);
         let messages = diags.into_vec().into_iter().map(|d| d.message).collect();
         (doc["components"]["schemas"].clone(), messages)
     }
