@@ -29,12 +29,41 @@ fn bad_documents_exit_with_2_and_say_where() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("broken.yaml:"), "{stderr}");
 
+    // A value that fits nowhere: refused at its line, column and pointer.
     let (code, stderr) = codegen(
-        "refs.yaml",
-        b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Nope'}\n",
+        "bad.yaml",
+        b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      deprecated: [1]\n      responses: {'200': {description: ok}}\n",
     );
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("/paths/~1a/get/responses/200"), "{stderr}");
+    assert!(
+        stderr.contains("bad.yaml:7:19: at #/paths/~1a/get/deprecated"),
+        "{stderr}"
+    );
+
+    // A reference to nothing has a reading (any value), degraded: generated, and refused only
+    // with --deny-degraded.
+    let refs = b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Nope'}\n";
+    let (code, stderr) = codegen("refs.yaml", refs);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("degraded: #/paths/~1a/get/responses/200"),
+        "{stderr}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("refs.yaml"), refs).unwrap();
+    let out = apigen(
+        &[
+            "generate",
+            "--spec",
+            "refs.yaml",
+            "--out",
+            "out",
+            "--all",
+            "--deny-degraded",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
 
     let (code, stderr) = codegen("binary.yaml", b"\x00\xff\xfe garbage");
     assert_eq!(code, Some(2), "{stderr}");

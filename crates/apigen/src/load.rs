@@ -7,7 +7,6 @@
 use std::path::Path;
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
-use serde_path_to_error::Segment;
 
 use crate::Error;
 use crate::diagnostics::Pointer;
@@ -169,104 +168,146 @@ fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> std::thread::Re
 }
 
 fn locate_error(file: &str, text: &str, normalized: &serde_json::Value) -> Error {
-    // The text itself, read by the YAML parser, knows lines and columns; when it reads without
-    // error, the problem is in what normalisation left, which has a pointer but no line.
-    let deserializer = serde_yaml::Deserializer::from_str(text);
-    let result: Result<OpenAPI, _> = serde_path_to_error::deserialize(deserializer);
-    let Err(err) = result else {
-        return locate_in_value(file, normalized);
-    };
-    let pointer = pointer_of(err.path());
-    let inner = err.into_inner();
-    let location = inner.location();
-    let (pointer, message) =
-        refine(text, &pointer).unwrap_or_else(|| (pointer, strip_location(&inner.to_string())));
+    // What failed is the normalised document: find the node there, then its line and column in
+    // the text (where normalisation left it in place; a quirk it already read is not the error).
+    let (pointer, message) = narrow(normalized);
+    let (line, column) = crate::syntax::locate(text, &pointer).unzip();
     Error::Parse {
         file: file.to_owned(),
-        line: location.as_ref().map(|l| l.line()),
-        column: location.as_ref().map(|l| l.column()),
+        line,
+        column,
         pointer,
         message,
     }
 }
 
-fn locate_in_value(file: &str, value: &serde_json::Value) -> Error {
-    let result: Result<OpenAPI, _> = serde_path_to_error::deserialize(value.clone());
-    let Err(err) = result else {
-        return Error::Internal {
-            message: format!("{file} failed to parse once and then parsed"),
-        };
-    };
-    let pointer = pointer_of(err.path());
-    let message = err.into_inner().to_string();
-    let yaml: Option<serde_yaml::Value> = serde_yaml::to_value(value).ok();
-    let (pointer, message) = yaml
-        .and_then(|y| serde_yaml::to_string(&y).ok())
-        .and_then(|text| refine(&text, &pointer))
-        .unwrap_or((pointer, message));
-    Error::Parse {
-        file: file.to_owned(),
-        line: None,
-        column: None,
-        pointer,
-        message,
-    }
-}
+/// The pointer of the node that keeps `document` from reading as OpenAPI, and why.
+///
+/// `openapiv3` reads much through `flatten` and untagged enums, which hide where below them a
+/// value failed; so the failing entry of `paths` or of a component section is read alone, and
+/// within it each child is left out in turn: the child whose absence lets the entry read is the
+/// culprit, searched again below it. Runs only on the error path.
+fn narrow(document: &serde_json::Value) -> (String, String) {
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
 
-/// Narrows an error reported at a map that `openapiv3` deserializes through `flatten` (which
-/// hides the path below it): re-reads each entry of `paths` and of the component sections on its
-/// own, and reports the first that fails with its full pointer. Runs only on the error path.
-fn refine(text: &str, pointer: &str) -> Option<(String, String)> {
-    fn first_failure<T: serde::de::DeserializeOwned>(
-        base: Pointer,
-        map: &serde_yaml::Mapping,
-    ) -> Option<(String, String)> {
-        map.iter().find_map(|(key, value)| {
-            let key = key.as_str()?;
-            let err = serde_path_to_error::deserialize::<_, T>(value.clone()).err()?;
-            let mut pointer = base.push(key).to_string();
-            pointer.push_str(&pointer_of(err.path()));
-            Some((pointer, strip_location(&err.into_inner().to_string())))
-        })
+    fn reads<T: DeserializeOwned>(value: &Value) -> bool {
+        quietly(|| T::deserialize(value).is_ok()).unwrap_or(false)
     }
-    if !(pointer.is_empty() || pointer.starts_with("/paths") || pointer.starts_with("/components"))
-    {
-        return None;
-    }
-    let value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
-    let root = Pointer::root();
-    if let Some(paths) = value.get("paths").and_then(|p| p.as_mapping()) {
-        if let Some(found) = first_failure::<openapiv3::PathItem>(root.push("paths"), paths) {
-            return Some(found);
+    fn message<T: DeserializeOwned>(value: &Value) -> String {
+        match quietly(|| serde_path_to_error::deserialize::<_, T>(value).err()) {
+            Ok(Some(err)) => strip_location(&err.into_inner().to_string()),
+            _ => "the value does not fit here".to_owned(),
         }
     }
-    let components = value.get("components")?;
-    let base = root.push("components");
-    type Finder = fn(Pointer, &serde_yaml::Mapping) -> Option<(String, String)>;
-    let sections: [(&str, Finder); 4] = [
-        ("schemas", first_failure::<ReferenceOr<Schema>>),
-        ("parameters", first_failure::<ReferenceOr<Parameter>>),
-        ("responses", first_failure::<ReferenceOr<Response>>),
-        ("requestBodies", first_failure::<ReferenceOr<RequestBody>>),
-    ];
-    sections.into_iter().find_map(|(name, finder)| {
-        let map = components.get(name)?.as_mapping()?;
-        finder(base.push(name), map)
-    })
-}
-
-/// Converts the path `serde_path_to_error` tracked into an RFC 6901 pointer.
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    let mut pointer = Pointer::root();
-    for segment in path.iter() {
-        pointer = match segment {
-            Segment::Seq { index } => pointer.push(index),
-            Segment::Map { key } => pointer.push(key),
-            Segment::Enum { variant } => pointer.push(variant),
-            Segment::Unknown => pointer.push("?"),
+    /// Below `at` in `root`, the deepest node whose removal lets `root` read as `T`.
+    fn culprit<T: DeserializeOwned>(root: &Value, at: &mut Vec<String>) {
+        let node = at.iter().try_fold(root, |node, token| match node {
+            Value::Object(map) => map.get(token),
+            Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        });
+        let children: Vec<String> = match node {
+            Some(Value::Object(map)) => map.keys().cloned().collect(),
+            Some(Value::Array(items)) => (0..items.len()).map(|i| i.to_string()).collect(),
+            _ => return,
         };
+        for child in children {
+            let mut without = root.clone();
+            let parent = at.iter().try_fold(&mut without, |node, token| match node {
+                Value::Object(map) => map.get_mut(token),
+                Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+                _ => None,
+            });
+            match parent {
+                Some(Value::Object(map)) => {
+                    map.remove(&child);
+                }
+                Some(Value::Array(items)) => {
+                    if let Ok(index) = child.parse::<usize>() {
+                        items.remove(index);
+                    }
+                }
+                _ => return,
+            }
+            // Without it the rest reads, or only misses it (a required field whose value is
+            // wrong): it is the culprit, or holds it.
+            let missing = format!("missing field `{child}`");
+            if reads::<T>(&without) || message::<T>(&without).contains(&missing) {
+                at.push(child);
+                culprit::<T>(root, at);
+                return;
+            }
+        }
     }
-    pointer.into()
+    fn search<T: DeserializeOwned>(base: &Pointer, root: &Value) -> (String, String) {
+        let mut at = Vec::new();
+        culprit::<T>(root, &mut at);
+        let mut pointer = base.clone();
+        for token in &at {
+            pointer = pointer.push(token);
+        }
+        let node = at.iter().try_fold(root, |node, token| match node {
+            Value::Object(map) => map.get(token),
+            Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        });
+        let mut why = message::<T>(root);
+        if why.contains("untagged enum") || why.contains("did not match any variant") {
+            let found = node.map(|n| {
+                let mut text = n.to_string();
+                if text.len() > 80 {
+                    text.truncate(77);
+                    text.push_str("...");
+                }
+                text
+            });
+            why = match (at.last(), found) {
+                (Some(key), Some(found)) => {
+                    format!("`{key}` is {found}, which is not what OpenAPI allows there")
+                }
+                _ => "this object is not what OpenAPI allows here".to_owned(),
+            };
+        }
+        (pointer.into(), why)
+    }
+
+    let root = Pointer::root();
+    if let Some(Value::Object(paths)) = document.get("paths") {
+        for (path, item) in paths {
+            if !reads::<openapiv3::PathItem>(item) {
+                return search::<openapiv3::PathItem>(&root.push("paths").push(path), item);
+            }
+        }
+    }
+    if let Some(Value::Object(components)) = document.get("components") {
+        type Section = fn(&Pointer, &Value) -> Option<(String, String)>;
+        fn section<T: DeserializeOwned>(base: &Pointer, entry: &Value) -> Option<(String, String)> {
+            (!reads::<T>(entry)).then(|| search::<T>(base, entry))
+        }
+        let sections: [(&str, Section); 6] = [
+            ("schemas", section::<ReferenceOr<Schema>>),
+            ("parameters", section::<ReferenceOr<Parameter>>),
+            ("responses", section::<ReferenceOr<Response>>),
+            ("requestBodies", section::<ReferenceOr<RequestBody>>),
+            ("headers", section::<ReferenceOr<openapiv3::Header>>),
+            (
+                "securitySchemes",
+                section::<ReferenceOr<openapiv3::SecurityScheme>>,
+            ),
+        ];
+        for (name, find) in sections {
+            if let Some(Value::Object(entries)) = components.get(name) {
+                let base = root.push("components").push(name);
+                for (key, entry) in entries {
+                    if let Some(found) = find(&base.push(key), entry) {
+                        return found;
+                    }
+                }
+            }
+        }
+    }
+    search::<OpenAPI>(&root, document)
 }
 
 #[cfg(test)]
@@ -288,9 +329,32 @@ mod tests {
         };
         assert_eq!(file, "bad.yaml");
         assert_eq!(pointer, "/paths/~1a/get/responses");
-        // The YAML parser stops at the path item: openapiv3 reads path items through `flatten`,
-        // which hides positions below it; the pointer above is exact.
-        assert_eq!(*line, Some(6));
+        // The node itself, not the path item above it (which `flatten` used to report).
+        assert_eq!(*line, Some(8));
+    }
+
+    #[test]
+    fn names_the_node_that_failed_not_a_quirk_already_read() {
+        // `required: "no"` is a quirk normalisation reads; `deprecated: [1]` has no reading. The
+        // error is the latter's, at its line and column.
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: f, in: query, required: 'no', schema: {type: string}}\n      deprecated: [1]\n      responses: {'200': {description: ok}}\n";
+        let err = parse("bad.yaml", text).unwrap_err();
+        let Error::Parse {
+            line,
+            column,
+            pointer,
+            ..
+        } = &err
+        else {
+            panic!("unexpected error {err:?}");
+        };
+        assert_eq!(pointer, "/paths/~1a/get/deprecated", "{err}");
+        assert_eq!((*line, *column), (Some(8), Some(19)), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("bad.yaml:8:19: at #/paths/~1a/get/deprecated:"),
+            "{err}"
+        );
     }
 
     #[test]

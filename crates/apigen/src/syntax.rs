@@ -196,3 +196,144 @@ pub(crate) fn strip_location(message: &str) -> String {
         None => message.to_owned(),
     }
 }
+
+/// The line and column (1-based) of the node at `pointer` in `text`, when the text has that node:
+/// the YAML parser is walked down the pointer and stopped there, and its error says where.
+pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    use serde::de::DeserializeSeed;
+    const HERE: &str = "apigen: the node is here";
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(crate::spec::unescape)
+        .collect();
+    let text = text.trim_start_matches('\u{feff}');
+    let err = Locate(&tokens)
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .err()?;
+    if !err.to_string().contains(HERE) {
+        return None;
+    }
+    let location = err.location()?;
+    return Some((location.line(), location.column()));
+
+    /// Fails on whatever node it is given.
+    struct Here;
+
+    impl<'de> serde::de::Visitor<'de> for Here {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(HERE)
+        }
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+            Err(E::custom(HERE))
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+            Err(E::custom(HERE))
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+            Err(E::custom(HERE))
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+            Err(E::custom(HERE))
+        }
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+            Err(E::custom(HERE))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+            Err(E::custom(HERE))
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+            Err(serde::de::Error::custom(HERE))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+            Err(serde::de::Error::custom(HERE))
+        }
+    }
+
+    /// Walks down `self.0` and fails at the end of it.
+    struct Locate<'p>(&'p [String]);
+
+    impl<'de> serde::de::DeserializeSeed<'de> for Locate<'_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            if self.0.is_empty() {
+                // Fails on the node's own event, so the error carries its position.
+                return d.deserialize_any(Here);
+            }
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> serde::de::Visitor<'de> for Locate<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let wanted: Option<usize> = self.0[0].parse().ok();
+            let mut index = 0;
+            loop {
+                let found = if Some(index) == wanted {
+                    seq.next_element_seed(Locate(&self.0[1..]))?
+                } else {
+                    seq.next_element::<serde::de::IgnoredAny>()?.map(|_| ())
+                };
+                if found.is_none() {
+                    return Ok(());
+                }
+                index += 1;
+            }
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key_seed(YamlKey)? {
+                if key == self.0[0] {
+                    map.next_value_seed(Locate(&self.0[1..]))?;
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nodes_are_located_by_pointer() {
+        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      deprecated: 'false'\n      parameters:\n        - name: x\n          in: query\n";
+        assert_eq!(
+            super::locate(text, "/paths/~1a/get/deprecated"),
+            Some((5, 19))
+        );
+        assert_eq!(
+            super::locate(text, "/paths/~1a/get/parameters/0/in"),
+            Some((8, 15))
+        );
+        assert_eq!(super::locate(text, "/paths/~1b"), None);
+        let json = "{\n  \"a\": {\n    \"b\": [1, {\"c\": true}]\n  }\n}\n";
+        assert_eq!(
+            super::locate(json, "/a/b/1/c").map(|(line, _)| line),
+            Some(3)
+        );
+    }
+}
