@@ -647,15 +647,13 @@ async fn undocumented_status_and_undecodable_body_keep_the_raw_response() {
         .await
         .unwrap_err()
     {
-        Error::Decode { response, source } => {
+        // Sent as `text/plain`, where JSON is documented: the content type is the problem.
+        Error::UnexpectedContentType { expected, response } => {
+            assert_eq!(expected, "application/json");
             assert_eq!(response.status.as_u16(), 200);
             assert_eq!(&response.body[..], b"<html>not json</html>");
-            let source = source
-                .downcast_ref::<serde_json::Error>()
-                .expect("a JSON body fails with a serde_json error");
-            assert!(source.is_syntax(), "{source}");
         }
-        other => panic!("expected a decode error, got {other:?}"),
+        other => panic!("expected an unexpected content type, got {other:?}"),
     }
 }
 
@@ -1275,5 +1273,107 @@ fn binary_is_a_json_string_when_it_is_text_and_bytes_otherwise() {
     for value in [text, bytes] {
         let json = serde_json::to_string(&value).unwrap();
         assert_eq!(serde_json::from_str::<Binary>(&json).unwrap(), value);
+    }
+}
+
+/// Servers that bend their own documents: an undocumented 2xx, an error body of another shape,
+/// a success in another content type; with tolerant answers off (the default) and on.
+#[tokio::test]
+async fn tolerant_answers_are_opt_in_and_keep_what_arrived() {
+    use axum::response::IntoResponse as _;
+    let app = axum::Router::new().fallback(|uri: axum::http::Uri| async move {
+        let id = uri.path().split('/').nth(5).unwrap_or_default().to_owned();
+        let json = [("content-type", "application/json")];
+        let ok = r#"{"is_running": true, "tasks": []}"#;
+        match id.as_str() {
+            // 201 where 200 is documented, with the documented body.
+            "1" => (axum::http::StatusCode::CREATED, json, ok).into_response(),
+            // 201 with a body that is not the documented one.
+            "2" => (axum::http::StatusCode::CREATED, json, r#"{"other": 1}"#).into_response(),
+            // A documented 400 whose body is an HTML page, not a `ValidationError`.
+            "3" => (
+                axum::http::StatusCode::BAD_REQUEST,
+                [("content-type", "text/html; charset=utf-8")],
+                "<html>bad</html>",
+            )
+                .into_response(),
+            // A documented 403 whose JSON body has another shape than `GenericError`.
+            "4" => (axum::http::StatusCode::FORBIDDEN, json, r#"[1, 2]"#).into_response(),
+            // The documented 200, in CSV.
+            _ => (
+                axum::http::StatusCode::OK,
+                [("content-type", "text/csv")],
+                "is_running,tasks\ntrue,\n",
+            )
+                .into_response(),
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let strict = Client::new(format!("http://{addr}/api/v3")).unwrap();
+    let tolerant = strict.clone().accept_undocumented_success(true);
+
+    // Off: an undocumented 2xx is an undocumented status. On: read as the documented success,
+    // its status kept.
+    match strict
+        .providers_microsoft_entra_sync_status_retrieve(1)
+        .await
+    {
+        Err(Error::UnexpectedStatus(response)) => assert_eq!(response.status.as_u16(), 201),
+        other => panic!("expected an unexpected status, got {other:?}"),
+    }
+    let value = tolerant
+        .providers_microsoft_entra_sync_status_retrieve(1)
+        .await
+        .unwrap();
+    assert_eq!(value.status.as_u16(), 201);
+    assert!(value.body.is_running);
+    // On, but the body is not the documented success: still an undocumented status, body kept.
+    match tolerant
+        .providers_microsoft_entra_sync_status_retrieve(2)
+        .await
+    {
+        Err(Error::UnexpectedStatus(response)) => {
+            assert_eq!(&response.body[..], br#"{"other": 1}"#);
+        }
+        other => panic!("expected an unexpected status, got {other:?}"),
+    }
+    // Error bodies of another shape: typed, with status, content type and text; never a bare
+    // decode error, whatever the setting.
+    for client in [&strict, &tolerant] {
+        match client
+            .providers_microsoft_entra_sync_status_retrieve(3)
+            .await
+        {
+            Err(Error::UnexpectedErrorBody(response)) => {
+                assert_eq!(response.status.as_u16(), 400);
+                assert_eq!(response.content_type(), Some("text/html; charset=utf-8"));
+                assert_eq!(response.text(), "<html>bad</html>");
+            }
+            other => panic!("expected an unexpected error body, got {other:?}"),
+        }
+        match client
+            .providers_microsoft_entra_sync_status_retrieve(4)
+            .await
+        {
+            Err(err @ Error::UnexpectedErrorBody(_)) => {
+                assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
+                assert!(err.to_string().contains("another shape"), "{err}");
+            }
+            other => panic!("expected an unexpected error body, got {other:?}"),
+        }
+        // A success in another content type than documented: typed, the body kept.
+        match client
+            .providers_microsoft_entra_sync_status_retrieve(5)
+            .await
+        {
+            Err(Error::UnexpectedContentType { expected, response }) => {
+                assert_eq!(expected, "application/json");
+                assert_eq!(response.content_type(), Some("text/csv"));
+                assert_eq!(response.text(), "is_running,tasks\ntrue,\n");
+            }
+            other => panic!("expected an unexpected content type, got {other:?}"),
+        }
     }
 }

@@ -25,6 +25,7 @@ pub struct Client {
     http: reqwest::Client,
     bearer_token: Option<String>,
     credentials: Vec<(String, String)>,
+    undocumented_success: bool,
 }
 
 impl fmt::Debug for Client {
@@ -41,6 +42,7 @@ impl fmt::Debug for Client {
                 &self.bearer_token.as_ref().map(|_| "<redacted>"),
             )
             .field("credentials_for", &schemes)
+            .field("undocumented_success", &self.undocumented_success)
             .finish_non_exhaustive()
     }
 }
@@ -143,6 +145,7 @@ impl Client {
             http,
             bearer_token: None,
             credentials: Vec::new(),
+            undocumented_success: false,
         })
     }
 
@@ -174,6 +177,23 @@ impl Client {
         self.credentials.retain(|(name, _)| *name != scheme);
         self.credentials.push((scheme, credential.to_owned()));
         Ok(self)
+    }
+
+    /// Accepts an undocumented 2xx (a 201 where 200 is documented, a 200 where 204 is) when its
+    /// body reads as the operation's only documented success; the status stays in the
+    /// [`ResponseValue`]. Off by default: an undocumented status is an
+    /// [`Error::UnexpectedStatus`], since a server that bends its document may mean something
+    /// else by it.
+    pub fn accept_undocumented_success(mut self, accept: bool) -> Self {
+        self.undocumented_success = accept;
+        self
+    }
+
+    /// Whether undocumented 2xx answers are accepted (see
+    /// [`Client::accept_undocumented_success`]).
+    #[doc(hidden)]
+    pub fn __undocumented_success(&self) -> bool {
+        self.undocumented_success
     }
 
     /// The base URL, without a trailing `/`.
@@ -688,13 +708,31 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
-    /// Decodes the body as JSON of type `T`; a body that does not decode is an [`Error::Decode`]
-    /// that keeps the whole response.
+    /// Decodes the body as JSON of type `T`; a body that does not decode is an
+    /// [`Error::UnexpectedContentType`] when the server said it sent something other than JSON,
+    /// and an [`Error::Decode`] otherwise; both keep the whole response.
     #[doc(hidden)]
     pub fn __json<T: serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
-        serde_json::from_slice(&self.body).map_err(|source| Error::Decode {
-            response: self.clone(),
-            source: Box::new(source),
+        serde_json::from_slice(&self.body).map_err(|source| {
+            let essence = self.content_type().map(|c| {
+                c.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase()
+            });
+            match essence {
+                Some(essence) if essence != "application/json" && !essence.ends_with("+json") => {
+                    Error::UnexpectedContentType {
+                        expected: "application/json",
+                        response: self.clone(),
+                    }
+                }
+                _ => Error::Decode {
+                    response: self.clone(),
+                    source: Box::new(source),
+                },
+            }
         })
     }
 
@@ -717,14 +755,47 @@ impl RawResponse {
         Ok(self.__value(wrap(body)))
     }
 
-    /// A documented error with a JSON body, wrapped by `wrap`.
+    /// A documented error with a JSON body, wrapped by `wrap`; a body of another shape is an
+    /// [`Error::UnexpectedErrorBody`].
     #[doc(hidden)]
     pub fn __json_err<T: serde::de::DeserializeOwned, V, E>(
         self,
         wrap: impl FnOnce(T) -> E,
     ) -> Result<V, Error<E>> {
-        let body = self.__json()?;
-        Err(self.__error(wrap(body)))
+        match serde_json::from_slice(&self.body) {
+            Ok(body) => Err(self.__error(wrap(body))),
+            Err(_) => Err(Error::UnexpectedErrorBody(self)),
+        }
+    }
+
+    /// An undocumented status: with [`Client::accept_undocumented_success`], a 2xx is decoded
+    /// by `decode` (as the operation's only documented success, the status kept in the
+    /// [`ResponseValue`]); otherwise, and for any other status, an [`Error::UnexpectedStatus`].
+    #[doc(hidden)]
+    pub fn __undocumented<T, E>(
+        self,
+        accept: bool,
+        decode: impl FnOnce(Self) -> Result<ResponseValue<T>, Error<E>>,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        if accept && self.status.is_success() {
+            // Only a body that reads as the documented success is taken.
+            if let Ok(value) = decode(self.clone()) {
+                return Ok(value);
+            }
+        }
+        Err(Error::UnexpectedStatus(self))
+    }
+
+    /// The `Content-Type` header, as sent.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+    }
+
+    /// The body as text, with any bytes that are not UTF-8 replaced.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
     }
 
     /// A success with a text body, wrapped by `wrap`.
@@ -737,11 +808,14 @@ impl RawResponse {
         Ok(self.__value(wrap(body)))
     }
 
-    /// A documented error with a text body, wrapped by `wrap`.
+    /// A documented error with a text body, wrapped by `wrap`; a body that is not text is an
+    /// [`Error::UnexpectedErrorBody`].
     #[doc(hidden)]
     pub fn __text_err<V, E>(self, wrap: impl FnOnce(String) -> E) -> Result<V, Error<E>> {
-        let body = self.__text()?;
-        Err(self.__error(wrap(body)))
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(body) => Err(self.__error(wrap(body))),
+            Err(_) => Err(Error::UnexpectedErrorBody(self)),
+        }
     }
 
     /// A success with a binary body, wrapped by `wrap`.
@@ -848,6 +922,18 @@ pub enum Error<E> {
     Api(ErrorResponse<E>),
     /// The server answered with a status the operation does not document.
     UnexpectedStatus(RawResponse),
+    /// A status the operation documents as an error came with a body of another shape than
+    /// documented (an HTML error page, another error format): the status, content type and text
+    /// are all in the response ([`RawResponse::content_type`], [`RawResponse::text`]).
+    UnexpectedErrorBody(RawResponse),
+    /// A success came in another content type than documented (CSV where JSON is documented),
+    /// and does not read as the documented type; the body is kept.
+    UnexpectedContentType {
+        /// The documented media type.
+        expected: &'static str,
+        /// The whole response, body included.
+        response: RawResponse,
+    },
     /// A documented status came with a body that does not decode as documented.
     Decode {
         /// The whole response, body included.
@@ -867,9 +953,10 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(response) => Some(response.status),
-            Self::UnexpectedStatus(response) | Self::Decode { response, .. } => {
-                Some(response.status)
-            }
+            Self::UnexpectedStatus(response)
+            | Self::UnexpectedErrorBody(response)
+            | Self::UnexpectedContentType { response, .. }
+            | Self::Decode { response, .. } => Some(response.status),
             Self::Transport(err) => err.status(),
             Self::InvalidRequest(_) => None,
         }
@@ -896,6 +983,20 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 f,
                 "the server answered with undocumented status {} ({} bytes)",
                 response.status,
+                response.body.len()
+            ),
+            Self::UnexpectedErrorBody(response) => write!(
+                f,
+                "the server answered {} with an error body of another shape than documented ({}, {} bytes)",
+                response.status,
+                response.content_type().unwrap_or("no content type"),
+                response.body.len()
+            ),
+            Self::UnexpectedContentType { expected, response } => write!(
+                f,
+                "the {} response is {}, not the documented {expected} ({} bytes)",
+                response.status,
+                response.content_type().unwrap_or("of no content type"),
                 response.body.len()
             ),
             Self::Decode { response, source } => write!(

@@ -546,6 +546,7 @@ fn runner_source(api: &Api, name: &str, document: &Value) -> Runner {
          \x20       // The body travels on, so that the check can tell a client that misreads a valid\n\
          \x20       // answer from a mock that sent an invalid one.\n\
          \x20       Err(Error::Decode {{ response, source }}) => return format!(\"{{id}}\\tundecodable\\t{{}}\\t{{}}\\t{{}}\", response.status.as_u16(), source.to_string().replace(['\\n', '\\t'], \" \"), String::from_utf8_lossy(&response.body).replace(['\\n', '\\t'], \" \")),\n\
+         \x20       Err(Error::UnexpectedErrorBody(response) | Error::UnexpectedContentType {{ response, .. }}) => return format!(\"{{id}}\\tundecodable\\t{{}}\\t{{}}\\t{{}}\", response.status.as_u16(), \"the body does not read as documented\", String::from_utf8_lossy(&response.body).replace(['\\n', '\\t'], \" \")),\n\
          \x20       Err(other) => format!(\"{{other}}\"),\n\
          \x20   }};\n\
          \x20   format!(\"{{id}}\\tfailed\\t{{}}\", reason.replace(['\\n', '\\t'], \" \"))\n\

@@ -173,7 +173,28 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
         let helper = ident(&format!("__{kind}_{suffix}"));
         quote!(#pattern => response.#helper(#wrap),)
     });
-    let unexpected = (!has_default).then(|| quote!(_ => response.__unexpected_err(),));
+    // An undocumented 2xx reads as the only documented success, when the client accepts it.
+    let mut successes = op.responses.iter().filter(|r| r.is_success());
+    let only_success = match (successes.next(), successes.next()) {
+        (Some(success), None) => Some(success),
+        _ => None,
+    };
+    let unexpected = (!has_default).then(|| match only_success {
+        Some(success) => {
+            let helper = match success.body {
+                Body::Empty => quote!(__empty_ok),
+                Body::Json(_) => quote!(__json_ok),
+                Body::Text(_) => quote!(__text_ok),
+                Body::Bytes(_) => quote!(__bytes_ok),
+            };
+            let wrap = match success.body {
+                Body::Empty => quote!(()),
+                _ => quote!(::std::convert::identity),
+            };
+            quote!(_ => response.__undocumented(self.__undocumented_success(), |response| response.#helper(#wrap)),)
+        }
+        None => quote!(_ => response.__unexpected_err(),),
+    });
     let mutable =
         (op.params_type.is_some() || op.body.is_some() || accept.is_some()).then(|| quote!(mut));
     // The method returns the future of a call to the runtime: the request is built and the

@@ -44,7 +44,13 @@ impl crate::Client {
                 200 => response.__json_ok(::std::convert::identity),
                 400 => response.__json_err(CoreUsersListError::BadRequest),
                 403 => response.__json_err(CoreUsersListError::Forbidden),
-                _ => response.__unexpected_err(),
+                _ => {
+                    response
+                        .__undocumented(
+                            self.__undocumented_success(),
+                            |response| response.__json_ok(::std::convert::identity),
+                        )
+                }
             },
         )
     }
@@ -78,7 +84,13 @@ impl crate::Client {
                 204 => response.__empty_ok(()),
                 400 => response.__json_err(CoreUsersDestroyError::BadRequest),
                 403 => response.__json_err(CoreUsersDestroyError::Forbidden),
-                _ => response.__unexpected_err(),
+                _ => {
+                    response
+                        .__undocumented(
+                            self.__undocumented_success(),
+                            |response| response.__empty_ok(()),
+                        )
+                }
             },
         )
     }
@@ -119,7 +131,13 @@ impl crate::Client {
                 200 => response.__json_ok(::std::convert::identity),
                 400 => response.__json_err(CoreUsersPartialUpdateError::BadRequest),
                 403 => response.__json_err(CoreUsersPartialUpdateError::Forbidden),
-                _ => response.__unexpected_err(),
+                _ => {
+                    response
+                        .__undocumented(
+                            self.__undocumented_success(),
+                            |response| response.__json_ok(::std::convert::identity),
+                        )
+                }
             },
         )
     }
@@ -177,7 +195,13 @@ impl crate::Client {
                     response.__empty_err(CoreApplicationsSetIconCreateError::BadRequest)
                 }
                 403 => response.__json_err(CoreApplicationsSetIconCreateError::Forbidden),
-                _ => response.__unexpected_err(),
+                _ => {
+                    response
+                        .__undocumented(
+                            self.__undocumented_success(),
+                            |response| response.__empty_ok(()),
+                        )
+                }
             },
         )
     }

@@ -40,7 +40,13 @@ impl crate::Client {
                 200 => response.__json_ok(::std::convert::identity),
                 400 => response.__json_err(FlowsExecutorGetError::BadRequest),
                 403 => response.__json_err(FlowsExecutorGetError::Forbidden),
-                _ => response.__unexpected_err(),
+                _ => {
+                    response
+                        .__undocumented(
+                            self.__undocumented_success(),
+                            |response| response.__json_ok(::std::convert::identity),
+                        )
+                }
             },
         )
     }

@@ -32,7 +32,13 @@ impl crate::Client {
                 200 => response.__json_ok(::std::convert::identity),
                 400 => response.__json_err(ProvidersAllTestCreateError::BadRequest),
                 403 => response.__json_err(ProvidersAllTestCreateError::Forbidden),
-                _ => response.__unexpected_err(),
+                _ => {
+                    response
+                        .__undocumented(
+                            self.__undocumented_success(),
+                            |response| response.__json_ok(::std::convert::identity),
+                        )
+                }
             },
         )
     }
@@ -77,7 +83,13 @@ impl crate::Client {
                 }
                 403 => response.__json_err(ProvidersSamlMetadataRetrieveError::Forbidden),
                 404 => response.__empty_err(ProvidersSamlMetadataRetrieveError::NotFound),
-                _ => response.__unexpected_err(),
+                _ => {
+                    response
+                        .__undocumented(
+                            self.__undocumented_success(),
+                            |response| response.__json_ok(::std::convert::identity),
+                        )
+                }
             },
         )
     }
@@ -130,7 +142,13 @@ impl crate::Client {
                             ProvidersMicrosoftEntraSyncStatusRetrieveError::NotFound,
                         )
                 }
-                _ => response.__unexpected_err(),
+                _ => {
+                    response
+                        .__undocumented(
+                            self.__undocumented_success(),
+                            |response| response.__json_ok(::std::convert::identity),
+                        )
+                }
             },
         )
     }
