@@ -717,9 +717,13 @@ impl RawResponse {
     #[doc(hidden)]
     pub fn __json<T: serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
         serde_json::from_slice(&self.body).map_err(|source| {
-            let essence = self
-                .content_type()
-                .map(|c| c.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+            let essence = self.content_type().map(|c| {
+                c.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase()
+            });
             match essence {
                 Some(essence) if essence != "application/json" && !essence.ends_with("+json") => {
                     Error::UnexpectedContentType {
