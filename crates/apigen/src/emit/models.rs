@@ -795,6 +795,7 @@ fn emit_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
         return emit_closed_enum(def, e, extra);
     }
     let name = ident(&def.name);
+    let (display, serialize) = enum_text_impls(&name, false);
     let fallback = format!("The values of `{}`.", def.wire_name);
     let docs = doc(Some(def.doc.as_deref().unwrap_or(&fallback)));
     let other = ident(&e.other);
@@ -831,17 +832,7 @@ fn emit_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::convert::AsRef<str> for #name {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
+        #display
 
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
@@ -863,11 +854,7 @@ fn emit_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+        #serialize
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -879,10 +866,57 @@ fn emit_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
     }
 }
 
+/// `Display` (with `AsRef<str>` for a string enum) and `Serialize` of an enum, open or closed:
+/// its wire text through `as_str()`, or its integer through `value()`.
+fn enum_text_impls(name: &Ident, integer: bool) -> (TokenStream, TokenStream) {
+    if integer {
+        (
+            quote! {
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        ::std::fmt::Display::fmt(&self.value(), f)
+                    }
+                }
+            },
+            quote! {
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        ::serde::Serialize::serialize(&self.value(), serializer)
+                    }
+                }
+            },
+        )
+    } else {
+        (
+            quote! {
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl ::std::convert::AsRef<str> for #name {
+                    fn as_ref(&self) -> &str {
+                        self.as_str()
+                    }
+                }
+            },
+            quote! {
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+            },
+        )
+    }
+}
+
 /// An integer enum: a variant per documented value and, unless closed, a catch-all that keeps
 /// any other integer and writes it back unchanged.
 fn emit_integer_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
+    let (display, serialize) = enum_text_impls(&name, true);
     let fallback = format!("The values of `{}`.", def.wire_name);
     let docs = doc(Some(def.doc.as_deref().unwrap_or(&fallback)));
     let int = match e.repr {
@@ -960,11 +994,7 @@ fn emit_integer_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStrea
                 }
             }
 
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    ::std::fmt::Display::fmt(&self.value(), f)
-                }
-            }
+            #display
 
             impl ::std::str::FromStr for #name {
                 /// What was wrong: the text, and the values expected.
@@ -976,11 +1006,7 @@ fn emit_integer_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStrea
                 }
             }
 
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    ::serde::Serialize::serialize(&self.value(), serializer)
-                }
-            }
+            #serialize
 
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -1032,11 +1058,7 @@ fn emit_integer_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStrea
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Display::fmt(&self.value(), f)
-            }
-        }
+        #display
 
         impl ::std::str::FromStr for #name {
             type Err = ::std::num::ParseIntError;
@@ -1046,11 +1068,7 @@ fn emit_integer_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStrea
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::serde::Serialize::serialize(&self.value(), serializer)
-            }
-        }
+        #serialize
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -1069,6 +1087,7 @@ fn emit_integer_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStrea
 /// any other is an error that names the value and the ones expected.
 fn emit_closed_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
+    let (display, serialize) = enum_text_impls(&name, false);
     let fallback = format!("The values of `{}`.", def.wire_name);
     let docs = doc(Some(def.doc.as_deref().unwrap_or(&fallback)));
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
@@ -1110,17 +1129,7 @@ fn emit_closed_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::convert::AsRef<str> for #name {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
+        #display
 
         impl ::std::str::FromStr for #name {
             /// What was wrong: the value, and the values expected.
@@ -1134,11 +1143,7 @@ fn emit_closed_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+        #serialize
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
