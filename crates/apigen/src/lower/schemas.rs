@@ -315,19 +315,64 @@ impl<'a> Lowerer<'a, '_> {
     }
 
     fn string_enum(&mut self, values: &[Option<String>], pointer: &Pointer) -> Enum {
+        let named = values
+            .iter()
+            .map(|v| v.as_ref().map(|v| (naming::variant_name(v), v.clone())));
+        self.enumeration(named, EnumRepr::String, pointer)
+    }
+
+    /// An integer enumeration: a Rust enum over the values (`V1`, `Neg1`, or the names an
+    /// `x-enum-varnames`-style extension gives), with a catch-all for other integers.
+    fn integer_enum(
+        &mut self,
+        integer: &'a openapiv3::IntegerType,
+        schema: &'a Schema,
+        pointer: &Pointer,
+    ) -> Enum {
+        let named = integer.enumeration.iter().map(|v| {
+            v.map(|v| {
+                let name = if v < 0 {
+                    naming::variant_name(&format!("Neg{}", v.unsigned_abs()))
+                } else {
+                    naming::variant_name(&v.to_string())
+                };
+                (name, v.to_string())
+            })
+        });
+        let repr = match integer.format {
+            VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => EnumRepr::I32,
+            _ => EnumRepr::I64,
+        };
+        let mut e = self.enumeration(named, repr, pointer);
+        self.name_variants(&mut e, schema, pointer);
+        e
+    }
+
+    /// An enum over `values` (each with the variant name it asks for, `None` for a `null`):
+    /// repeated values once, names unique, a catch-all that no value's name takes.
+    fn enumeration(
+        &mut self,
+        values: impl Iterator<Item = Option<(String, String)>>,
+        repr: EnumRepr,
+        pointer: &Pointer,
+    ) -> Enum {
         let mut names = Namespace::default();
-        let mut variants = Vec::with_capacity(values.len());
+        let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
-        for value in values.iter().flatten() {
-            if !seen.insert(value.as_str()) {
+        let mut null = false;
+        for value in values {
+            let Some((name, value)) = value else {
+                null = true;
                 continue;
+            };
+            if seen.insert(value.clone()) {
+                variants.push(Variant {
+                    name: names.claim(name),
+                    value,
+                });
             }
-            variants.push(Variant {
-                name: names.claim(naming::variant_name(value)),
-                value: value.clone(),
-            });
         }
-        if values.iter().any(Option::is_none) {
+        if null {
             self.diags.degraded(
                 pointer.push("enum"),
                 "`null` among the enum values; null is accepted where the schema is nullable and ignored as a value",
@@ -341,56 +386,8 @@ impl<'a> Lowerer<'a, '_> {
             variants,
             other,
             closed: self.settings.enums == crate::config::EnumStyle::Closed,
-            repr: EnumRepr::String,
+            repr,
         }
-    }
-
-    /// An integer enumeration: a Rust enum over the values (`V1`, `Neg1`, or the names an
-    /// `x-enum-varnames`-style extension gives), with a catch-all for other integers.
-    fn integer_enum(
-        &mut self,
-        integer: &'a openapiv3::IntegerType,
-        schema: &'a Schema,
-        pointer: &Pointer,
-    ) -> Enum {
-        let mut names = Namespace::default();
-        let mut variants = Vec::with_capacity(integer.enumeration.len());
-        let mut seen = BTreeSet::new();
-        for value in integer.enumeration.iter().flatten() {
-            if !seen.insert(*value) {
-                continue;
-            }
-            let name = if *value < 0 {
-                naming::variant_name(&format!("Neg{}", value.unsigned_abs()))
-            } else {
-                naming::variant_name(&value.to_string())
-            };
-            variants.push(Variant {
-                name: names.claim(name),
-                value: value.to_string(),
-            });
-        }
-        if integer.enumeration.iter().any(Option::is_none) {
-            self.diags.warning(
-                pointer.push("enum"),
-                "`null` among the enum values; null is accepted where the schema is nullable and ignored as a value",
-            );
-        }
-        let other = ["Other", "UnknownValue"]
-            .into_iter()
-            .find(|candidate| !names.contains(candidate))
-            .map_or_else(|| names.claim("Other".to_owned()), str::to_owned);
-        let mut e = Enum {
-            variants,
-            other,
-            closed: self.settings.enums == crate::config::EnumStyle::Closed,
-            repr: match integer.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => EnumRepr::I32,
-                _ => EnumRepr::I64,
-            },
-        };
-        self.name_variants(&mut e, schema, pointer);
-        e
     }
 
     /// Variant names an extension gives (`x-enum-varnames`, `x-enumNames`, `x-enum-names`:
