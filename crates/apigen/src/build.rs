@@ -25,8 +25,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::CrateKind;
-use crate::{Config, Error, GeneratedFile};
+use crate::config::{CrateKind, Project};
+use crate::{Error, GeneratedFile};
 
 /// Generation from a build script.
 #[derive(Debug, Clone)]
@@ -99,22 +99,17 @@ impl Builder {
                 });
             }
         };
-        let config_name = file_name(&config_path);
-        let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io {
-            file: config_path.display().to_string(),
-            source,
-        })?;
-        let mut config = Config::from_toml(&config_name, &text)?;
-        let spec_path = config_path
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join(&config.spec);
+        let Project {
+            config,
+            spec_path,
+            spec,
+            ..
+        } = Project::open(&config_path)?;
         let mut inputs = vec![config_path.clone(), spec_path.clone()];
         if self.rerun {
             println!("cargo:rerun-if-changed={}", config_path.display());
             println!("cargo:rerun-if-changed={}", spec_path.display());
         }
-        let spec = crate::load(&spec_path, &config.spec.replace('\\', "/"))?;
         // The other files are named as the root is, relative to the config's folder.
         for file in &spec.sources {
             let path = config_path.parent().unwrap_or(Path::new(".")).join(file);
@@ -125,6 +120,7 @@ impl Builder {
                 inputs.push(path);
             }
         }
+        let mut config = config.with_crate_names(&spec);
         config.crates.features = false;
         config.crates.workspace = false;
         if let Some(kinds) = &self.kinds {
@@ -137,11 +133,6 @@ impl Builder {
                 println!("cargo:warning={line}");
             }
         }
-        let name = config
-            .name
-            .clone()
-            .unwrap_or_else(|| crate::default_name(&spec));
-        config.fill_crate_names(&name);
         let dir = out_dir.join("apigen");
         std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
             file: dir.display().to_string(),
@@ -175,13 +166,6 @@ fn kind_name(kind: CrateKind) -> &'static str {
         CrateKind::Client => "client",
         CrateKind::Server => "server",
     }
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 /// One crate's sources as a single file for `include!`: `src/lib.rs` without its inner

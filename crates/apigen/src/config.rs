@@ -355,6 +355,17 @@ impl Config {
         config
     }
 
+    /// This config with every crate name and path filled: from `name`, or the title of `spec`.
+    pub fn with_crate_names(&self, spec: &crate::Spec) -> Self {
+        let mut config = self.clone();
+        let name = config
+            .name
+            .clone()
+            .unwrap_or_else(|| crate::default_name(spec));
+        config.fill_crate_names(&name);
+        config
+    }
+
     /// Fills every crate name and path left empty from the stem `name` (kebab-cased).
     pub fn fill_crate_names(&mut self, name: &str) {
         let kebab = crate::naming::snake_name(name)

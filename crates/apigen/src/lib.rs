@@ -189,10 +189,7 @@ impl Generated {
 /// come from its `name`, or the document's title.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Generated, Error> {
     let started = std::time::Instant::now();
-    let mut config = config.clone();
-    let name = config.name.clone().unwrap_or_else(|| default_name(spec));
-    config.fill_crate_names(&name);
-    let config = &config;
+    let config = &config.with_crate_names(spec);
     let mut diags = diagnostics::Diagnostics::default();
     diags.extend(spec.diagnostics.iter().cloned());
     let api = lower::lower(&spec.document, config, &mut diags);
