@@ -175,11 +175,7 @@ fn generate(root: &Path, file: &str, out: &Path) -> Result<Row, String> {
     let kinds = apigen::diagnostics::group(&generated.diagnostics)
         .into_iter()
         .map(|g| {
-            let level = match g.severity {
-                Severity::Warning => "warning",
-                Severity::Degraded => "degraded",
-                Severity::Error => "error",
-            };
+            let level = g.severity.as_str();
             format!("{} × {level}: {}", g.items.len(), g.kind)
         })
         .collect();

@@ -424,11 +424,7 @@ fn summary_json(
         .iter()
         .map(|d| {
             serde_json::json!({
-                "severity": match d.severity {
-                    Severity::Warning => "warning",
-                    Severity::Degraded => "degraded",
-                    Severity::Error => "error",
-                },
+                "severity": d.severity.as_str(),
                 "pointer": d.pointer,
                 "message": d.message,
             })

@@ -17,6 +17,17 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// How messages name it: `warning`, `degraded` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Warning => "warning",
+            Self::Degraded => "degraded",
+            Self::Error => "error",
+        }
+    }
+}
+
 /// One problem, located by the JSON pointer of the offending node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -139,11 +150,7 @@ pub fn summary(file: &str, diagnostics: &[Diagnostic], verbose: bool) -> String 
     use fmt::Write as _;
     let mut out = String::new();
     for group in group(diagnostics) {
-        let level = match group.severity {
-            Severity::Warning => "warning",
-            Severity::Degraded => "degraded",
-            Severity::Error => "error",
-        };
+        let level = group.severity.as_str();
         let count = group.items.len();
         if verbose || count == 1 {
             for item in &group.items {
@@ -220,11 +227,7 @@ mod grouping_tests {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Degraded => "degraded",
-            Severity::Error => "error",
-        };
+        let level = self.severity.as_str();
         write!(f, "{level}: #{}: {}", self.pointer, self.message)
     }
 }
