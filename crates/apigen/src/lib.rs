@@ -564,6 +564,14 @@ fn render_crates(
         }
         parts.push((&crates.server, name, Part::Server(group)));
     }
+    // The bulk of the work: only for the crates the config writes (`generate` leaves out the
+    // other crates' small files).
+    let written: Vec<&str> = crates
+        .emit
+        .iter()
+        .map(|kind| crates.get(*kind).path.as_str())
+        .collect();
+    parts.retain(|(krate, ..)| written.contains(&krate.path.as_str()));
     let rendered = render::parallel(&parts, |(krate, name, part)| {
         // Group modules name the models crate through the `use crate::models;` they start with.
         let models = quote!(models);
