@@ -1,49 +1,114 @@
-//! Support code for the generated operations: the client handle, responses and errors.
+//! Support code for the generated operations: the client handle, how a call is sent (options,
+//! retries, middleware, tokens), responses, event streams and errors.
 //!
 //! This file is the same for every API; the generator copies it into each client crate so that
 //! the crate has no dependency beyond the ecosystem's.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{self, HeaderMap, HeaderValue};
+use futures_util::Stream;
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, RequestBuilder, StatusCode};
 
-/// An async client for the API, cheap to clone (the connection pool is shared).
+/// An error of the caller's code (a token source, a middleware), boxed.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A boxed future that can cross threads.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// An async client for the API, cheap to clone (the settings and the connection pool are
+/// shared).
 ///
 /// Configure it once with the base URL (everything before the operation paths, such as
-/// `https://authentik.example.com/api/v3`) and, where the operations need it, a bearer token;
-/// then call one method per operation.
+/// `https://api.example.com/v1`) and, where the operations need it, a credential; then call
+/// one method per operation. The `with_*` settings return a new client and leave this one as
+/// it is, so a setting for one call is a setting of a client made for it:
+///
+/// ```ignore
+/// let answer = client
+///     .with_timeout(Duration::from_secs(2))
+///     .with_header(HeaderName::from_static("x-request-id"), HeaderValue::from_static("42"))
+///     .get_pet(7)
+///     .await?;
+/// ```
 #[derive(Clone)]
 pub struct Client {
+    inner: Arc<Inner>,
+}
+
+/// What a client holds; cloned only when a setting changes.
+#[derive(Clone)]
+struct Inner {
     base_url: String,
     http: reqwest::Client,
+    #[cfg(feature = "middleware")]
+    middleware: Option<reqwest_middleware::ClientWithMiddleware>,
     bearer_token: Option<String>,
     credentials: Vec<(String, String)>,
+    token_source: Option<Arc<dyn TokenSource>>,
     undocumented_success: bool,
+    timeout: Option<Duration>,
+    headers: HeaderMap,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let schemes: Vec<&str> = self
+        let inner = &self.inner;
+        let schemes: Vec<&str> = inner
             .credentials
             .iter()
             .map(|(scheme, _)| scheme.as_str())
             .collect();
-        f.debug_struct("Client")
-            .field("base_url", &self.base_url)
+        let headers: Vec<&str> = inner.headers.keys().map(HeaderName::as_str).collect();
+        let mut debug = f.debug_struct("Client");
+        debug
+            .field("base_url", &inner.base_url)
             .field(
                 "bearer_token",
-                &self.bearer_token.as_ref().map(|_| "<redacted>"),
+                &inner.bearer_token.as_ref().map(|_| "<redacted>"),
             )
             .field("credentials_for", &schemes)
-            .field("undocumented_success", &self.undocumented_success)
-            .finish_non_exhaustive()
+            .field("token_source", &inner.token_source.is_some())
+            .field("undocumented_success", &inner.undocumented_success)
+            .field("timeout", &inner.timeout)
+            .field("headers", &headers)
+            .field("retry", &inner.retry);
+        #[cfg(feature = "middleware")]
+        debug.field("middleware", &inner.middleware.is_some());
+        debug.finish_non_exhaustive()
+    }
+}
+
+/// The operation a request is sent for, as the document names it: what a middleware, a
+/// tracing span or a log line knows about a call.
+///
+/// A [`reqwest_middleware`](https://docs.rs/reqwest-middleware) middleware finds it in the
+/// request's extensions (with the crate's `middleware` feature):
+/// `extensions.get::<OperationInfo>()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OperationInfo {
+    /// The `operationId`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, as in the document (`/pets/{id}`).
+    pub path: &'static str,
+}
+
+impl OperationInfo {
+    #[doc(hidden)]
+    pub const fn __new(id: &'static str, method: Method, path: &'static str) -> Self {
+        Self { id, method, path }
     }
 }
 
@@ -61,6 +126,13 @@ pub enum __Auth {
     Cookie(&'static str, &'static str),
     /// Several schemes at once (one requirement naming several): all are sent, or none.
     All(&'static [__Auth]),
+}
+
+impl __Auth {
+    /// Whether the scheme takes a bearer token (OAuth 2 and OpenID Connect access tokens too).
+    fn bearer(&self) -> bool {
+        matches!(self, Self::Http(_, prefix) if prefix.eq_ignore_ascii_case("bearer"))
+    }
 }
 
 /// Why a [`Client`] could not be built.
@@ -141,22 +213,78 @@ impl Client {
             base_url.pop();
         }
         Ok(Self {
-            base_url,
-            http,
-            bearer_token: None,
-            credentials: Vec::new(),
-            undocumented_success: false,
+            inner: Arc::new(Inner {
+                base_url,
+                http,
+                #[cfg(feature = "middleware")]
+                middleware: None,
+                bearer_token: None,
+                credentials: Vec::new(),
+                token_source: None,
+                undocumented_success: false,
+                timeout: None,
+                headers: HeaderMap::new(),
+                retry: RetryPolicy::never(),
+            }),
         })
+    }
+
+    /// This client with one setting changed.
+    fn with(mut self, change: impl FnOnce(&mut Inner)) -> Self {
+        change(Arc::make_mut(&mut self.inner));
+        self
+    }
+
+    /// This client, sending every request through `middleware`, a
+    /// [`reqwest_middleware`](https://docs.rs/reqwest-middleware) client with its middleware
+    /// stack (tracing, caching, signing, your own). Each middleware finds the call's
+    /// [`OperationInfo`] in its extensions. The requests are still built by this client's own
+    /// HTTP client (see [`Client::with_http_client`]) and sent by `middleware`'s.
+    ///
+    /// ```
+    #[doc = concat!("use ", env!("CARGO_CRATE_NAME"), "::{Client, OperationInfo};")]
+    /// use reqwest_middleware::{ClientBuilder, Middleware, Next, Result};
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use tracing::Instrument;
+    ///
+    /// /// Gives every request an `x-request-id` and runs it in a span named after the operation.
+    /// struct RequestIds(AtomicU64);
+    ///
+    /// #[async_trait::async_trait]
+    /// impl Middleware for RequestIds {
+    ///     async fn handle(
+    ///         &self,
+    ///         mut request: reqwest::Request,
+    ///         extensions: &mut http::Extensions,
+    ///         next: Next<'_>,
+    ///     ) -> Result<reqwest::Response> {
+    ///         let id = self.0.fetch_add(1, Ordering::Relaxed).to_string();
+    ///         request.headers_mut().insert("x-request-id", id.parse().unwrap());
+    ///         let operation = extensions.get::<OperationInfo>().map_or("unknown", |op| op.id);
+    ///         let span = tracing::info_span!("call", operation, request_id = %id);
+    ///         next.run(request, extensions).instrument(span).await
+    ///     }
+    /// }
+    ///
+    /// let middleware = ClientBuilder::new(reqwest::Client::new())
+    ///     .with(RequestIds(AtomicU64::new(1)))
+    ///     .build();
+    /// let client = Client::new("https://api.example.com")?.with_middleware(middleware);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "middleware")]
+    pub fn with_middleware(self, middleware: reqwest_middleware::ClientWithMiddleware) -> Self {
+        self.with(|inner| inner.middleware = Some(middleware))
     }
 
     /// This client, sending `token` as `Authorization: Bearer <token>` to every operation that
     /// accepts a `bearer` HTTP security scheme with no credential of its own (see
     /// [`with_credential`](Self::with_credential)).
-    pub fn with_bearer_token(mut self, token: impl AsRef<str>) -> Result<Self, BuildError> {
+    pub fn with_bearer_token(self, token: impl AsRef<str>) -> Result<Self, BuildError> {
         let token = token.as_ref();
         HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| BuildError::InvalidToken)?;
-        self.bearer_token = Some(token.to_owned());
-        Ok(self)
+        let token = token.to_owned();
+        Ok(self.with(|inner| inner.bearer_token = Some(token)))
     }
 
     /// This client, sending `credential` for the security scheme named `scheme` (its name in the
@@ -167,16 +295,51 @@ impl Client {
     /// An operation that accepts several schemes uses the first, in the document's order, that
     /// has a credential.
     pub fn with_credential(
-        mut self,
+        self,
         scheme: impl Into<String>,
         credential: impl AsRef<str>,
     ) -> Result<Self, BuildError> {
         let credential = credential.as_ref();
         HeaderValue::try_from(credential).map_err(|_| BuildError::InvalidToken)?;
-        let scheme = scheme.into();
-        self.credentials.retain(|(name, _)| *name != scheme);
-        self.credentials.push((scheme, credential.to_owned()));
-        Ok(self)
+        let (scheme, credential) = (scheme.into(), credential.to_owned());
+        Ok(self.with(|inner| {
+            inner.credentials.retain(|(name, _)| *name != scheme);
+            inner.credentials.push((scheme, credential));
+        }))
+    }
+
+    /// This client, asking `source` for a bearer token before each request of an operation
+    /// that accepts one (bearer, OAuth 2 and OpenID Connect schemes) when no fixed credential
+    /// applies; when the server answers 401, the source is asked again once, with the token
+    /// that was refused, and the request is sent again if its body can be. See
+    /// [`RefreshingToken`] for a source that caches a token until it expires.
+    pub fn with_token_source(self, source: impl TokenSource) -> Self {
+        let source: Arc<dyn TokenSource> = Arc::new(source);
+        self.with(|inner| inner.token_source = Some(source))
+    }
+
+    /// A client like this one that gives up on each request (each attempt, with retries)
+    /// after `timeout`, or after the HTTP client's own timeout when `None`. This one is left
+    /// as it is: `client.with_timeout(t).operation(..)` sets it for one call.
+    pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Self {
+        let timeout = timeout.into();
+        self.clone().with(|inner| inner.timeout = timeout)
+    }
+
+    /// A client like this one that sends the header `name: value` with every request
+    /// (replacing the value an operation would send under that name). This one is left as it
+    /// is: `client.with_header(n, v).operation(..)` sets it for one call.
+    pub fn with_header(&self, name: HeaderName, value: HeaderValue) -> Self {
+        self.clone().with(|inner| {
+            inner.headers.insert(name, value);
+        })
+    }
+
+    /// A client like this one that retries as `policy` says (by default a client does not
+    /// retry; see [`RetryPolicy`]). This one is left as it is:
+    /// `client.with_retry(p).operation(..)` sets it for one call.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Self {
+        self.clone().with(|inner| inner.retry = policy)
     }
 
     /// Accepts an undocumented 2xx (a 201 where 200 is documented, a 200 where 204 is) when its
@@ -184,37 +347,42 @@ impl Client {
     /// [`ResponseValue`]. Off by default: an undocumented status is an
     /// [`Error::UnexpectedStatus`], since a server that bends its document may mean something
     /// else by it.
-    pub fn accept_undocumented_success(mut self, accept: bool) -> Self {
-        self.undocumented_success = accept;
-        self
+    pub fn accept_undocumented_success(self, accept: bool) -> Self {
+        self.with(|inner| inner.undocumented_success = accept)
     }
 
     /// Whether undocumented 2xx answers are accepted (see
     /// [`Client::accept_undocumented_success`]).
     #[doc(hidden)]
     pub fn __undocumented_success(&self) -> bool {
-        self.undocumented_success
+        self.inner.undocumented_success
     }
 
     /// The base URL, without a trailing `/`.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.inner.base_url
     }
 
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
-        &self.http
+        &self.inner.http
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 
     /// The credential configured for the scheme `name`, sent as `prefix` for HTTP schemes.
     fn credential(&self, name: &str, prefix: Option<&str>) -> Option<&str> {
-        let own = self
+        let inner = &self.inner;
+        let own = inner
             .credentials
             .iter()
             .find(|(scheme, _)| scheme == name)
             .map(|(_, value)| value.as_str());
         own.or_else(|| match prefix {
-            Some(prefix) if prefix.eq_ignore_ascii_case("bearer") => self.bearer_token.as_deref(),
+            Some(prefix) if prefix.eq_ignore_ascii_case("bearer") => inner.bearer_token.as_deref(),
             _ => None,
         })
     }
@@ -232,12 +400,6 @@ impl Client {
 
     /// Adds the credential(s) of `scheme`; the caller checked [`Client::has`].
     fn apply(&self, mut request: RequestBuilder, scheme: &__Auth) -> RequestBuilder {
-        let sensitive = |text: String| {
-            HeaderValue::try_from(text).ok().map(|mut value| {
-                value.set_sensitive(true);
-                value
-            })
-        };
         match *scheme {
             __Auth::Http(name, prefix) => {
                 let credential = self.credential(name, Some(prefix)).unwrap_or_default();
@@ -276,13 +438,420 @@ impl Client {
     #[doc(hidden)]
     pub fn __request(&self, method: Method, path: &str, schemes: &[__Auth]) -> RequestBuilder {
         let request = self
+            .inner
             .http
-            .request(method, format!("{}{}", self.base_url, path));
+            .request(method, format!("{}{}", self.inner.base_url, path));
         match schemes.iter().find(|scheme| self.has(scheme)) {
             Some(scheme) => self.apply(request, scheme),
             None => request,
         }
     }
+}
+
+/// A header value marked sensitive (left out of debug output), if `text` can be one.
+fn sensitive(text: String) -> Option<HeaderValue> {
+    HeaderValue::try_from(text).ok().map(|mut value| {
+        value.set_sensitive(true);
+        value
+    })
+}
+
+/// Where a client gets bearer tokens that expire: an OAuth 2 client-credentials grant, a
+/// refresh-token grant, a vault.
+///
+/// `refused` is the token the server just refused with a 401, if that is why the client asks:
+/// a source that caches tokens fetches a new one then.
+pub trait TokenSource: Send + Sync + 'static {
+    /// A token to send as `Authorization: Bearer <token>`.
+    fn token<'a>(&'a self, refused: Option<&'a str>) -> BoxFuture<'a, Result<String, BoxError>>;
+}
+
+/// A [`TokenSource`] that calls `fetch` for a token and its lifetime, keeps it until shortly
+/// before it expires (a tenth of its lifetime, at most 60 s, before), and fetches again then,
+/// or when the server refuses it. Concurrent calls wait for one fetch.
+///
+/// ```ignore
+/// let tokens = RefreshingToken::new(move || {
+///     let http = http.clone();
+///     async move {
+///         // An OAuth 2 client-credentials grant.
+///         let answer: serde_json::Value = http
+///             .post("https://auth.example.com/oauth/token")
+///             .form(&[("grant_type", "client_credentials"), ("client_id", ID), ("client_secret", SECRET)])
+///             .send().await?.error_for_status()?.json().await?;
+///         let token = answer["access_token"].as_str().ok_or("no access_token")?.to_owned();
+///         let lifetime = answer["expires_in"].as_u64().map(Duration::from_secs);
+///         Ok((token, lifetime))
+///     }
+/// });
+/// let client = Client::new(base_url)?.with_token_source(tokens);
+/// ```
+pub struct RefreshingToken<F> {
+    fetch: F,
+    cached: tokio::sync::Mutex<Option<(String, Option<Instant>)>>,
+}
+
+impl<F> fmt::Debug for RefreshingToken<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshingToken").finish_non_exhaustive()
+    }
+}
+
+impl<F, Fut> RefreshingToken<F>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(String, Option<Duration>), BoxError>> + Send + 'static,
+{
+    /// A source that fetches with `fetch`: a token, and how long it lives (`None`: until
+    /// refused).
+    pub fn new(fetch: F) -> Self {
+        Self {
+            fetch,
+            cached: tokio::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl<F, Fut> TokenSource for RefreshingToken<F>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(String, Option<Duration>), BoxError>> + Send + 'static,
+{
+    fn token<'a>(&'a self, refused: Option<&'a str>) -> BoxFuture<'a, Result<String, BoxError>> {
+        Box::pin(async move {
+            let mut cached = self.cached.lock().await;
+            if let Some((token, renew_at)) = cached.as_ref() {
+                let fresh = renew_at.is_none_or(|at| Instant::now() < at);
+                if fresh && refused != Some(token.as_str()) {
+                    return Ok(token.clone());
+                }
+            }
+            let (token, lifetime) = (self.fetch)().await?;
+            let renew_at = lifetime.map(|lifetime| {
+                let early = (lifetime / 10).min(Duration::from_secs(60));
+                Instant::now() + (lifetime - early)
+            });
+            *cached = Some((token.clone(), renew_at));
+            Ok(token)
+        })
+    }
+}
+
+/// When a call is sent again after a failure.
+///
+/// The default is never: a retry changes what a caller sees (latency, load on a server that is
+/// already failing), so it is the caller's decision. [`RetryPolicy::new`] retries
+///
+/// - only idempotent methods (GET, HEAD, OPTIONS, TRACE, PUT, DELETE), unless
+///   [`retry_non_idempotent`](Self::retry_non_idempotent) says otherwise: a POST that failed
+///   may have been carried out;
+/// - after a failure to connect, send or read (a dropped connection, a timeout), and after
+///   408, 429, 502, 503 and 504;
+/// - waiting as a `Retry-After` header says (seconds or a date), when there is one and it
+///   asks for no more than [`max_retry_after`](Self::max_retry_after); a longer wait is not
+///   waited, and the answer is returned;
+/// - otherwise waiting an exponential backoff with jitter: half to all of
+///   `initial * 2^(attempt - 1)`, at most `max_backoff`;
+/// - within a bounded number of attempts and a total deadline, after which the last answer
+///   or error is returned as it is.
+///
+/// A request whose body is a stream is sent once, whatever the policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    deadline: Option<Duration>,
+    max_retry_after: Duration,
+    non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self::never()
+    }
+}
+
+impl RetryPolicy {
+    /// Every call is sent once.
+    pub fn never() -> Self {
+        Self {
+            attempts: 1,
+            ..Self::new(1)
+        }
+    }
+
+    /// At most `attempts` attempts in all (the first included), with backoff from 200 ms to
+    /// 10 s, waiting at most 60 s for a `Retry-After`, within 60 s in all.
+    pub fn new(attempts: u32) -> Self {
+        Self {
+            attempts: attempts.max(1),
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+            deadline: Some(Duration::from_secs(60)),
+            max_retry_after: Duration::from_secs(60),
+            non_idempotent: false,
+        }
+    }
+
+    /// The first backoff and the longest.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// The time from the first attempt after which no other starts (`None`: no limit but the
+    /// number of attempts).
+    pub fn deadline(mut self, deadline: impl Into<Option<Duration>>) -> Self {
+        self.deadline = deadline.into();
+        self
+    }
+
+    /// The longest `Retry-After` waited for.
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
+    }
+
+    /// Whether POST and PATCH calls are retried too (default: no). Say yes only for an API
+    /// whose writes are idempotent (an idempotency key, a server that says so).
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.non_idempotent = retry;
+        self
+    }
+
+    /// The number of attempts, the first included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// How long to wait before attempt `attempt + 1`, or `None` to stop at this outcome.
+    fn delay(
+        &self,
+        attempt: u32,
+        method: &Method,
+        outcome: &Result<(RawResponse, __Live), Failure>,
+        started: Instant,
+    ) -> Option<Duration> {
+        if attempt >= self.attempts {
+            return None;
+        }
+        let idempotent = matches!(
+            *method,
+            Method::GET
+                | Method::HEAD
+                | Method::OPTIONS
+                | Method::TRACE
+                | Method::PUT
+                | Method::DELETE
+        );
+        if !idempotent && !self.non_idempotent {
+            return None;
+        }
+        let delay = match outcome {
+            Err(Failure::Transport(err)) if !err.is_builder() && !err.is_redirect() => {
+                self.backoff_for(attempt)
+            }
+            Ok((response, _))
+                if matches!(response.status.as_u16(), 408 | 429 | 502 | 503 | 504) =>
+            {
+                match retry_after(&response.headers) {
+                    Some(wait) if wait > self.max_retry_after => return None,
+                    Some(wait) => wait,
+                    None => self.backoff_for(attempt),
+                }
+            }
+            _ => return None,
+        };
+        match self.deadline {
+            Some(deadline) if started.elapsed() + delay > deadline => None,
+            _ => Some(delay),
+        }
+    }
+
+    /// Half to all of `initial * 2^(attempt - 1)`, at most `max_backoff`.
+    fn backoff_for(&self, attempt: u32) -> Duration {
+        use std::hash::{BuildHasher, Hasher};
+        let exponent = attempt.saturating_sub(1).min(30);
+        let full = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
+        // Jitter from a randomly keyed hasher: no dependency for a few random bits.
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(attempt);
+        let fraction = (hasher.finish() % 1024) as u32;
+        full / 2 + (full / 2) * fraction / 1024
+    }
+}
+
+/// A `Retry-After` header: delay seconds, or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let at = u64::try_from(date.timestamp()).unwrap_or(0);
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// Why a request got no response.
+enum Failure {
+    Transport(reqwest::Error),
+    Middleware(BoxError),
+    Token(BoxError),
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Transport(err) => Error::Transport(err),
+            Failure::Middleware(err) => Error::Middleware(err),
+            Failure::Token(err) => Error::Token(err),
+        }
+    }
+}
+
+/// A response body still arriving, for the statuses an operation streams (events, downloads).
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct __Live(Option<reqwest::Response>);
+
+/// The statuses of an operation whose bodies are buffered: all of them.
+#[doc(hidden)]
+pub fn __buffered(_status: u16) -> bool {
+    false
+}
+
+/// Sends a call: the client's settings, the token, the retries; the response is read whole
+/// unless its status is one `streamed` says to leave streaming.
+async fn execute(
+    client: Arc<Inner>,
+    op: &'static OperationInfo,
+    schemes: &'static [__Auth],
+    mut request: reqwest::Request,
+    streamed: fn(u16) -> bool,
+) -> Result<(RawResponse, __Live), Failure> {
+    let started = Instant::now();
+    if client.timeout.is_some() {
+        *request.timeout_mut() = client.timeout;
+    }
+    request.headers_mut().extend(client.headers.clone());
+    // A token, when the operation takes a bearer token and no fixed credential was sent.
+    let source = client.token_source.as_ref().filter(|_| {
+        !request.headers().contains_key(header::AUTHORIZATION) && schemes.iter().any(__Auth::bearer)
+    });
+    let mut token = None;
+    if let Some(source) = source {
+        let fresh = source.token(None).await.map_err(Failure::Token)?;
+        set_token(&mut request, &fresh)?;
+        token = Some(fresh);
+    }
+    let mut attempt = 1;
+    loop {
+        let next = request.try_clone();
+        let outcome = attempt_once(&client, op, request, streamed).await;
+        #[cfg(feature = "tracing")]
+        if let Ok((response, _)) = &outcome {
+            tracing::Span::current().record("status", response.status.as_u16());
+        }
+        let Some(mut again) = next else {
+            return outcome;
+        };
+        // A refused token is renewed once.
+        if let (Some(source), Some(refused), Ok((response, _))) = (source, &token, &outcome)
+            && response.status == StatusCode::UNAUTHORIZED
+        {
+            let fresh = source.token(Some(refused)).await.map_err(Failure::Token)?;
+            if fresh != *refused {
+                set_token(&mut again, &fresh)?;
+                token = Some(fresh);
+                request = again;
+                continue;
+            }
+        }
+        match client.retry.delay(attempt, &op.method, &outcome, started) {
+            Some(delay) => {
+                #[cfg(feature = "tracing")]
+                tracing::debug!(attempt, ?delay, "retrying");
+                drop(outcome);
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+                request = again;
+            }
+            None => return outcome,
+        }
+    }
+}
+
+/// Sets `Authorization: Bearer <token>`.
+fn set_token(request: &mut reqwest::Request, token: &str) -> Result<(), Failure> {
+    let value = sensitive(format!("Bearer {token}"))
+        .ok_or_else(|| Failure::Token("the token is not a valid header value".into()))?;
+    request.headers_mut().insert(header::AUTHORIZATION, value);
+    Ok(())
+}
+
+/// One attempt: sends, and reads the body unless its status streams.
+async fn attempt_once(
+    client: &Inner,
+    op: &'static OperationInfo,
+    request: reqwest::Request,
+    streamed: fn(u16) -> bool,
+) -> Result<(RawResponse, __Live), Failure> {
+    #[cfg(feature = "middleware")]
+    let response = match &client.middleware {
+        Some(middleware) => {
+            let mut extensions = http::Extensions::new();
+            extensions.insert(op.clone());
+            middleware
+                .execute_with_extensions(request, &mut extensions)
+                .await
+                .map_err(|err| match err {
+                    reqwest_middleware::Error::Reqwest(err) => Failure::Transport(err),
+                    reqwest_middleware::Error::Middleware(err) => Failure::Middleware(err.into()),
+                })?
+        }
+        None => client
+            .http
+            .execute(request)
+            .await
+            .map_err(Failure::Transport)?,
+    };
+    #[cfg(not(feature = "middleware"))]
+    let response = {
+        let _ = op;
+        client
+            .http
+            .execute(request)
+            .await
+            .map_err(Failure::Transport)?
+    };
+    let status = response.status();
+    let headers = response.headers().clone();
+    if streamed(status.as_u16()) {
+        let raw = RawResponse {
+            status,
+            headers,
+            body: Bytes::new(),
+        };
+        return Ok((raw, __Live(Some(response))));
+    }
+    let body = response.bytes().await.map_err(Failure::Transport)?;
+    Ok((
+        RawResponse {
+            status,
+            headers,
+            body,
+        },
+        __Live(None),
+    ))
 }
 
 /// The future of one operation's call: builds the request with `build` when first polled,
@@ -292,12 +861,23 @@ impl Client {
 /// only into the programs that await that operation (as an `async fn` body would be); but there
 /// is no state machine per operation: every call awaits the one sending future, boxed.
 #[doc(hidden)]
-pub fn __call<T, E, B, D>(build: B, decode: D) -> __Call<T, E, B, D>
+pub fn __call<T, E, B, D>(
+    client: &Client,
+    op: &'static OperationInfo,
+    schemes: &'static [__Auth],
+    streamed: fn(u16) -> bool,
+    build: B,
+    decode: D,
+) -> __Call<T, E, B, D>
 where
     B: FnOnce() -> Result<RequestBuilder, Error<E>>,
-    D: FnOnce(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
+    D: FnOnce(RawResponse, __Live) -> Result<ResponseValue<T>, Error<E>>,
 {
     __Call {
+        client: Arc::clone(&client.inner),
+        op,
+        schemes,
+        streamed,
         build: Some(build),
         decode: Some(decode),
         sending: None,
@@ -305,22 +885,13 @@ where
     }
 }
 
-/// Sends a request and reads the whole response.
-async fn send(request: RequestBuilder) -> Result<RawResponse, reqwest::Error> {
-    let response = request.send().await?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-    })
-}
-
 /// See [`__call`].
 #[doc(hidden)]
 pub struct __Call<T, E, B, D> {
+    client: Arc<Inner>,
+    op: &'static OperationInfo,
+    schemes: &'static [__Auth],
+    streamed: fn(u16) -> bool,
     build: Option<B>,
     decode: Option<D>,
     sending: Option<Sending>,
@@ -328,7 +899,7 @@ pub struct __Call<T, E, B, D> {
 }
 
 /// The request in flight.
-type Sending = Pin<Box<dyn Future<Output = Result<RawResponse, reqwest::Error>> + Send>>;
+type Sending = BoxFuture<'static, Result<(RawResponse, __Live), Failure>>;
 
 // Nothing in a call is pinned in place: the request in flight is pinned in its box.
 impl<T, E, B, D> Unpin for __Call<T, E, B, D> {}
@@ -336,17 +907,36 @@ impl<T, E, B, D> Unpin for __Call<T, E, B, D> {}
 impl<T, E, B, D> Future for __Call<T, E, B, D>
 where
     B: FnOnce() -> Result<RequestBuilder, Error<E>>,
-    D: FnOnce(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
+    D: FnOnce(RawResponse, __Live) -> Result<ResponseValue<T>, Error<E>>,
 {
     type Output = Result<ResponseValue<T>, Error<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let Some(build) = this.build.take() {
-            match build() {
-                Ok(request) => this.sending = Some(Box::pin(send(request))),
+            let request = match build().and_then(|r| r.build().map_err(Error::Transport)) {
+                Ok(request) => request,
                 Err(err) => return Poll::Ready(Err(err)),
-            }
+            };
+            let sending = execute(
+                Arc::clone(&this.client),
+                this.op,
+                this.schemes,
+                request,
+                this.streamed,
+            );
+            #[cfg(feature = "tracing")]
+            let sending = tracing::Instrument::instrument(
+                sending,
+                tracing::info_span!(
+                    "call",
+                    operation = this.op.id,
+                    method = %this.op.method,
+                    path = this.op.path,
+                    status = tracing::field::Empty,
+                ),
+            );
+            this.sending = Some(Box::pin(sending));
         }
         let Some(sending) = &mut this.sending else {
             panic!("an operation's future was polled after it completed");
@@ -355,7 +945,10 @@ where
         this.sending = None;
         // `decode` is taken only here, with `sending`.
         let decode = this.decode.take().expect("present while sending");
-        Poll::Ready(response.map_err(Error::Transport).and_then(decode))
+        Poll::Ready(match response {
+            Ok((response, live)) => decode(response, live),
+            Err(failure) => Err(failure.into()),
+        })
     }
 }
 
@@ -621,7 +1214,7 @@ where
         let page = params.map(&mut fetch);
         async move {
             match page {
-                None => Ok(None),
+                None => Ok::<_, Error<E>>(None),
                 Some(page) => {
                     let (items, next) = page.await?;
                     Ok(Some((items, next)))
@@ -775,11 +1368,12 @@ impl RawResponse {
     pub fn __undocumented<T, E>(
         self,
         accept: bool,
-        decode: impl FnOnce(Self) -> Result<ResponseValue<T>, Error<E>>,
+        decode: impl FnOnce(Self, __Live) -> Result<ResponseValue<T>, Error<E>>,
     ) -> Result<ResponseValue<T>, Error<E>> {
         if accept && self.status.is_success() {
-            // Only a body that reads as the documented success is taken.
-            if let Ok(value) = decode(self.clone()) {
+            // Only a body that reads as the documented success is taken (undocumented statuses
+            // are read whole, streams included).
+            if let Ok(value) = decode(self.clone(), __Live::default()) {
                 return Ok(value);
             }
         }
@@ -833,6 +1427,69 @@ impl RawResponse {
     pub fn __bytes_err<V, E>(self, wrap: impl FnOnce(Bytes) -> E) -> Result<V, Error<E>> {
         let body = self.body.clone();
         Err(self.__error(wrap(body)))
+    }
+
+    /// A success whose binary body is read as it arrives, wrapped by `wrap`.
+    #[doc(hidden)]
+    pub fn __stream_ok<S, E>(
+        mut self,
+        live: __Live,
+        wrap: impl FnOnce(ByteStream) -> S,
+    ) -> Result<ResponseValue<S>, Error<E>> {
+        let body = std::mem::take(&mut self.body);
+        Ok(self.__value(wrap(ByteStream::__new(live, body))))
+    }
+
+    /// A success whose events of JSON data are read as they arrive, wrapped by `wrap`.
+    #[doc(hidden)]
+    pub fn __events_ok<T: serde::de::DeserializeOwned, S, E>(
+        mut self,
+        live: __Live,
+        wrap: impl FnOnce(EventStream<T>) -> S,
+    ) -> Result<ResponseValue<S>, Error<E>> {
+        let body = std::mem::take(&mut self.body);
+        Ok(self.__value(wrap(EventStream::__json(live, body))))
+    }
+
+    /// A success whose events of text are read as they arrive, wrapped by `wrap`.
+    #[doc(hidden)]
+    pub fn __text_events_ok<S, E>(
+        mut self,
+        live: __Live,
+        wrap: impl FnOnce(EventStream<String>) -> S,
+    ) -> Result<ResponseValue<S>, Error<E>> {
+        let body = std::mem::take(&mut self.body);
+        Ok(self.__value(wrap(EventStream::__text(live, body))))
+    }
+
+    /// A documented error documented as events of JSON data: the body as JSON, or the data of
+    /// its first event; any other body is an [`Error::UnexpectedErrorBody`].
+    #[doc(hidden)]
+    pub fn __events_err<T: serde::de::DeserializeOwned, V, E>(
+        self,
+        wrap: impl FnOnce(T) -> E,
+    ) -> Result<V, Error<E>> {
+        if let Ok(body) = serde_json::from_slice(&self.body) {
+            return Err(self.__error(wrap(body)));
+        }
+        let mut events = VecDeque::new();
+        let mut parser = EventParser::new(usize::MAX);
+        let first = parser
+            .feed(&self.body, &mut events)
+            .ok()
+            .map(|()| parser.finish(&mut events))
+            .and_then(|()| events.pop_front())
+            .and_then(|event| serde_json::from_str(&event.data).ok());
+        match first {
+            Some(body) => Err(self.__error(wrap(body))),
+            None => Err(Error::UnexpectedErrorBody(self)),
+        }
+    }
+
+    /// A documented error documented as events of text: the body's text.
+    #[doc(hidden)]
+    pub fn __text_events_err<V, E>(self, wrap: impl FnOnce(String) -> E) -> Result<V, Error<E>> {
+        self.__text_err(wrap)
     }
 
     /// A success without a body.
@@ -946,6 +1603,10 @@ pub enum Error<E> {
     InvalidRequest(Box<dyn std::error::Error + Send + Sync>),
     /// The request could not be sent, or the response not read (connection, TLS, timeout).
     Transport(reqwest::Error),
+    /// A middleware (see `Client::with_middleware`) failed the request.
+    Middleware(BoxError),
+    /// The token source (see [`Client::with_token_source`]) gave no token.
+    Token(BoxError),
 }
 
 impl<E> Error<E> {
@@ -958,7 +1619,7 @@ impl<E> Error<E> {
             | Self::UnexpectedContentType { response, .. }
             | Self::Decode { response, .. } => Some(response.status),
             Self::Transport(err) => err.status(),
-            Self::InvalidRequest(_) => None,
+            Self::InvalidRequest(_) | Self::Middleware(_) | Self::Token(_) => None,
         }
     }
 
@@ -1006,6 +1667,8 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             ),
             Self::Transport(err) => write!(f, "the request failed: {err}"),
             Self::InvalidRequest(err) => write!(f, "the request cannot be built: {err}"),
+            Self::Middleware(err) => write!(f, "a middleware failed the request: {err}"),
+            Self::Token(err) => write!(f, "no token for the request: {err}"),
         }
     }
 }
@@ -1013,9 +1676,529 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode { source, .. } | Self::InvalidRequest(source) => Some(source.as_ref()),
+            Self::Decode { source, .. }
+            | Self::InvalidRequest(source)
+            | Self::Middleware(source)
+            | Self::Token(source) => Some(source.as_ref()),
             Self::Transport(err) => Some(err),
             _ => None,
         }
     }
+}
+
+/// One server-sent event: its `data` decoded, with the fields that came with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event<T> {
+    /// The event's name (`event:`), when the server named it; `message` is the default.
+    pub event: Option<String>,
+    /// The last event id the stream set (`id:`), which a reconnection sends as
+    /// `Last-Event-ID`.
+    pub id: Option<String>,
+    /// The reconnection time the server asked for with this event (`retry:`).
+    pub retry: Option<Duration>,
+    /// The data: JSON of the documented schema, or the text when none is documented.
+    pub data: T,
+}
+
+/// Why an event stream yielded an error.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EventError {
+    /// The connection failed while the stream was read; the stream ends.
+    Transport(reqwest::Error),
+    /// One event's data does not decode as documented; the stream goes on with the next.
+    Decode {
+        /// The event as received, its data as text.
+        event: Event<String>,
+        /// Why it does not decode.
+        source: serde_json::Error,
+    },
+    /// An event grew past the stream's limit (see [`EventStream::max_event_size`]) before it
+    /// ended; the stream ends.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for EventError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Transport(err) => write!(f, "the event stream failed: {err}"),
+            Self::Decode { event, source } => write!(
+                f,
+                "an event{} does not decode as documented: {source}",
+                event
+                    .event
+                    .as_deref()
+                    .map(|name| format!(" `{name}`"))
+                    .unwrap_or_default()
+            ),
+            Self::TooLarge { limit } => write!(f, "an event is larger than {limit} bytes"),
+        }
+    }
+}
+
+impl std::error::Error for EventError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport(err) => Some(err),
+            Self::Decode { source, .. } => Some(source),
+            Self::TooLarge { .. } => None,
+        }
+    }
+}
+
+/// The bytes of a body still arriving.
+type Chunks = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
+
+/// The body of `response`, as it arrives; or `body`, when it was read whole.
+fn chunks(live: __Live, body: Bytes) -> Chunks {
+    match live.0 {
+        Some(response) => Box::pin(response.bytes_stream()),
+        None => Box::pin(futures_util::stream::iter(
+            (!body.is_empty()).then_some(Ok(body)),
+        )),
+    }
+}
+
+/// A `text/event-stream` body, read as it arrives: a [`Stream`] of [`Event`]s whose data is
+/// decoded as the operation documents it.
+///
+/// It reads the format as the HTML standard defines it (lines ending in LF, CR or CRLF, a
+/// leading byte-order mark, `data` lines joined with newlines, `id` kept from event to event,
+/// `retry` in milliseconds, unknown fields ignored), with these conventions:
+///
+/// - comment lines (`: keep-alive`) are skipped;
+/// - for JSON data, an event whose data is empty is a keep-alive and skipped, and the data
+///   `[DONE]` ends the stream (the OpenAI convention);
+/// - an event the stream ends in before its blank line is delivered, not dropped;
+/// - an event larger than [`max_event_size`](Self::max_event_size) ends the stream with
+///   [`EventError::TooLarge`]: memory stays bounded whatever the server sends.
+///
+/// Only the event being read is held in memory. Dropping the stream closes the connection.
+pub struct EventStream<T> {
+    body: Option<Chunks>,
+    parser: EventParser,
+    ready: VecDeque<Event<String>>,
+    decode: fn(&str) -> Result<T, serde_json::Error>,
+    json: bool,
+}
+
+impl<T> fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventStream")
+            .field("open", &self.body.is_some())
+            .field("pending", &self.ready.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The default limit of one event: 16 MiB.
+const MAX_EVENT_SIZE: usize = 16 << 20;
+
+impl<T: serde::de::DeserializeOwned> EventStream<T> {
+    /// Events whose data is JSON of type `T`.
+    #[doc(hidden)]
+    pub fn __json(live: __Live, body: Bytes) -> Self {
+        Self {
+            body: Some(chunks(live, body)),
+            parser: EventParser::new(MAX_EVENT_SIZE),
+            ready: VecDeque::new(),
+            decode: |data| serde_json::from_str(data),
+            json: true,
+        }
+    }
+}
+
+impl EventStream<String> {
+    /// Events whose data is text.
+    #[doc(hidden)]
+    pub fn __text(live: __Live, body: Bytes) -> Self {
+        Self {
+            body: Some(chunks(live, body)),
+            parser: EventParser::new(MAX_EVENT_SIZE),
+            ready: VecDeque::new(),
+            decode: |data| Ok(data.to_owned()),
+            json: false,
+        }
+    }
+}
+
+impl<T> EventStream<T> {
+    /// This stream, ending with [`EventError::TooLarge`] when an event grows past `bytes`
+    /// (default: 16 MiB).
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.parser.limit = bytes;
+        self
+    }
+
+    /// Closes the connection; the events already received are still delivered.
+    pub fn close(&mut self) {
+        self.body = None;
+    }
+}
+
+impl<T> Unpin for EventStream<T> {}
+
+impl<T> Stream for EventStream<T> {
+    type Item = Result<Event<T>, EventError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(raw) = this.ready.pop_front() {
+                if this.json {
+                    if raw.data == "[DONE]" {
+                        this.body = None;
+                        this.ready.clear();
+                        return Poll::Ready(None);
+                    }
+                    if raw.data.trim().is_empty() {
+                        continue;
+                    }
+                }
+                return Poll::Ready(Some(match (this.decode)(&raw.data) {
+                    Ok(data) => Ok(Event {
+                        event: raw.event,
+                        id: raw.id,
+                        retry: raw.retry,
+                        data,
+                    }),
+                    Err(source) => Err(EventError::Decode { event: raw, source }),
+                }));
+            }
+            let Some(body) = &mut this.body else {
+                return Poll::Ready(None);
+            };
+            match std::task::ready!(body.as_mut().poll_next(cx)) {
+                Some(Ok(chunk)) => {
+                    if let Err(err) = this.parser.feed(&chunk, &mut this.ready) {
+                        this.body = None;
+                        return Poll::Ready(Some(Err(err)));
+                    }
+                }
+                Some(Err(err)) => {
+                    this.body = None;
+                    return Poll::Ready(Some(Err(EventError::Transport(err))));
+                }
+                None => {
+                    this.body = None;
+                    this.parser.finish(&mut this.ready);
+                }
+            }
+        }
+    }
+}
+
+/// Reads `text/event-stream` bytes into events, holding only the line and the event being read.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct EventParser {
+    /// The line being read, without its end.
+    line: Vec<u8>,
+    /// The last byte was a CR: an LF right after it ends no other line.
+    after_cr: bool,
+    /// At the very start: a byte-order mark is skipped.
+    start: bool,
+    data: String,
+    has_data: bool,
+    event: Option<String>,
+    id: Option<String>,
+    retry: Option<Duration>,
+    limit: usize,
+}
+
+impl EventParser {
+    /// A parser refusing events of more than `limit` bytes.
+    pub fn new(limit: usize) -> Self {
+        Self {
+            line: Vec::new(),
+            after_cr: false,
+            start: true,
+            data: String::new(),
+            has_data: false,
+            event: None,
+            id: None,
+            retry: None,
+            limit,
+        }
+    }
+
+    /// Reads `chunk`, adding each event it completes to `out`.
+    pub fn feed(
+        &mut self,
+        mut chunk: &[u8],
+        out: &mut VecDeque<Event<String>>,
+    ) -> Result<(), EventError> {
+        if self.start && !chunk.is_empty() {
+            // The byte-order mark may arrive split; it is three bytes of one line start.
+            self.line.extend_from_slice(chunk);
+            if self.line.len() < 3 && b"\xEF\xBB\xBF".starts_with(&self.line) {
+                return Ok(());
+            }
+            self.start = false;
+            let pending = std::mem::take(&mut self.line);
+            let pending = pending.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&pending);
+            return self.feed_lines(pending, out);
+        }
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        if self.after_cr && chunk[0] == b'\n' {
+            chunk = &chunk[1..];
+        }
+        self.after_cr = false;
+        self.feed_lines(chunk, out)
+    }
+
+    fn feed_lines(
+        &mut self,
+        mut chunk: &[u8],
+        out: &mut VecDeque<Event<String>>,
+    ) -> Result<(), EventError> {
+        while let Some(end) = chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+            self.line.extend_from_slice(&chunk[..end]);
+            self.check()?;
+            let line = std::mem::take(&mut self.line);
+            self.line_done(&line, out);
+            self.line = line;
+            self.line.clear();
+            let cr = chunk[end] == b'\r';
+            chunk = &chunk[end + 1..];
+            if cr {
+                match chunk.first() {
+                    Some(b'\n') => chunk = &chunk[1..],
+                    Some(_) => {}
+                    None => self.after_cr = true,
+                }
+            }
+        }
+        self.line.extend_from_slice(chunk);
+        self.check()
+    }
+
+    /// The event being read stays within the limit.
+    fn check(&self) -> Result<(), EventError> {
+        if self.line.len() + self.data.len() > self.limit {
+            return Err(EventError::TooLarge { limit: self.limit });
+        }
+        Ok(())
+    }
+
+    fn line_done(&mut self, line: &[u8], out: &mut VecDeque<Event<String>>) {
+        if line.is_empty() {
+            self.dispatch(out);
+            return;
+        }
+        if line[0] == b':' {
+            return;
+        }
+        let line = String::from_utf8_lossy(line);
+        let (field, value) = match line.split_once(':') {
+            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+            None => (line.as_ref(), ""),
+        };
+        match field {
+            "data" => {
+                if self.has_data {
+                    self.data.push('\n');
+                }
+                self.data.push_str(value);
+                self.has_data = true;
+            }
+            "event" => self.event = Some(value.to_owned()),
+            "id" if !value.contains('\0') => {
+                self.id = (!value.is_empty()).then(|| value.to_owned());
+            }
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                self.retry = value.parse().ok().map(Duration::from_millis);
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends the event being read: delivered when it has data, as the standard says.
+    fn dispatch(&mut self, out: &mut VecDeque<Event<String>>) {
+        let event = self.event.take();
+        let retry = self.retry.take();
+        if !std::mem::take(&mut self.has_data) {
+            return;
+        }
+        out.push_back(Event {
+            event,
+            id: self.id.clone(),
+            retry,
+            data: std::mem::take(&mut self.data),
+        });
+    }
+
+    /// The stream ended: a last line and event without their ends are delivered.
+    pub fn finish(&mut self, out: &mut VecDeque<Event<String>>) {
+        if !self.line.is_empty() {
+            let line = std::mem::take(&mut self.line);
+            self.line_done(&line, out);
+        }
+        self.dispatch(out);
+    }
+}
+
+/// A binary body, read as it arrives: a [`Stream`] of chunks, or all of it with
+/// [`collect`](Self::collect). Dropping it closes the connection.
+pub struct ByteStream {
+    body: Chunks,
+    length: Option<u64>,
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("content_length", &self.length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ByteStream {
+    #[doc(hidden)]
+    pub fn __new(live: __Live, body: Bytes) -> Self {
+        let length = match &live.0 {
+            Some(response) => response.content_length(),
+            None => Some(body.len() as u64),
+        };
+        Self {
+            body: chunks(live, body),
+            length,
+        }
+    }
+
+    /// The length the server announced, if it did.
+    pub fn content_length(&self) -> Option<u64> {
+        self.length
+    }
+
+    /// The whole body, in memory.
+    pub async fn collect(self) -> Result<Bytes, reqwest::Error> {
+        use futures_util::TryStreamExt;
+        let mut parts: Vec<Bytes> = self.body.try_collect().await?;
+        Ok(match parts.len() {
+            1 => parts.pop().unwrap_or_default(),
+            _ => parts.concat().into(),
+        })
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, reqwest::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().body.as_mut().poll_next(cx)
+    }
+}
+
+/// A binary request body: bytes in memory, or a stream sent as it is read (a file of any
+/// size), with its media type.
+///
+/// ```ignore
+/// // A file, streamed: never held whole in memory.
+/// let file = tokio::fs::File::open("backup.tar").await?;
+/// let length = file.metadata().await?.len();
+/// client.upload("backup.tar", Upload::new(file).with_length(length)).await?;
+/// ```
+///
+/// A request whose body is a stream is sent once: it is not retried.
+pub struct Upload {
+    body: reqwest::Body,
+    content_type: Option<String>,
+    length: Option<u64>,
+}
+
+impl fmt::Debug for Upload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Upload")
+            .field("content_type", &self.content_type)
+            .field("length", &self.length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Upload {
+    /// A body of `body`: bytes, a `String`, a `tokio::fs::File`, a `reqwest::Body`.
+    pub fn new(body: impl Into<reqwest::Body>) -> Self {
+        let body = body.into();
+        let length = body.as_bytes().map(|bytes| bytes.len() as u64);
+        Self {
+            body,
+            content_type: None,
+            length,
+        }
+    }
+
+    /// A body of the chunks of `stream`, sent as they come.
+    pub fn stream<S>(stream: S) -> Self
+    where
+        S: futures_util::TryStream + Send + 'static,
+        S::Error: Into<BoxError>,
+        Bytes: From<S::Ok>,
+    {
+        Self {
+            body: reqwest::Body::wrap_stream(stream),
+            content_type: None,
+            length: None,
+        }
+    }
+
+    /// This body, sent with the media type `content_type` (default: the one the operation
+    /// documents).
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// This body, announced as `length` bytes (`Content-Length`); a stream of unknown length
+    /// is sent in chunks.
+    pub fn with_length(mut self, length: u64) -> Self {
+        self.length = Some(length);
+        self
+    }
+}
+
+impl From<Bytes> for Upload {
+    fn from(bytes: Bytes) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<Vec<u8>> for Upload {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<&'static [u8]> for Upload {
+    fn from(bytes: &'static [u8]) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<String> for Upload {
+    fn from(text: String) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<reqwest::Body> for Upload {
+    fn from(body: reqwest::Body) -> Self {
+        Self::new(body)
+    }
+}
+
+/// Sets a binary body, sent with `media` unless the upload names its own.
+#[doc(hidden)]
+pub fn __upload(request: RequestBuilder, upload: Upload, media: &'static str) -> RequestBuilder {
+    let content_type = upload.content_type.as_deref().unwrap_or(media);
+    let mut request = request.header(header::CONTENT_TYPE, content_type);
+    if let Some(length) = upload.length {
+        request = request.header(header::CONTENT_LENGTH, length);
+    }
+    request.body(upload.body)
 }

@@ -1145,3 +1145,291 @@ pub fn __bytes(status: impl __Status, media: &'static str, body: impl Into<Bytes
     response.headers_mut().insert(header::CONTENT_TYPE, media);
     response
 }
+
+/// A response with `status` and a body that may still be arriving (a stream, a file).
+#[doc(hidden)]
+pub fn __body(status: impl __Status, media: &'static str, body: axum::body::Body) -> Response {
+    let mut response = (status.status(), body).into_response();
+    let media = HeaderValue::from_str(media)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    response.headers_mut().insert(header::CONTENT_TYPE, media);
+    response
+}
+
+/// One server-sent event to send: its data, and the fields that go with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event<T> {
+    /// The data: sent as JSON, or as it is for text events.
+    pub data: T,
+    /// The event's name (`event:`); the client's default is `message`.
+    pub event: Option<String>,
+    /// The event id (`id:`), which a client reconnecting sends back as `Last-Event-ID`.
+    pub id: Option<String>,
+    /// The reconnection time to ask of the client (`retry:`).
+    pub retry: Option<std::time::Duration>,
+}
+
+impl<T> Event<T> {
+    /// An event of `data`, with no name, id or retry.
+    pub fn new(data: T) -> Self {
+        Self {
+            data,
+            event: None,
+            id: None,
+            retry: None,
+        }
+    }
+
+    /// This event, named `name`.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.event = Some(name.into());
+        self
+    }
+
+    /// This event, with the id `id`.
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// This event, asking the client to wait `retry` before reconnecting.
+    pub fn with_retry(mut self, retry: std::time::Duration) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+}
+
+/// An event stream to answer with: sent as `text/event-stream` as the events come, with a
+/// keep-alive comment every 15 s (see [`Events::keep_alive`]) so that proxies keep the
+/// connection open. The stream ends the response when it ends.
+pub struct Events<T> {
+    stream: std::pin::Pin<Box<dyn futures_util::Stream<Item = Event<T>> + Send>>,
+    keep_alive: Option<std::time::Duration>,
+}
+
+impl<T> std::fmt::Debug for Events<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Events")
+            .field("keep_alive", &self.keep_alive)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Events<T> {
+    /// The events of `stream`.
+    pub fn new(stream: impl futures_util::Stream<Item = Event<T>> + Send + 'static) -> Self {
+        Self {
+            stream: Box::pin(stream),
+            keep_alive: Some(std::time::Duration::from_secs(15)),
+        }
+    }
+
+    /// An event of each item of `stream`, with no name, id or retry.
+    pub fn from_data(stream: impl futures_util::Stream<Item = T> + Send + 'static) -> Self
+    where
+        T: 'static,
+    {
+        use futures_util::StreamExt;
+        Self::new(stream.map(Event::new))
+    }
+
+    /// This stream, with a keep-alive comment every `interval`, or none.
+    pub fn keep_alive(mut self, interval: Option<std::time::Duration>) -> Self {
+        self.keep_alive = interval;
+        self
+    }
+}
+
+/// A field value without the line breaks (and NULs) the format cannot carry in it.
+fn sse_field(value: &str) -> String {
+    value.replace(['\r', '\n', '\0'], " ")
+}
+
+/// The wire form of an event whose data is `data`: its fields, one `data:` line per line of
+/// `data` (an empty one included, so that an event of empty text is still an event), and the
+/// blank line that ends it.
+fn sse_event<T>(event: &Event<T>, data: &str) -> Bytes {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(data.len() + 16);
+    if let Some(name) = &event.event {
+        let _ = writeln!(out, "event: {}", sse_field(name));
+    }
+    if let Some(id) = &event.id {
+        let _ = writeln!(out, "id: {}", sse_field(id));
+    }
+    if let Some(retry) = event.retry {
+        let _ = writeln!(out, "retry: {}", retry.as_millis());
+    }
+    let data = data.replace("\r\n", "\n").replace('\r', "\n");
+    for line in data.split('\n') {
+        let _ = writeln!(out, "data: {line}");
+    }
+    out.push('\n');
+    Bytes::from(out)
+}
+
+/// The body of an event stream: each event as it comes, and a keep-alive comment after each
+/// `interval` without one.
+struct SseBody<S> {
+    events: S,
+    interval: Option<std::time::Duration>,
+    idle: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S: futures_util::Stream<Item = Bytes> + Unpin> futures_util::Stream for SseBody<S> {
+    type Item = Result<Bytes, std::convert::Infallible>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        if let Poll::Ready(event) = std::pin::Pin::new(&mut this.events).poll_next(cx) {
+            if let (Some(idle), Some(interval)) = (&mut this.idle, this.interval) {
+                idle.as_mut().reset(tokio::time::Instant::now() + interval);
+            }
+            return Poll::Ready(event.map(Ok));
+        }
+        if let (Some(idle), Some(interval)) = (&mut this.idle, this.interval)
+            && idle.as_mut().poll(cx).is_ready()
+        {
+            idle.as_mut().reset(tokio::time::Instant::now() + interval);
+            return Poll::Ready(Some(Ok(Bytes::from_static(b":\n\n"))));
+        }
+        Poll::Pending
+    }
+}
+
+/// Answers with the events of `events`, each one's data as JSON.
+#[doc(hidden)]
+pub fn __events<T: serde::Serialize + 'static>(
+    status: impl __Status,
+    events: Events<T>,
+) -> Response {
+    use futures_util::StreamExt;
+    let stream = events.stream.map(|event| {
+        let data = serde_json::to_string(&event.data).unwrap_or_else(|err| {
+            // The client sees an event that does not decode, and why.
+            serde_json::json!({ "error": format!("the event cannot be serialized: {err}") })
+                .to_string()
+        });
+        sse_event(&event, &data)
+    });
+    sse(status, stream, events.keep_alive)
+}
+
+/// Answers with the events of `events`, each one's data as text.
+#[doc(hidden)]
+pub fn __text_events(status: impl __Status, events: Events<String>) -> Response {
+    use futures_util::StreamExt;
+    let stream = events.stream.map(|event| sse_event(&event, &event.data));
+    sse(status, stream, events.keep_alive)
+}
+
+fn sse<S>(status: impl __Status, events: S, keep_alive: Option<std::time::Duration>) -> Response
+where
+    S: futures_util::Stream<Item = Bytes> + Send + Unpin + 'static,
+{
+    let idle = keep_alive.map(|interval| Box::pin(tokio::time::sleep(interval)));
+    let body = SseBody {
+        events,
+        interval: keep_alive,
+        idle,
+    };
+    let mut response = (status.status(), axum::body::Body::from_stream(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// Answers an error documented as events with one event whose data is `body` as JSON.
+#[doc(hidden)]
+pub fn __event<T: serde::Serialize>(status: impl __Status, body: &T) -> Response {
+    match serde_json::to_string(body) {
+        Ok(json) => __bytes(status, "text/event-stream", format!("data: {json}\n\n")),
+        Err(err) => Rejection {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "unserializable_response",
+            detail: format!("the response body cannot be serialized: {err}"),
+        }
+        .into_response(),
+    }
+}
+
+/// Answers an error documented as text events with one event of `body`.
+#[doc(hidden)]
+pub fn __text_event(status: impl __Status, body: String) -> Response {
+    let data: String = match body.is_empty() {
+        true => "data: \n".to_owned(),
+        false => body.lines().map(|line| format!("data: {line}\n")).collect(),
+    };
+    __bytes(status, "text/event-stream", format!("{data}\n"))
+}
+
+/// A binary request body, read as it arrives: no body limit applies to it, so the
+/// implementation sets its own (see [`Upload::bytes`]) or streams it where it goes.
+pub struct Upload {
+    /// The media type the client sent, if any.
+    pub content_type: Option<String>,
+    /// The length the client announced (`Content-Length`), if it did.
+    pub content_length: Option<u64>,
+    body: axum::body::Body,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("content_type", &self.content_type)
+            .field("content_length", &self.content_length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Upload {
+    #[doc(hidden)]
+    pub fn __new(headers: &HeaderMap, body: axum::body::Body) -> Self {
+        Self {
+            content_type: __content_type(headers),
+            content_length: headers
+                .get(header::CONTENT_LENGTH)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.parse().ok()),
+            body,
+        }
+    }
+
+    /// An optional body: none when the request announces no content (no body, no media type).
+    #[doc(hidden)]
+    pub fn __optional(headers: &HeaderMap, body: axum::body::Body) -> Option<Self> {
+        let upload = Self::__new(headers, body);
+        let chunked = headers.contains_key(header::TRANSFER_ENCODING);
+        let empty = upload.content_length.is_none_or(|length| length == 0);
+        (upload.content_type.is_some() || chunked || !empty).then_some(upload)
+    }
+
+    /// The chunks, as they arrive.
+    pub fn into_stream(self) -> axum::body::BodyDataStream {
+        self.body.into_data_stream()
+    }
+
+    /// The body, as axum has it.
+    pub fn into_body(self) -> axum::body::Body {
+        self.body
+    }
+
+    /// The whole body in memory, refused with a 413 [`Rejection`] past `limit` bytes.
+    pub async fn bytes(self, limit: usize) -> Result<Bytes, Rejection> {
+        axum::body::to_bytes(self.body, limit)
+            .await
+            .map_err(|_| Rejection {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                code: "body_too_large",
+                detail: format!("the body is larger than {limit} bytes, or could not be read"),
+            })
+    }
+}

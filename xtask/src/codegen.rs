@@ -1,5 +1,6 @@
-//! `cargo xtask codegen`: regenerates this repository's committed crates (the authentik
-//! models, client and server) from `apigen.toml` at the workspace root, through the library.
+//! `cargo xtask codegen`: regenerates this repository's committed crates through the library:
+//! the authentik models, client and server from `apigen.toml` at the workspace root, and the
+//! streaming example's from `examples/streaming/apigen.toml`.
 //!
 //! `--check` changes nothing and fails, with a unified diff, when a generated file is stale,
 //! missing or orphaned. For any other document, use the `apigen` command.
@@ -38,10 +39,27 @@ pub fn project_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Generates from `<root>/apigen.toml` and makes the tree match (or checks that it does).
+/// The configs of the committed crates, relative to the workspace root.
+const CONFIGS: &[&str] = &["apigen.toml", "examples/streaming/apigen.toml"];
+
+/// Generates from each of [`CONFIGS`] and makes the tree match (or checks that it does).
 fn run(root: &Path, mode: apigen::Mode, verbose: bool) -> Result<()> {
+    let mut failures = Vec::new();
+    for config in CONFIGS {
+        if let Err(err) = run_one(&root.join(config), mode, verbose) {
+            failures.push(format!("{config}: {err:#}"));
+        }
+    }
+    if !failures.is_empty() {
+        bail!("{}", failures.join("\n"));
+    }
+    Ok(())
+}
+
+/// Generates from `config` and makes the tree match (or checks that it does).
+fn run_one(config: &Path, mode: apigen::Mode, verbose: bool) -> Result<()> {
     let started = Instant::now();
-    let project = apigen::config::Project::open(&root.join("apigen.toml"))?;
+    let project = apigen::config::Project::open(config)?;
     let generated = project.generate()?;
     let spec = &project.spec.file;
     eprint!(

@@ -366,6 +366,9 @@ pub struct Operation {
     pub security: Security,
     /// How to walk every page, when the operation returns one page of a paginated list.
     pub pagination: Option<Pagination>,
+    /// The client's method that asks for the event stream of the operation's only success, when
+    /// that success is documented both as JSON and as events ([`Response::events`]).
+    pub events_name: Option<String>,
 }
 
 impl Operation {
@@ -543,9 +546,31 @@ pub struct Response {
     pub description: Option<String>,
     /// The body.
     pub body: Body,
+    /// The same response as an event stream, when it is documented both as JSON (its `body`)
+    /// and as `text/event-stream`: the request chooses (a `stream: true` field, an `Accept`
+    /// header), so the client has a second method for it.
+    pub events: Option<Events>,
+}
+
+/// A `text/event-stream` body: a stream of events whose `data` is JSON of one type, or text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Events {
+    /// The type of each event's `data`; `None` for text (no schema documented).
+    pub data: Option<TypeRef>,
 }
 
 impl Response {
+    /// The types the response carries: its body's, and its events'.
+    pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
+        let body = match &self.body {
+            Body::Json(ty) => Some(ty),
+            Body::Events(events) => events.data.as_ref(),
+            _ => None,
+        };
+        body.into_iter()
+            .chain(self.events.as_ref().and_then(|e| e.data.as_ref()))
+    }
+
     /// Whether the status is a success (2XX).
     pub fn is_success(&self) -> bool {
         match self.status {
@@ -578,6 +603,8 @@ pub enum Body {
     Text(String),
     /// Bytes of the given media type.
     Bytes(String),
+    /// Server-sent events (`text/event-stream`).
+    Events(Events),
 }
 
 /// The authentication an operation accepts.

@@ -363,7 +363,13 @@ fn render_crates(
     let client_ident = crates.client.ident();
     // The client calls operations; the server also receives webhooks.
     let models_name = crates.models.name.as_str();
-    let client_features = cargo_features(api.groups.iter(), Some(models_name));
+    let mut client_features = cargo_features(api.groups.iter(), Some(models_name));
+    client_features.push_str(
+        "# Sending through a `reqwest_middleware::ClientWithMiddleware`.\n\
+         middleware = [\"dep:reqwest-middleware\", \"dep:http\"]\n\
+         # A `tracing` span per call.\n\
+         tracing = [\"dep:tracing\"]\n",
+    );
     let server_features = cargo_features(api.server_groups(), Some(models_name));
     let mut models_features = cargo_features(api.server_groups(), None);
     if api.components_feature {
@@ -478,6 +484,8 @@ fn render_crates(
         /// The models crate this client speaks.
         pub use ::#models_crate as models;
         pub use runtime::{BuildError, Client, Error, ErrorResponse, RawResponse, ResponseValue};
+        pub use runtime::{BoxError, BoxFuture, OperationInfo, RefreshingToken, RetryPolicy, TokenSource};
+        pub use runtime::{ByteStream, Event, EventError, EventStream, Upload};
     };
     let server_runtime = quote! {
         // The support code is the same for every API; what this one does not use is dead here.
@@ -488,6 +496,7 @@ fn render_crates(
         pub use ::#models_crate as models;
         pub use runtime::{Authenticator, Credential, CredentialKind, Refusal, Unverified};
         pub use runtime::{Rejection, RequestContext, nest};
+        pub use runtime::{Event, Events, Upload};
     };
     // The helpers the written-out serde impls call: not part of the crate's API.
     let models_runtime = quote! {

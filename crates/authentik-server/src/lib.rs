@@ -12,6 +12,7 @@ mod runtime;
 pub use ::authentik_models as models;
 pub use runtime::{Authenticator, Credential, CredentialKind, Refusal, Unverified};
 pub use runtime::{Rejection, RequestContext, nest};
+pub use runtime::{Event, Events, Upload};
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;

@@ -190,6 +190,7 @@ fn answer(
             fields.push(format!("{text:?}.to_owned()"));
         }
         Body::Bytes(_) => fields.push("b\"conformance\".to_vec().into()".to_owned()),
+        Body::Events(_) => return Err("the stub answers no event streams".to_owned()),
     }
     let path = format!("{krate}::{}::{}", op.response_type, response.variant);
     Ok(if fields.is_empty() {

@@ -11,7 +11,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::local_type_tokens as type_tokens;
-use super::{doc, ident, is_part_scalar, paragraphs, param_to_string, struct_of};
+use super::{doc, ident, is_part_scalar, paragraphs, param_to_string, streams, struct_of};
 use crate::ir::{
     Api, AuthKind, Body, Encoding, Group, Operation, ParamLocation, ParamStyle, PathSegment,
     Presence, Primitive, RequestBody, Response, Security, Status, TypeRef,
@@ -46,7 +46,7 @@ pub fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream
 fn success_type(op: &Operation, models: &TokenStream) -> TokenStream {
     let mut successes = op.responses.iter().filter(|r| r.is_success());
     match (successes.next(), successes.next()) {
-        (Some(response), None) => body_type(response, models),
+        (Some(response), None) => body_type(op, response, models),
         (None, _) => quote!(()),
         (Some(_), Some(_)) => {
             let name = ident(&op.success_type);
@@ -55,13 +55,47 @@ fn success_type(op: &Operation, models: &TokenStream) -> TokenStream {
     }
 }
 
-fn body_type(response: &Response, models: &TokenStream) -> TokenStream {
+fn body_type(op: &Operation, response: &Response, models: &TokenStream) -> TokenStream {
     match &response.body {
         Body::Empty => quote!(()),
         Body::Json(ty) => type_tokens(ty, models),
         Body::Text(_) => quote!(String),
+        Body::Bytes(_) if streams(op, response) => quote!(crate::ByteStream),
         Body::Bytes(_) => quote!(::bytes::Bytes),
+        Body::Events(events) => {
+            let data = match &events.data {
+                Some(ty) => type_tokens(ty, models),
+                None => quote!(String),
+            };
+            if response.is_success() {
+                quote!(crate::EventStream<#data>)
+            } else {
+                data
+            }
+        }
     }
+}
+
+/// The runtime helper that decodes `response` (`__json_ok`, `__events_err`...), and whether it
+/// takes the body still arriving.
+fn decode_helper(op: &Operation, response: &Response, success: bool) -> (proc_macro2::Ident, bool) {
+    let suffix = if success { "ok" } else { "err" };
+    let (kind, live) = match &response.body {
+        Body::Empty => ("empty", false),
+        Body::Json(_) => ("json", false),
+        Body::Text(_) => ("text", false),
+        Body::Bytes(_) if streams(op, response) => ("stream", true),
+        Body::Bytes(_) => ("bytes", false),
+        Body::Events(events) => (
+            if events.data.is_some() {
+                "events"
+            } else {
+                "text_events"
+            },
+            success,
+        ),
+    };
+    (ident(&format!("__{kind}_{suffix}")), live)
 }
 
 fn status_pattern(status: Status) -> TokenStream {
@@ -108,6 +142,8 @@ fn method_args(op: &Operation, models: &TokenStream) -> Vec<TokenStream> {
     if let Some(body) = &op.body {
         let ty = match body.encoding {
             Encoding::Text => quote!(&str),
+            // Bytes in memory, or a stream of any size.
+            Encoding::Bytes => quote!(impl Into<crate::Upload>),
             _ => {
                 let ty = type_tokens(&body.ty, models);
                 quote!(&#ty)
@@ -123,11 +159,43 @@ fn method_args(op: &Operation, models: &TokenStream) -> Vec<TokenStream> {
 }
 
 fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
+    let method = emit_call(api, op, models, None);
+    // A success documented both as JSON and as events: a second method asks for the events.
+    let events = op.events_name.as_ref().map(|events_name| {
+        let mut events_op = op.clone();
+        events_op.name = events_name.clone();
+        for response in &mut events_op.responses {
+            if let Some(events) = response.events.take().filter(|_| response.is_success()) {
+                response.body = Body::Events(events);
+            }
+        }
+        let note = format!(
+            "The events of [`{0}`](Self::{0}), read as they arrive: it asks for \
+             `text/event-stream`. Where the API has the request choose too (a `stream: true` \
+             field), set that in the body as well.",
+            op.name
+        );
+        emit_call(api, &events_op, models, Some(&note))
+    });
+    quote! {
+        #method
+        #events
+    }
+}
+
+fn emit_call(api: &Api, op: &Operation, models: &TokenStream, note: Option<&str>) -> TokenStream {
     let name = ident(&op.name);
     let error = ident(&op.error_type);
     let success = success_type(op, models);
     let method = ident(op.method.as_str());
-    let docs = method_docs(op);
+    let docs = match note {
+        Some(note) => {
+            let note = doc(Some(note));
+            let docs = method_docs(op);
+            quote!(#note #[doc = ""] #docs)
+        }
+        None => method_docs(op),
+    };
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let args = method_args(op, models);
     let path = emit_path(op);
@@ -150,29 +218,33 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
     let body = op.body.as_ref().map(|body| emit_body(api, body, models));
     let multiple_successes = op.responses.iter().filter(|r| r.is_success()).count() > 1;
     let has_default = op.responses.iter().any(|r| r.status == Status::Default);
-    let arms = op.responses.iter().map(|response| {
-        let pattern = status_pattern(response.status);
-        let variant = ident(&response.variant);
-        let kind = match response.body {
-            Body::Empty => "empty",
-            Body::Json(_) => "json",
-            Body::Text(_) => "text",
-            Body::Bytes(_) => "bytes",
-        };
-        let (wrap, suffix) = if response.is_success() && multiple_successes {
-            let success = ident(&op.success_type);
-            (quote!(#success::#variant), "ok")
-        } else if response.is_success() {
-            match response.body {
-                Body::Empty => (quote!(()), "ok"),
-                _ => (quote!(::std::convert::identity), "ok"),
+    let mut uses_live = false;
+    let arms: Vec<TokenStream> = op
+        .responses
+        .iter()
+        .map(|response| {
+            let pattern = status_pattern(response.status);
+            let variant = ident(&response.variant);
+            let wrap = if response.is_success() && multiple_successes {
+                let success = ident(&op.success_type);
+                quote!(#success::#variant)
+            } else if response.is_success() {
+                match response.body {
+                    Body::Empty => quote!(()),
+                    _ => quote!(::std::convert::identity),
+                }
+            } else {
+                quote!(#error::#variant)
+            };
+            let (helper, live) = decode_helper(op, response, response.is_success());
+            if live {
+                uses_live = true;
+                quote!(#pattern => response.#helper(live, #wrap),)
+            } else {
+                quote!(#pattern => response.#helper(#wrap),)
             }
-        } else {
-            (quote!(#error::#variant), "err")
-        };
-        let helper = ident(&format!("__{kind}_{suffix}"));
-        quote!(#pattern => response.#helper(#wrap),)
-    });
+        })
+        .collect();
     // An undocumented 2xx reads as the only documented success, when the client accepts it.
     let mut successes = op.responses.iter().filter(|r| r.is_success());
     let only_success = match (successes.next(), successes.next()) {
@@ -181,22 +253,36 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
     };
     let unexpected = (!has_default).then(|| match only_success {
         Some(success) => {
-            let helper = match success.body {
-                Body::Empty => quote!(__empty_ok),
-                Body::Json(_) => quote!(__json_ok),
-                Body::Text(_) => quote!(__text_ok),
-                Body::Bytes(_) => quote!(__bytes_ok),
-            };
+            let (helper, live) = decode_helper(op, success, true);
             let wrap = match success.body {
                 Body::Empty => quote!(()),
                 _ => quote!(::std::convert::identity),
             };
-            quote!(_ => response.__undocumented(self.__undocumented_success(), |response| response.#helper(#wrap)),)
+            let decode = if live {
+                quote!(|response, live| response.#helper(live, #wrap))
+            } else {
+                quote!(|response, _| response.#helper(#wrap))
+            };
+            quote!(_ => response.__undocumented(self.__undocumented_success(), #decode),)
         }
         None => quote!(_ => response.__unexpected_err(),),
     });
+    // The statuses whose bodies are read as they arrive.
+    let streamed: Vec<TokenStream> = op
+        .responses
+        .iter()
+        .filter(|r| streams(op, r))
+        .map(|r| status_pattern(r.status))
+        .collect();
+    let streamed = if streamed.is_empty() {
+        quote!(crate::runtime::__buffered)
+    } else {
+        quote!(|status: u16| matches!(status, #(#streamed)|*))
+    };
+    let live = if uses_live { quote!(live) } else { quote!(_) };
     let mutable =
         (op.params_type.is_some() || op.body.is_some() || accept.is_some()).then(|| quote!(mut));
+    let (id, template) = (&op.id, &op.path);
     // The method returns the future of a call to the runtime: the request is built and the
     // response decoded by two closures, which are compiled only where the future is awaited, as
     // an `async fn` body would be, without a state machine per operation.
@@ -206,7 +292,13 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
         pub fn #name(&self, #(#args),*)
             -> impl ::std::future::Future<Output = Result<crate::ResponseValue<#success>, crate::Error<#error>>>
         {
+            static OPERATION: crate::OperationInfo =
+                crate::OperationInfo::__new(#id, ::reqwest::Method::#method, #template);
             crate::runtime::__call(
+                self,
+                &OPERATION,
+                #auth,
+                #streamed,
                 move || {
                     let path = #path;
                     let #mutable request = self.__request(::reqwest::Method::#method, #path_arg, #auth);
@@ -216,7 +308,7 @@ fn emit_method(api: &Api, op: &Operation, models: &TokenStream) -> TokenStream {
                     #body
                     Ok(request)
                 },
-                |response| match response.status.as_u16() {
+                |response, #live| match response.status.as_u16() {
                     #(#arms)*
                     #unexpected
                 },
@@ -348,17 +440,52 @@ pub fn emit_root(api: &Api, models: &TokenStream) -> TokenStream {
             ops.len(),
             aliases.join(", ")
         );
-        let errors = emit_status_enum(&shared.name, &about, ops[0].error_responses(), models);
+        let errors = emit_status_enum(
+            ops[0],
+            &shared.name,
+            &about,
+            ops[0].error_responses(),
+            models,
+        );
         quote! {
             #cfg
             #errors
         }
     });
+    // Binary bodies take the models' `Binary` as they take any other upload.
+    let uploads = api
+        .operations
+        .iter()
+        .any(|op| {
+            op.body
+                .as_ref()
+                .is_some_and(|b| b.encoding == Encoding::Bytes)
+        })
+        .then(|| {
+            quote! {
+                impl ::std::convert::From<&#models::Binary> for crate::Upload {
+                    fn from(binary: &#models::Binary) -> Self {
+                        binary.clone().into()
+                    }
+                }
+
+                impl ::std::convert::From<#models::Binary> for crate::Upload {
+                    fn from(binary: #models::Binary) -> Self {
+                        let upload = crate::Upload::new(binary.bytes);
+                        match binary.content_type {
+                            Some(content_type) => upload.with_content_type(content_type),
+                            None => upload,
+                        }
+                    }
+                }
+            }
+        });
     quote! {
         #modules
         #(#consts)*
         #(#enum_impls)*
         #(#shared_errors)*
+        #uploads
     }
 }
 
@@ -370,6 +497,7 @@ fn accept(op: &Operation) -> Option<String> {
             Body::Empty => continue,
             Body::Json(_) => "application/json",
             Body::Text(m) | Body::Bytes(m) => m.as_str(),
+            Body::Events(_) => "text/event-stream",
         };
         if !media.contains(&this) {
             media.push(this);
@@ -435,9 +563,7 @@ fn emit_body(api: &Api, body: &RequestBody, models: &TokenStream) -> TokenStream
                 .body(body.to_owned());
         },
         Encoding::Bytes => quote! {
-            request = request
-                .header(::reqwest::header::CONTENT_TYPE, body.content_type.as_deref().unwrap_or(#media))
-                .body(body.bytes.clone());
+            request = crate::runtime::__upload(request, body.into(), #media);
         },
         Encoding::Multipart => emit_multipart(api, &body.ty, models),
     };
@@ -635,10 +761,11 @@ fn emit_error_enum(op: &Operation, models: &TokenStream) -> TokenStream {
                 pub type #name = crate::#shared;
             }
         }
-        None => emit_status_enum(&op.error_type, &about, op.error_responses(), models),
+        None => emit_status_enum(op, &op.error_type, &about, op.error_responses(), models),
     };
     let success = (op.responses.iter().filter(|r| r.is_success()).count() > 1).then(|| {
         emit_status_enum(
+            op,
             &op.success_type,
             &format!(
                 "The documented successful responses of [`Client::{0}`](crate::Client::{0}).",
@@ -656,6 +783,7 @@ fn emit_error_enum(op: &Operation, models: &TokenStream) -> TokenStream {
 
 /// An enum with one variant per response, carrying the decoded body where there is one.
 fn emit_status_enum<'r>(
+    op: &Operation,
     name: &str,
     doc_text: &str,
     responses: impl Iterator<Item = &'r Response>,
@@ -663,20 +791,27 @@ fn emit_status_enum<'r>(
 ) -> TokenStream {
     let name = ident(name);
     let docs_attr = doc(Some(doc_text));
-    let variants = responses.map(|response| {
+    let responses: Vec<&Response> = responses.collect();
+    // A body still arriving is neither cloned nor compared.
+    let derives = if responses.iter().any(|r| streams(op, r)) {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
+    let variants = responses.iter().map(|response| {
         let variant = ident(&response.variant);
         let docs = doc(response_doc(response).as_deref());
         match &response.body {
             Body::Empty => quote!(#docs #variant,),
             _ => {
-                let ty = body_type(response, models);
+                let ty = body_type(op, response, models);
                 quote!(#docs #variant(#ty),)
             }
         }
     });
     quote! {
         #docs_attr
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
         pub enum #name {
             #(#variants)*
         }

@@ -604,6 +604,18 @@ pub(crate) fn gate(cfg: &TokenStream, items: TokenStream) -> TokenStream {
     out
 }
 
+/// Whether a response body is read (client) or written (server) as it arrives instead of
+/// whole: the events of a success, and the binary body of an operation's only success.
+pub(crate) fn streams(op: &crate::ir::Operation, response: &crate::ir::Response) -> bool {
+    use crate::ir::Body;
+    response.is_success()
+        && match response.body {
+            Body::Events(_) => true,
+            Body::Bytes(_) => op.responses.iter().filter(|r| r.is_success()).count() == 1,
+            _ => false,
+        }
+}
+
 #[cfg(test)]
 mod markdown_tests {
     use super::rustdoc_safe;
@@ -972,10 +984,7 @@ pub fn reached_types<'a>(
         let op = &api.operations_of(group)[index];
         stack.extend(op.params.iter().map(|p| &p.ty));
         stack.extend(op.body.as_ref().map(|b| &b.ty));
-        stack.extend(op.responses.iter().filter_map(|r| match &r.body {
-            crate::ir::Body::Json(ty) => Some(ty),
-            _ => None,
-        }));
+        stack.extend(op.responses.iter().flat_map(|r| r.types()));
         stack.extend(op.pagination.as_ref().map(|p| &p.item));
     }
     while let Some(ty) = stack.pop() {

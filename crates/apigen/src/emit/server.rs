@@ -81,15 +81,46 @@ fn emit_response_enum(op: &Operation, models: &TokenStream) -> TokenStream {
                 variants.push(quote!(#docs #variant(#status_field String),));
                 arms.push(quote!(Self::#variant(#binding body) => crate::runtime::__bytes(#status, #media, body),));
             }
+            Body::Bytes(media) if super::streams(op, response) => {
+                variants.push(quote!(#docs #variant(#status_field ::axum::body::Body),));
+                arms.push(quote!(Self::#variant(#binding body) => crate::runtime::__body(#status, #media, body),));
+            }
             Body::Bytes(media) => {
                 variants.push(quote!(#docs #variant(#status_field ::axum::body::Bytes),));
                 arms.push(quote!(Self::#variant(#binding body) => crate::runtime::__bytes(#status, #media, body),));
             }
+            Body::Events(events) => {
+                let (variant_ty, arm) =
+                    event_answer(events, response.is_success(), models, &status);
+                variants.push(quote!(#docs #variant(#status_field #variant_ty),));
+                arms.push(quote!(Self::#variant(#binding body) => #arm,));
+            }
+        }
+        // The same success as events, when the request asks for them.
+        if let Some(events) = response.events.as_ref().filter(|_| response.is_success()) {
+            let events_variant = ident(&format!("{}Events", response.variant));
+            let (variant_ty, arm) = event_answer(events, true, models, &status);
+            let docs = doc(Some(&format!(
+                "{}, as events (`text/event-stream`), for a request that asks for them.",
+                response_doc(response).unwrap_or_default()
+            )));
+            variants.push(quote!(#docs #events_variant(#status_field #variant_ty),));
+            arms.push(quote!(Self::#events_variant(#binding body) => #arm,));
         }
     }
+    // A body still being written is neither cloned nor compared.
+    let streaming = op
+        .responses
+        .iter()
+        .any(|r| super::streams(op, r) || (r.is_success() && r.events.is_some()));
+    let derives = if streaming {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
     quote! {
         #docs_attr
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
         pub enum #name {
             #(#variants)*
         }
@@ -101,6 +132,32 @@ fn emit_response_enum(op: &Operation, models: &TokenStream) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// The variant type and the answer of a response documented as events: a stream of them for
+/// a success, one event for an error.
+fn event_answer(
+    events: &crate::ir::Events,
+    success: bool,
+    models: &TokenStream,
+    status: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let data = match &events.data {
+        Some(ty) => type_tokens(ty, models),
+        None => quote!(String),
+    };
+    match (success, events.data.is_some()) {
+        (true, true) => (
+            quote!(crate::Events<#data>),
+            quote!(crate::runtime::__events(#status, body)),
+        ),
+        (true, false) => (
+            quote!(crate::Events<String>),
+            quote!(crate::runtime::__text_events(#status, body)),
+        ),
+        (false, true) => (data, quote!(crate::runtime::__event(#status, &body))),
+        (false, false) => (data, quote!(crate::runtime::__text_event(#status, body))),
     }
 }
 
@@ -479,6 +536,7 @@ fn minimal_json(
 fn body_type(body: &RequestBody, models: &TokenStream) -> TokenStream {
     match body.encoding {
         Encoding::Text => quote!(String),
+        Encoding::Bytes => quote!(crate::Upload),
         _ => type_tokens(&body.ty, models),
     }
 }
@@ -677,6 +735,16 @@ fn emit_body_parse(
                     Err(_) => None,
                 };
             }
+        };
+        return (Some(extractor), Some(parse));
+    }
+    if body.encoding == Encoding::Bytes {
+        // Read as it arrives, by the implementation: no body limit applies.
+        let extractor = quote!(upload: ::axum::body::Body,);
+        let parse = if required {
+            quote!(let body = crate::Upload::__new(&headers, upload);)
+        } else {
+            quote!(let body = crate::Upload::__optional(&headers, upload);)
         };
         return (Some(extractor), Some(parse));
     }

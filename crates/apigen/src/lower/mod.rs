@@ -23,10 +23,10 @@ use openapiv3::{
 use crate::config::{Config, Renames, Types};
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
-    Additional, Api, AuthKind, AuthScheme, Body, Checks, Encoding, Enum, EnumRepr, Field, Group,
-    Operation, Pagination, Param, ParamLocation, ParamStyle, PathSegment, Presence, Primitive,
-    RequestBody, Response, Security, SharedEnum, Status, Struct, TextRule, TypeDef, TypeKind,
-    TypeRef, Union, UnionVariant, Variant,
+    Additional, Api, AuthKind, AuthScheme, Body, Checks, Encoding, Enum, EnumRepr, Events, Field,
+    Group, Operation, Pagination, Param, ParamLocation, ParamStyle, PathSegment, Presence,
+    Primitive, RequestBody, Response, Security, SharedEnum, Status, Struct, TextRule, TypeDef,
+    TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
 use crate::naming::{self, Namespace};
 use crate::resolve::{self, Components, Selected};
@@ -101,7 +101,23 @@ const MODELS_RESERVED: &[&str] = &[
 
 /// What else the client's support code exports from its root, where the types named after
 /// operations live too.
-const CLIENT_RUNTIME_NAMES: &[&str] = &["ErrorResponse", "RawResponse", "BuildError"];
+const CLIENT_RUNTIME_NAMES: &[&str] = &[
+    "ErrorResponse",
+    "RawResponse",
+    "BuildError",
+    "BoxError",
+    "BoxFuture",
+    "OperationInfo",
+    "RefreshingToken",
+    "RetryPolicy",
+    "TokenSource",
+    "ByteStream",
+    "Event",
+    "EventError",
+    "EventStream",
+    "Events",
+    "Upload",
+];
 
 /// The names generated methods and handlers use for their own locals, next to path parameters.
 const PATH_LOCALS: &[&str] = &[
@@ -177,6 +193,15 @@ pub fn lower(doc: &OpenAPI, config: &Config, diags: &mut Diagnostics) -> Api {
             // keeps its name and the walker of `x` gets another.
             pagination.stream_name = fn_names.claim(naming::snake_compound(&[&op.name, "stream"]));
         }
+        // A success documented both as JSON and as events: the client's second method asks
+        // for the events.
+        let mut successes = op.responses.iter().filter(|r| r.is_success());
+        if let (Some(success), None) = (successes.next(), successes.next())
+            && success.events.is_some()
+            && op.webhook.is_none()
+        {
+            op.events_name = Some(fn_names.claim(naming::snake_compound(&[&op.name, "events"])));
+        }
     }
     // One constant per distinct list of schemes, named after them (`AUTH_A_OR_B`).
     let mut const_names = Namespace::default();
@@ -217,6 +242,9 @@ pub fn lower(doc: &OpenAPI, config: &Config, diags: &mut Diagnostics) -> Api {
         "full",
         "webhooks",
         "components",
+        "middleware",
+        "tracing",
+        "mock",
     ]);
     let groups = group(&mut operations, &mut op_types, &mut modules, "Api", "");
     let mut webhooks = webhooks;

@@ -71,6 +71,7 @@ impl<'a> Lowerer<'a, '_> {
             params_type,
             security,
             pagination: None,
+            events_name: None,
         })
     }
 
@@ -339,7 +340,7 @@ impl<'a> Lowerer<'a, '_> {
             let variant = names.claim(variant);
             // RFC 9110: 204, 205 and 304 responses end at the headers; HTTP clients (hyper among
             // them) never read a body there, so declared content could never be decoded.
-            let body = match status {
+            let (body, events) = match status {
                 Status::Code(code @ (204 | 205 | 304)) if !response.content.is_empty() => {
                     self.diags.degraded(
                         pointer.push("content"),
@@ -347,7 +348,7 @@ impl<'a> Lowerer<'a, '_> {
                             "a {code} response has no body in HTTP; its declared content is ignored"
                         ),
                     );
-                    Body::Empty
+                    (Body::Empty, None)
                 }
                 _ => self.response_body(response, &format!("{type_stem}{variant}"), &pointer),
             };
@@ -356,20 +357,30 @@ impl<'a> Lowerer<'a, '_> {
                 variant,
                 description: non_empty(&Some(response.description.clone())),
                 body,
+                events,
             });
         }
         out
     }
 
+    /// The body of a response, and its events when it is documented both as JSON and as an
+    /// event stream.
     fn response_body(
         &mut self,
         response: &'a openapiv3::Response,
         context: &str,
         pointer: &Pointer,
-    ) -> Body {
+    ) -> (Body, Option<Events>) {
         let content = pointer.push("content");
+        let events = response
+            .content
+            .iter()
+            .find(|(media, _)| media_essence(media) == "text/event-stream")
+            .map(|(media, media_type)| {
+                self.events(media_type, context, &content.push(media).push("schema"))
+            });
         if let Some((media, schema)) = response.content.iter().find(|(media, _)| is_json(media)) {
-            return match &schema.schema {
+            let body = match &schema.schema {
                 Some(schema) => {
                     let lowered = self.type_of(
                         schema,
@@ -380,11 +391,72 @@ impl<'a> Lowerer<'a, '_> {
                 }
                 None => Body::Json(TypeRef::Any),
             };
+            return (body, events);
         }
-        match response.content.keys().next() {
+        if let Some(events) = events {
+            return (Body::Events(events), None);
+        }
+        let body = match response.content.keys().next() {
             Some(media) if is_text(media) => Body::Text(media.clone()),
             Some(media) => Body::Bytes(media.clone()),
             None => Body::Empty,
+        };
+        (body, None)
+    }
+
+    /// The events of a `text/event-stream` body: each one's `data` is JSON of the schema (the
+    /// 3.2 `itemSchema` is read as `schema` when loading), or text when there is none.
+    ///
+    /// A schema that describes the event's own fields (an object whose properties are `data`
+    /// and some of `event`, `id` and `retry`, as FastAPI and Speakeasy documents write it)
+    /// gives `data` the schema of its `data` property.
+    fn events(
+        &mut self,
+        media_type: &'a openapiv3::MediaType,
+        context: &str,
+        pointer: &Pointer,
+    ) -> Events {
+        let Some(schema) = &media_type.schema else {
+            return Events { data: None };
+        };
+        if let Some(frame) = self.resolved(schema)
+            && let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &frame.schema_kind
+            && let Some(data) = object.properties.get("data")
+            && object
+                .properties
+                .keys()
+                .all(|key| matches!(key.as_str(), "data" | "event" | "id" | "retry"))
+        {
+            let at = match schema {
+                openapiv3::ReferenceOr::Reference { reference } => {
+                    Pointer::from_encoded(reference.trim_start_matches('#'))
+                }
+                openapiv3::ReferenceOr::Item(_) => pointer.clone(),
+            };
+            self.diags.warning(
+                pointer,
+                format!(
+                    "the event-stream schema describes each event's fields ({}): an event's `data` is read as the schema of the `data` property",
+                    object
+                        .properties
+                        .keys()
+                        .map(|key| format!("`{key}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+            let data = self.type_of(
+                data,
+                &format!("{context}EventData"),
+                &at.push("properties").push("data"),
+            );
+            return Events {
+                data: Some(nullable_if(data)),
+            };
+        }
+        let data = self.type_of(schema, &format!("{context}Event"), pointer);
+        Events {
+            data: Some(nullable_if(data)),
         }
     }
 

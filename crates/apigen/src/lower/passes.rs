@@ -67,10 +67,7 @@ pub(super) fn directional_presence(types: &mut [TypeDef], operations: &[Operatio
         operations
             .iter()
             .flat_map(|op| &op.responses)
-            .filter_map(|r| match &r.body {
-                Body::Json(ty) => Some(ty),
-                _ => None,
-            }),
+            .flat_map(|r| r.types()),
     );
     for def in types.iter_mut() {
         let TypeKind::Struct(s) = &mut def.kind else {

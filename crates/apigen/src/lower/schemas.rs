@@ -567,7 +567,7 @@ impl<'a> Lowerer<'a, '_> {
     }
 
     /// The schema a reference (or a single-reference wrapper) leads to, following chains.
-    fn resolved<T: std::borrow::Borrow<Schema>>(
+    pub(super) fn resolved<T: std::borrow::Borrow<Schema>>(
         &self,
         schema: &'a ReferenceOr<T>,
     ) -> Option<&'a Schema> {

@@ -336,6 +336,19 @@ fn response_object(response: &mut Value, at: &Pointer, diags: &mut Diagnostics) 
         );
         map.insert("description".to_owned(), Value::String(String::new()));
     }
+    // OpenAPI 3.2 describes the items of a sequential media type (events, JSON lines) with
+    // `itemSchema`; the earlier versions' documents write it as `schema`, which is how it is
+    // read.
+    if let Some(Value::Object(content)) = map.get_mut("content") {
+        for media in content.values_mut() {
+            if let Some(media) = media.as_object_mut()
+                && !media.contains_key("schema")
+                && let Some(item) = media.remove("itemSchema")
+            {
+                media.insert("schema".to_owned(), item);
+            }
+        }
+    }
 }
 
 /// `true`, `false`, `"true"`, `"False"`, `"yes"`: the boolean fields of an object written as

@@ -17,7 +17,16 @@ impl crate::Client {
             crate::Error<CoreUsersListError>,
         >,
     > {
+        static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
+            "core_users_list",
+            ::reqwest::Method::GET,
+            "/core/users/",
+        );
         crate::runtime::__call(
+            self,
+            &OPERATION,
+            crate::generated::AUTH_AUTHENTIK_OR_AUTHENTIK_DEVICE_AUTH,
+            crate::runtime::__buffered,
             move || {
                 let path = "/core/users/";
                 let mut request = self
@@ -40,7 +49,7 @@ impl crate::Client {
                 request = pairs.query(request);
                 Ok(request)
             },
-            |response| match response.status.as_u16() {
+            |response, _| match response.status.as_u16() {
                 200 => response.__json_ok(::std::convert::identity),
                 400 => response.__json_err(CoreUsersListError::BadRequest),
                 403 => response.__json_err(CoreUsersListError::Forbidden),
@@ -48,7 +57,7 @@ impl crate::Client {
                     response
                         .__undocumented(
                             self.__undocumented_success(),
-                            |response| response.__json_ok(::std::convert::identity),
+                            |response, _| response.__json_ok(::std::convert::identity),
                         )
                 }
             },
@@ -63,7 +72,16 @@ impl crate::Client {
     ) -> impl ::std::future::Future<
         Output = Result<crate::ResponseValue<()>, crate::Error<CoreUsersDestroyError>>,
     > {
+        static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
+            "core_users_destroy",
+            ::reqwest::Method::DELETE,
+            "/core/users/{id}/",
+        );
         crate::runtime::__call(
+            self,
+            &OPERATION,
+            crate::generated::AUTH_AUTHENTIK,
+            crate::runtime::__buffered,
             move || {
                 let path = [
                     "/core/users/",
@@ -80,7 +98,7 @@ impl crate::Client {
                 request = request.header(::reqwest::header::ACCEPT, "application/json");
                 Ok(request)
             },
-            |response| match response.status.as_u16() {
+            |response, _| match response.status.as_u16() {
                 204 => response.__empty_ok(()),
                 400 => response.__json_err(CoreUsersDestroyError::BadRequest),
                 403 => response.__json_err(CoreUsersDestroyError::Forbidden),
@@ -88,7 +106,7 @@ impl crate::Client {
                     response
                         .__undocumented(
                             self.__undocumented_success(),
-                            |response| response.__empty_ok(()),
+                            |response, _| response.__empty_ok(()),
                         )
                 }
             },
@@ -107,7 +125,16 @@ impl crate::Client {
             crate::Error<CoreUsersPartialUpdateError>,
         >,
     > {
+        static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
+            "core_users_partial_update",
+            ::reqwest::Method::PATCH,
+            "/core/users/{id}/",
+        );
         crate::runtime::__call(
+            self,
+            &OPERATION,
+            crate::generated::AUTH_AUTHENTIK,
+            crate::runtime::__buffered,
             move || {
                 let path = [
                     "/core/users/",
@@ -127,7 +154,7 @@ impl crate::Client {
                 }
                 Ok(request)
             },
-            |response| match response.status.as_u16() {
+            |response, _| match response.status.as_u16() {
                 200 => response.__json_ok(::std::convert::identity),
                 400 => response.__json_err(CoreUsersPartialUpdateError::BadRequest),
                 403 => response.__json_err(CoreUsersPartialUpdateError::Forbidden),
@@ -135,7 +162,7 @@ impl crate::Client {
                     response
                         .__undocumented(
                             self.__undocumented_success(),
-                            |response| response.__json_ok(::std::convert::identity),
+                            |response, _| response.__json_ok(::std::convert::identity),
                         )
                 }
             },
@@ -154,7 +181,16 @@ impl crate::Client {
             crate::Error<CoreApplicationsSetIconCreateError>,
         >,
     > {
+        static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
+            "core_applications_set_icon_create",
+            ::reqwest::Method::POST,
+            "/core/applications/{slug}/set_icon/",
+        );
         crate::runtime::__call(
+            self,
+            &OPERATION,
+            crate::generated::AUTH_AUTHENTIK,
+            crate::runtime::__buffered,
             move || {
                 let path = [
                     "/core/applications/",
@@ -189,7 +225,7 @@ impl crate::Client {
                 }
                 Ok(request)
             },
-            |response| match response.status.as_u16() {
+            |response, _| match response.status.as_u16() {
                 200 => response.__empty_ok(()),
                 400 => {
                     response.__empty_err(CoreApplicationsSetIconCreateError::BadRequest)
@@ -199,7 +235,7 @@ impl crate::Client {
                     response
                         .__undocumented(
                             self.__undocumented_success(),
-                            |response| response.__empty_ok(()),
+                            |response, _| response.__empty_ok(()),
                         )
                 }
             },

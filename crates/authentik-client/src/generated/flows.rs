@@ -16,7 +16,16 @@ impl crate::Client {
             crate::Error<FlowsExecutorGetError>,
         >,
     > {
+        static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
+            "flows_executor_get",
+            ::reqwest::Method::GET,
+            "/flows/executor/{flow_slug}/",
+        );
         crate::runtime::__call(
+            self,
+            &OPERATION,
+            crate::generated::AUTH_AUTHENTIK,
+            crate::runtime::__buffered,
             move || {
                 let path = [
                     "/flows/executor/",
@@ -36,7 +45,7 @@ impl crate::Client {
                 request = pairs.query(request);
                 Ok(request)
             },
-            |response| match response.status.as_u16() {
+            |response, _| match response.status.as_u16() {
                 200 => response.__json_ok(::std::convert::identity),
                 400 => response.__json_err(FlowsExecutorGetError::BadRequest),
                 403 => response.__json_err(FlowsExecutorGetError::Forbidden),
@@ -44,7 +53,7 @@ impl crate::Client {
                     response
                         .__undocumented(
                             self.__undocumented_success(),
-                            |response| response.__json_ok(::std::convert::identity),
+                            |response, _| response.__json_ok(::std::convert::identity),
                         )
                 }
             },

@@ -15,7 +15,16 @@ impl crate::Client {
             crate::Error<ProvidersAllTestCreateError>,
         >,
     > {
+        static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
+            "providers_all_test_create",
+            ::reqwest::Method::POST,
+            "/providers/all/test/",
+        );
         crate::runtime::__call(
+            self,
+            &OPERATION,
+            crate::generated::AUTH_AUTHENTIK,
+            crate::runtime::__buffered,
             move || {
                 let path = "/providers/all/test/";
                 let mut request = self
@@ -28,7 +37,7 @@ impl crate::Client {
                 request = crate::runtime::__json_body(request, body)?;
                 Ok(request)
             },
-            |response| match response.status.as_u16() {
+            |response, _| match response.status.as_u16() {
                 200 => response.__json_ok(::std::convert::identity),
                 400 => response.__json_err(ProvidersAllTestCreateError::BadRequest),
                 403 => response.__json_err(ProvidersAllTestCreateError::Forbidden),
@@ -36,7 +45,7 @@ impl crate::Client {
                     response
                         .__undocumented(
                             self.__undocumented_success(),
-                            |response| response.__json_ok(::std::convert::identity),
+                            |response, _| response.__json_ok(::std::convert::identity),
                         )
                 }
             },
@@ -55,7 +64,16 @@ impl crate::Client {
             crate::Error<ProvidersSamlMetadataRetrieveError>,
         >,
     > {
+        static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
+            "providers_saml_metadata_retrieve",
+            ::reqwest::Method::GET,
+            "/providers/saml/{id}/metadata/",
+        );
         crate::runtime::__call(
+            self,
+            &OPERATION,
+            crate::generated::AUTH_AUTHENTIK,
+            crate::runtime::__buffered,
             move || {
                 let path = [
                     "/providers/saml/",
@@ -76,7 +94,7 @@ impl crate::Client {
                 request = pairs.query(request);
                 Ok(request)
             },
-            |response| match response.status.as_u16() {
+            |response, _| match response.status.as_u16() {
                 200 => response.__json_ok(::std::convert::identity),
                 400 => {
                     response.__json_err(ProvidersSamlMetadataRetrieveError::BadRequest)
@@ -87,7 +105,7 @@ impl crate::Client {
                     response
                         .__undocumented(
                             self.__undocumented_success(),
-                            |response| response.__json_ok(::std::convert::identity),
+                            |response, _| response.__json_ok(::std::convert::identity),
                         )
                 }
             },
@@ -105,7 +123,16 @@ impl crate::Client {
             crate::Error<ProvidersMicrosoftEntraSyncStatusRetrieveError>,
         >,
     > {
+        static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
+            "providers_microsoft_entra_sync_status_retrieve",
+            ::reqwest::Method::GET,
+            "/providers/microsoft_entra/{id}/sync/status/",
+        );
         crate::runtime::__call(
+            self,
+            &OPERATION,
+            crate::generated::AUTH_AUTHENTIK,
+            crate::runtime::__buffered,
             move || {
                 let path = [
                     "/providers/microsoft_entra/",
@@ -122,7 +149,7 @@ impl crate::Client {
                 request = request.header(::reqwest::header::ACCEPT, "application/json");
                 Ok(request)
             },
-            |response| match response.status.as_u16() {
+            |response, _| match response.status.as_u16() {
                 200 => response.__json_ok(::std::convert::identity),
                 400 => {
                     response
@@ -146,7 +173,7 @@ impl crate::Client {
                     response
                         .__undocumented(
                             self.__undocumented_success(),
-                            |response| response.__json_ok(::std::convert::identity),
+                            |response, _| response.__json_ok(::std::convert::identity),
                         )
                 }
             },
