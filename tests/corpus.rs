@@ -255,7 +255,8 @@ fn every_corpus_document_generates_and_compiles_without_warnings() {
             }
         };
         let stem = stem_of(file);
-        let compiled = cargo(&["check"], &out.join(stem), &target);
+        // Every feature: the server's mock and the client's middleware and tracing too.
+        let compiled = cargo(&["check", "--all-features"], &out.join(stem), &target);
         // Descriptions are Markdown written for web pages; rustdoc must read them cleanly.
         let documented = match &compiled {
             Ok(()) => cargo(&["doc", "--no-deps"], &out.join(stem), &target),

@@ -49,9 +49,19 @@ fn write_if_changed(path: &Path, contents: &str) {
     std::fs::write(path, contents).expect("write");
 }
 
-/// `cargo check --workspace --all-targets` with warnings denied, in `dir`.
+/// `cargo check --workspace --all-targets --all-features` (the mock, middleware and tracing
+/// too) with warnings denied, in `dir`.
 fn cargo_check(dir: &Path) {
-    cargo(dir, &["check", "--workspace", "--all-targets", "--quiet"]);
+    cargo(
+        dir,
+        &[
+            "check",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--quiet",
+        ],
+    );
 }
 
 /// `cargo <args>` with warnings denied, in `dir`, sharing one target directory.

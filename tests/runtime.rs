@@ -147,3 +147,134 @@ fn the_server_parses_queries_and_refuses_wrong_bodies() {
         (StatusCode::BAD_REQUEST, "invalid_body")
     );
 }
+
+/// Every event `text` holds, fed to the client's parser in pieces of `size` bytes.
+fn parse_events(text: &[u8], size: usize) -> Vec<client_runtime::Event<String>> {
+    let mut parser = client_runtime::EventParser::new(1 << 20);
+    let mut out = std::collections::VecDeque::new();
+    for piece in text.chunks(size.max(1)) {
+        parser.feed(piece, &mut out).unwrap();
+    }
+    parser.finish(&mut out);
+    out.into_iter().collect()
+}
+
+#[test]
+fn the_event_parser_reads_the_same_events_however_the_bytes_are_split() {
+    let text: &[u8] = b"\xEF\xBB\xBF: comment\r\nevent: a\r\nid: 1\r\ndata: x\r\ndata:  y\r\n\r\n\
+        data:z\r\rretry: 30\nretry: no\nid\ndata: w\n\n\
+        event: only a name\n\n\
+        data\n\n\
+        id: bad\0id\ndata: last";
+    let whole = parse_events(text, text.len());
+    /// An event's name, id, retry (ms) and data.
+    type Seen<'a> = (Option<&'a str>, Option<&'a str>, Option<u128>, &'a str);
+    let seen: Vec<Seen<'_>> = whole
+        .iter()
+        .map(|e| {
+            (
+                e.event.as_deref(),
+                e.id.as_deref(),
+                e.retry.map(|r| r.as_millis()),
+                e.data.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            // One space after the colon is dropped, the next is data.
+            (Some("a"), Some("1"), None, "x\n y"),
+            (None, Some("1"), None, "z"),
+            // `retry: no` is ignored; an empty `id` resets it.
+            (None, None, Some(30), "w"),
+            // An event with no data is not dispatched; a bare `data` line is empty data.
+            (None, None, None, ""),
+            // An id with a NUL is ignored; the stream's last event has no blank line.
+            (None, None, None, "last"),
+        ]
+    );
+    for size in 1..text.len() {
+        assert_eq!(parse_events(text, size), whole, "split every {size} bytes");
+    }
+}
+
+#[test]
+fn the_event_parser_refuses_an_event_past_its_limit() {
+    let mut parser = client_runtime::EventParser::new(64);
+    let mut out = std::collections::VecDeque::new();
+    parser.feed(b"data: short\n\n", &mut out).unwrap();
+    assert_eq!(out.len(), 1);
+    // Many lines of one event count together.
+    let line = b"data: 0123456789\n";
+    let refused = (0..10).find_map(|_| parser.feed(line, &mut out).err());
+    assert!(
+        matches!(
+            refused,
+            Some(client_runtime::EventError::TooLarge { limit: 64 })
+        ),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_server_writes_events_as_the_format_says_and_keeps_the_connection_alive() {
+    use futures_util::StreamExt;
+    let events = vec![
+        server_runtime::Event::new("two\r\nlines".to_owned())
+            .named("bad\nname")
+            .with_id("7")
+            .with_retry(std::time::Duration::from_millis(250)),
+        server_runtime::Event::new(String::new()),
+    ];
+    let response = server_runtime::__text_events(
+        200u16,
+        server_runtime::Events::new(futures_util::stream::iter(events)),
+    );
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(
+        std::str::from_utf8(&body).unwrap(),
+        "event: bad name\nid: 7\nretry: 250\ndata: two\ndata: lines\n\ndata: \n\n"
+    );
+
+    // A stream that waits: keep-alive comments while it does.
+    let slow = futures_util::stream::once(async {
+        tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+        server_runtime::Event::new(serde_json::json!({ "n": 1 }))
+    });
+    let events =
+        server_runtime::Events::new(slow).keep_alive(Some(std::time::Duration::from_millis(20)));
+    let response = server_runtime::__events(200u16, events);
+    let mut body = response.into_body().into_data_stream();
+    let mut text = String::new();
+    while let Some(chunk) = body.next().await {
+        text.push_str(std::str::from_utf8(&chunk.unwrap()).unwrap());
+    }
+    assert!(text.starts_with(":\n\n"), "{text:?}");
+    assert!(text.ends_with("data: {\"n\":1}\n\n"), "{text:?}");
+}
+
+#[test]
+fn the_mock_routes_requests_to_operations_by_template() {
+    let table: &[(&str, &str, &str)] = &[
+        ("list", "GET", "/pets"),
+        ("get", "GET", "/pets/{id}"),
+        ("file", "GET", "/files/{name}.json"),
+        ("delete", "DELETE", "/pets/{id}"),
+    ];
+    let get = axum::http::Method::GET;
+    let of = |method: &axum::http::Method, path: &str| {
+        server_runtime::__mock_operation(table, method, path)
+    };
+    assert_eq!(of(&get, "/pets"), Some("list"));
+    assert_eq!(of(&get, "/pets/"), Some("list"));
+    assert_eq!(of(&get, "/pets/7"), Some("get"));
+    assert_eq!(of(&axum::http::Method::DELETE, "/pets/7"), Some("delete"));
+    assert_eq!(of(&get, "/files/a.json"), Some("file"));
+    assert_eq!(of(&get, "/files/.json"), None);
+    assert_eq!(of(&get, "/pets/7/toys"), None);
+    assert_eq!(of(&axum::http::Method::POST, "/pets"), None);
+}

@@ -169,7 +169,13 @@ async fn a_hand_written_server_s_conventions_are_read() {
         .await
         .unwrap();
     /// An event's number, text, name, id and retry.
-    type Seen<'a> = (i64, &'a str, Option<&'a str>, Option<&'a str>, Option<Duration>);
+    type Seen<'a> = (
+        i64,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<Duration>,
+    );
     let got: Vec<Seen<'_>> = events
         .iter()
         .map(|e| {
@@ -410,6 +416,33 @@ async fn retries_stop_at_the_attempts_and_at_a_retry_after_too_long() {
     assert!(client.read_counter("k").await.is_err());
     assert_eq!(seen.lock().unwrap().len(), 1);
     assert!(started.elapsed() < Duration::from_secs(60));
+
+    // A date: one in the past is no wait, one too far ahead is not waited for.
+    let (url, seen) = raw_server(vec![
+        Answer::http(
+            "429 Too Many Requests",
+            &[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")],
+            "",
+        ),
+        Answer::http(
+            "200 OK",
+            &[("content-type", "application/json")],
+            &counter_json(2),
+        ),
+    ])
+    .await;
+    let client = Client::new(url).unwrap().with_retry(retrying());
+    assert_eq!(client.read_counter("k").await.unwrap().attempts, 2);
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    let (url, seen) = raw_server(vec![Answer::http(
+        "503 Service Unavailable",
+        &[("retry-after", "Fri, 01 Jan 2100 00:00:00 GMT")],
+        "",
+    )])
+    .await;
+    let client = Client::new(url).unwrap().with_retry(retrying());
+    assert!(client.read_counter("k").await.is_err());
+    assert_eq!(seen.lock().unwrap().len(), 1);
 
     // No policy, no retry.
     let (url, seen) = raw_server(vec![Answer::Drop]).await;

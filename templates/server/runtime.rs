@@ -1433,3 +1433,176 @@ impl Upload {
             })
     }
 }
+
+/// A request a mock received, as it arrived (see the `mock` module, with the `mock` feature).
+#[cfg(feature = "mock")]
+#[derive(Debug, Clone)]
+pub struct MockRequest {
+    /// The `operationId` of the operation it was routed to, if any.
+    pub operation: Option<&'static str>,
+    /// The method.
+    pub method: axum::http::Method,
+    /// The path, below the mock's base URL.
+    pub path: String,
+    /// The query string, if any.
+    pub query: Option<String>,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
+#[cfg(feature = "mock")]
+impl MockRequest {
+    /// The body as JSON of type `T`.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_slice(&self.body)
+    }
+
+    /// The body as text (bytes that are not UTF-8 replaced).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// The pairs of the query string, decoded.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.query.as_deref().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    /// The first value of the header `name`, as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
+/// The operation of the API a request goes to: the first of `operations` (`operationId`,
+/// method, path template) whose method is the request's and whose template matches its path.
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub fn __mock_operation(
+    operations: &[(&'static str, &'static str, &'static str)],
+    method: &axum::http::Method,
+    path: &str,
+) -> Option<&'static str> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    operations
+        .iter()
+        .find(|(_, op_method, template)| {
+            let parts: Vec<&str> = template.trim_end_matches('/').split('/').collect();
+            *op_method == method.as_str()
+                && parts.len() == segments.len()
+                && parts.iter().zip(&segments).all(|(part, segment)| {
+                    match (part.find('{'), part.rfind('}')) {
+                        // A segment with a parameter: its literal text around it.
+                        (Some(open), Some(close)) => {
+                            segment.len() > open + (part.len() - close - 1)
+                                && segment.starts_with(&part[..open])
+                                && segment.ends_with(&part[close + 1..])
+                        }
+                        _ => {
+                            *part == *segment || percent_decoded(segment).as_deref() == Some(*part)
+                        }
+                    }
+                })
+        })
+        .map(|(id, ..)| *id)
+}
+
+#[cfg(feature = "mock")]
+fn percent_decoded(segment: &str) -> Option<String> {
+    let bytes: Vec<u8> = form_urlencoded::parse(format!("x={segment}").as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned().into_bytes())?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Where a mock keeps the requests it received.
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub type __MockLog = std::sync::Arc<std::sync::Mutex<Vec<MockRequest>>>;
+
+/// The largest body a mock records: larger ones are refused with 413.
+#[cfg(feature = "mock")]
+const MOCK_BODY_LIMIT: usize = 256 << 20;
+
+/// `router`, recording each request in `log` (with its operation, by `operations`) before it
+/// is served.
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub fn __mock_router(
+    router: Router,
+    log: __MockLog,
+    operations: &'static [(&'static str, &'static str, &'static str)],
+) -> Router {
+    router.layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let log = std::sync::Arc::clone(&log);
+            async move {
+                let (parts, body) = request.into_parts();
+                let Ok(body) = axum::body::to_bytes(body, MOCK_BODY_LIMIT).await else {
+                    return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+                };
+                let path = parts.uri.path().to_owned();
+                let recorded = MockRequest {
+                    operation: __mock_operation(operations, &parts.method, &path),
+                    method: parts.method.clone(),
+                    path,
+                    query: parts.uri.query().map(str::to_owned),
+                    headers: parts.headers.clone(),
+                    body: body.clone(),
+                };
+                log.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(recorded);
+                let request =
+                    axum::extract::Request::from_parts(parts, axum::body::Body::from(body));
+                next.run(request).await
+            }
+        },
+    ))
+}
+
+/// A mock serving on a loopback port; it stops when dropped.
+#[cfg(feature = "mock")]
+#[derive(Debug)]
+pub struct MockServer {
+    base_url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+#[cfg(feature = "mock")]
+impl MockServer {
+    /// Serves `router` on an ephemeral port of 127.0.0.1.
+    #[doc(hidden)]
+    pub async fn __start(router: Router) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let base_url = format!("http://{}", listener.local_addr()?);
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Ok(Self { base_url, task })
+    }
+
+    /// The URL to point a client at (`http://127.0.0.1:<port>`, no trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+}
+
+#[cfg(feature = "mock")]
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A value of `T` from an example of the document: the mock's default answer.
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub fn __example<T: serde::de::DeserializeOwned>(operation: &str, json: &str) -> T {
+    serde_json::from_str(json).unwrap_or_else(|err| {
+        panic!("the mock's example answer of `{operation}` does not decode ({err}); give it an answer of your own")
+    })
+}

@@ -15,7 +15,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::example::{Direction, Examples};
+use apigen::example::{Direction, Examples};
 
 /// What one payload decodes as: the Rust type, with `CRATE::` where each crate's name goes, and
 /// the file.

@@ -13,7 +13,6 @@ mod bench;
 mod codegen;
 mod conformance;
 mod decode;
-mod example;
 
 use std::process::ExitCode;
 

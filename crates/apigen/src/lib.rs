@@ -17,6 +17,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod drift;
 pub mod emit;
+pub mod example;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -370,7 +371,13 @@ fn render_crates(
          # A `tracing` span per call.\n\
          tracing = [\"dep:tracing\"]\n",
     );
-    let server_features = cargo_features(api.server_groups(), Some(models_name));
+    let mut server_features = cargo_features(api.server_groups(), Some(models_name));
+    if api.server_groups().next().is_some() {
+        server_features.push_str(
+            "# A mock of the API for tests: `mock::Mock`.\n\
+             mock = [\"full\", \"tokio/net\", \"tokio/rt\"]\n",
+        );
+    }
     let mut models_features = cargo_features(api.server_groups(), None);
     if api.components_feature {
         // Types of component schemas no operation reaches, and what they use.
@@ -581,6 +588,15 @@ fn render_crates(
         .map(|kind| crates.get(*kind).path.as_str())
         .collect();
     parts.retain(|(krate, ..)| written.contains(&krate.path.as_str()));
+    // The server's mock answers with examples of the document, chosen here.
+    let mock = if api.features && written.contains(&crates.server.path.as_str()) {
+        let document = serde_json::to_value(&spec.document).map_err(|err| Error::Internal {
+            message: format!("the document does not serialise as JSON: {err}"),
+        })?;
+        emit::mock::answers(api, &document)
+    } else {
+        Vec::new()
+    };
     let rendered = render::parallel(&parts, |(krate, name, part)| {
         // Group modules name the models crate through the `use crate::models;` they start with.
         let models = quote!(models);
@@ -588,7 +604,7 @@ fn render_crates(
             Part::Models(range) => emit::models::emit_types(api, &gates, derives, range.clone()),
             Part::ModelsRest => emit::models::emit_rest(api, &gates),
             Part::ClientRoot => emit::client::emit_root(api, &quote!(crate::models)),
-            Part::ServerRoot => emit::server::emit_root(api),
+            Part::ServerRoot => emit::server::emit_root(api, &mock),
             Part::Client(group) => emit::client::emit_group(api, group, &models),
             Part::Server(group) => emit::server::emit_group_module(api, group, &models),
         };

@@ -28,7 +28,7 @@ use apigen::ir::{
 };
 use serde_json::Value;
 
-use crate::example::{Direction, Examples};
+use apigen::example::{Direction, Examples};
 
 mod schemathesis;
 mod stub;
@@ -200,7 +200,7 @@ fn prepare(root: &Path, spec_path: &Path) -> Result<Workspace> {
         &dir.join("conformance-stub/Cargo.toml"),
         &format!(
             "[package]\nname = \"conformance-stub\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\n{name}-server = {{ path = \"../{name}-server\" }}\n\
+             [dependencies]\n{name}-server = {{ path = \"../{name}-server\", features = [\"mock\"] }}\n\
              axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
              chrono = {{ version = \"0.4.38\", default-features = false, features = [\"std\"] }}\n\
              serde = \"1\"\n\

@@ -1,16 +1,18 @@
-//! A stub implementation of every server trait of a document, for Schemathesis: each operation
-//! answers its first documented success with an example built from the document's own schema
-//! (see [`crate::example`]). It never looks at credentials: its authenticator accepts the
-//! conformance token, and the generated router refuses every other request to a secured
-//! operation before the stub is called (which is what Schemathesis' authentication checks test).
+//! The server Schemathesis tests: the generated server crate's own mock (its `mock` feature),
+//! which answers each operation's first documented success with an example of the document
+//! (its own when valid, one built from the schema otherwise: [`apigen::example`]), and
+//! accepts only the conformance token, so that the generated router refuses every other
+//! request to a secured operation before the mock is called (which is what Schemathesis'
+//! authentication checks test). The answers are chosen by `apigen::emit::mock::answers`, which
+//! this reads too, to know which answers no valid value exists for.
 
 use std::fmt::Write as _;
 
-use apigen::emit::rust_type;
-use apigen::ir::{Api, Body, Encoding, Operation, Response, Status};
+use apigen::emit::mock::answers;
+use apigen::ir::{Api, Encoding};
 use serde_json::Value;
 
-use crate::example::{Direction, Examples};
+use apigen::example::{Direction, Examples};
 
 /// The token the stub accepts (and Schemathesis and the Prism runner send).
 pub const TOKEN: &str = "conformance-token";
@@ -19,7 +21,7 @@ pub const TOKEN: &str = "conformance-token";
 pub struct Stub {
     /// Its `main.rs`.
     pub source: String,
-    /// Operations it could not build an answer for, with why (they answer with a panic, which
+    /// Operations the mock has no answer for, with why (they answer with a panic, which
     /// Schemathesis reports).
     pub problems: Vec<String>,
     /// Operations (`METHOD /path`) whose answer no valid value exists for under JSON Schema (a
@@ -27,61 +29,31 @@ pub struct Stub {
     pub predicted: std::collections::BTreeMap<String, String>,
 }
 
-/// The stub's `main.rs` for the generated server crate `krate`.
+/// The stub's `main.rs` for the generated server crate `krate` (built with its `mock`
+/// feature), serving under `base_path`.
 pub fn source(api: &Api, krate: &str, document: &Value, base_path: &str) -> Stub {
-    let examples = Examples::new(document, Direction::Response);
     let mut problems = Vec::new();
     let mut predicted = std::collections::BTreeMap::new();
+    // Webhooks are not served: only the operations' answers matter.
+    for (op, answer) in api.operations.iter().zip(answers(api, document)) {
+        if let Err(why) = &answer.example {
+            problems.push(format!("{}: {why}", op.id));
+        }
+        if !answer.invalid.is_empty() {
+            predicted.insert(
+                format!("{} {}", op.method.as_str(), op.path),
+                answer.invalid.join("; "),
+            );
+        }
+    }
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "//! Answers every operation with schema-valid data; written by `cargo xtask conformance --server`.\n\
-         #![allow(deprecated, unused_variables, clippy::all)]\n\n\
-         use {krate}::{{RequestContext, models}};\n\n\
-         struct Stub;\n\n\
-         /// Accepts the conformance token for every scheme.\n\
-         impl {krate}::Authenticator for Stub {{\n\
-         \x20   type Principal = ();\n\n\
-         \x20   async fn authenticate(&self, credentials: &[{krate}::Credential<'_>]) -> Result<(), {krate}::Refusal> {{\n\
-         \x20       if credentials.iter().all(|c| c.secret() == {TOKEN:?}) {{ Ok(()) }} else {{ Err({krate}::Refusal::Unauthenticated) }}\n\
-         \x20   }}\n\
-         }}\n\n\
-         fn example<T: serde::de::DeserializeOwned>(operation: &str, json: &str) -> T {{\n\
-         \x20   serde_json::from_str(json).unwrap_or_else(|e| panic!(\"{{operation}}: the example does not decode: {{e}}\"))\n\
-         }}\n"
-    );
-    for group in &api.groups {
-        let _ = writeln!(out, "impl {krate}::{} for Stub {{", group.trait_name);
-        for &index in &group.operations {
-            let op = &api.operations[index];
-            match method(&examples, op, krate) {
-                Ok((method, invalid)) => {
-                    out.push_str(&method);
-                    if !invalid.is_empty() {
-                        predicted.insert(
-                            format!("{} {}", op.method.as_str(), op.path),
-                            invalid.join("; "),
-                        );
-                    }
-                }
-                Err(why) => {
-                    problems.push(format!("{}: {why}", op.id));
-                    let _ = writeln!(
-                        out,
-                        "    {} {{\n        panic!({:?})\n    }}",
-                        signature(op, krate),
-                        format!("{}: no example answer: {why}", op.id)
-                    );
-                }
-            }
-        }
-        out.push_str("}\n\n");
-    }
-    let _ = writeln!(
-        out,
-        "#[tokio::main]\nasync fn main() {{\n    \
+        "//! Serves the generated mock; written by `cargo xtask conformance --server`.\n\n\
+         #[tokio::main]\nasync fn main() {{\n    \
          let address = std::env::args().nth(1).expect(\"the address to listen on\");\n    \
-         let app = {krate}::router(std::sync::Arc::new(Stub), {base_path:?});\n    \
+         let mock = {krate}::mock::Mock::new().accept_only({TOKEN:?});\n    \
+         let app = mock.router({base_path:?});\n    \
          let listener = tokio::net::TcpListener::bind(address).await.expect(\"bind\");\n    \
          println!(\"listening\");\n    \
          axum::serve(listener, app).await.expect(\"serve\");\n}}"
@@ -91,148 +63,6 @@ pub fn source(api: &Api, krate: &str, document: &Value, base_path: &str) -> Stub
         problems,
         predicted,
     }
-}
-
-fn signature(op: &Operation, krate: &str) -> String {
-    let mut args = vec!["&self".to_owned(), "context: RequestContext".to_owned()];
-    if !op.security.schemes.is_empty() {
-        args.push(if op.security.optional {
-            "principal: Option<()>".to_owned()
-        } else {
-            "principal: ()".to_owned()
-        });
-    }
-    for param in op.path_params() {
-        args.push(format!(
-            "{}: {}",
-            param.name,
-            rust_type(&param.ty, "models")
-        ));
-    }
-    if let Some(params) = &op.params_type {
-        args.push(format!("params: models::params::{params}"));
-    }
-    if let Some(body) = &op.body {
-        let ty = match body.encoding {
-            Encoding::Text => "String".to_owned(),
-            _ => rust_type(&body.ty, "models"),
-        };
-        args.push(if body.required {
-            format!("body: {ty}")
-        } else {
-            format!("body: Option<{ty}>")
-        });
-    }
-    format!(
-        "async fn {}({}) -> {krate}::{}",
-        op.name,
-        args.join(", "),
-        op.response_type
-    )
-}
-
-/// The method, and what makes its answers invalid under JSON Schema (empty when nothing does).
-fn method(
-    examples: &Examples<'_>,
-    op: &Operation,
-    krate: &str,
-) -> Result<(String, Vec<String>), String> {
-    let mut invalid = Vec::new();
-    let success = op
-        .responses
-        .iter()
-        .find(|r| r.is_success() && matches!(r.status, Status::Code(_)))
-        .or_else(|| op.responses.iter().find(|r| r.is_success()))
-        .or_else(|| op.responses.iter().find(|r| r.status == Status::Default))
-        .ok_or("no success or default response is documented")?;
-    let mut body = String::new();
-    let _ = writeln!(
-        body,
-        "        {}",
-        answer(examples, op, success, krate, &mut invalid)?
-    );
-    Ok((
-        format!("    {} {{\n{body}    }}\n", signature(op, krate)),
-        invalid,
-    ))
-}
-
-/// The expression answering `response` with an example body.
-fn answer(
-    examples: &Examples<'_>,
-    op: &Operation,
-    response: &Response,
-    krate: &str,
-    invalid: &mut Vec<String>,
-) -> Result<String, String> {
-    let mut fields = Vec::new();
-    if !matches!(response.status, Status::Code(_)) {
-        let code = match response.status {
-            Status::Range(class) => class * 100,
-            _ => 200,
-        };
-        fields.push(format!("axum::http::StatusCode::from_u16({code}).unwrap()"));
-    }
-    match &response.body {
-        Body::Empty => {}
-        Body::Json(_) => {
-            let (value, problems) =
-                response_example(examples, op, response, |media| media.contains("json"))?;
-            invalid.extend(problems);
-            fields.push(format!("example({:?}, {:?})", op.id, value.to_string()));
-        }
-        Body::Text(media) => {
-            let (value, _) = response_example(examples, op, response, |m| m == media)?;
-            let text = match value {
-                Value::String(text) => text,
-                other => other.to_string(),
-            };
-            fields.push(format!("{text:?}.to_owned()"));
-        }
-        Body::Bytes(_) => fields.push("b\"conformance\".to_vec().into()".to_owned()),
-        Body::Events(_) => return Err("the stub answers no event streams".to_owned()),
-    }
-    let path = format!("{krate}::{}::{}", op.response_type, response.variant);
-    Ok(if fields.is_empty() {
-        path
-    } else {
-        format!("{path}({})", fields.join(", "))
-    })
-}
-
-/// An example of the response's body for the first media type `pick` accepts, and what makes it
-/// invalid under JSON Schema (see [`Examples::problems`]).
-fn response_example(
-    examples: &Examples<'_>,
-    op: &Operation,
-    response: &Response,
-    pick: impl Fn(&str) -> bool,
-) -> Result<(Value, Vec<String>), String> {
-    let status = match response.status {
-        Status::Code(code) => code.to_string(),
-        Status::Range(class) => format!("{class}XX"),
-        Status::Default => "default".to_owned(),
-    };
-    let operation = examples
-        .resolve("#/paths")?
-        .get(&op.path)
-        .and_then(|item| item.get(op.method.as_str().to_ascii_lowercase()))
-        .ok_or_else(|| format!("no operation at {}", op.pointer))?;
-    let responses = operation.get("responses").ok_or("no responses")?;
-    let documented = responses
-        .get(&status)
-        .or_else(|| responses.get(status.to_ascii_lowercase()))
-        .ok_or_else(|| format!("no response `{status}`"))?;
-    let documented = examples.deref(documented)?;
-    let schema = documented
-        .get("content")
-        .and_then(Value::as_object)
-        .and_then(|content| content.iter().find(|(media, _)| pick(media)))
-        .and_then(|(_, media)| media.get("schema"))
-        .ok_or_else(|| format!("no schema for the `{status}` response"))?;
-    let value = examples.value(schema)?;
-    let problems = examples.problems(&value, schema);
-    Ok((value, problems))
 }
 
 /// What Schemathesis is expected to report for this document and why, by `(code, "METHOD

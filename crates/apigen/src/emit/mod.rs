@@ -6,6 +6,7 @@
 //! name can shadow what the code relies on.
 
 pub mod client;
+pub mod mock;
 pub mod models;
 pub mod server;
 

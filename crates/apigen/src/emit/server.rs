@@ -265,11 +265,7 @@ fn emit_trait_method(op: &Operation, models: &TokenStream) -> TokenStream {
         });
     }
     // The verified principal of a secured operation: the easy path is reading it.
-    let principal = match (secured(op), op.security.optional) {
-        (false, _) => None,
-        (true, false) => Some(quote!(principal: Self::Principal,)),
-        (true, true) => Some(quote!(principal: Option<Self::Principal>,)),
-    };
+    let principal = trait_principal(op, &quote!(Self::Principal));
     let docs = match (secured(op), op.security.optional) {
         (true, false) => {
             quote!(#docs #[doc = ""] #[doc = " Called only for requests the authenticator accepted, with its `principal`."])
@@ -282,6 +278,15 @@ fn emit_trait_method(op: &Operation, models: &TokenStream) -> TokenStream {
     quote! {
         #docs
         fn #name(&self, context: crate::RequestContext, #principal #(#params),*) -> impl ::std::future::Future<Output = #response> + Send;
+    }
+}
+
+/// The principal argument of a trait method (`principal: P,`), for a secured operation.
+pub(super) fn trait_principal(op: &Operation, principal: &TokenStream) -> Option<TokenStream> {
+    match (secured(op), op.security.optional) {
+        (false, _) => None,
+        (true, false) => Some(quote!(principal: #principal,)),
+        (true, true) => Some(quote!(principal: Option<#principal>,)),
     }
 }
 
@@ -533,7 +538,7 @@ fn minimal_json(
     }
 }
 
-fn body_type(body: &RequestBody, models: &TokenStream) -> TokenStream {
+pub(super) fn body_type(body: &RequestBody, models: &TokenStream) -> TokenStream {
     match body.encoding {
         Encoding::Text => quote!(String),
         Encoding::Bytes => quote!(crate::Upload),
@@ -781,14 +786,16 @@ fn emit_body_parse(
 
 /// The server crate's `generated` module root: the per-tag modules and the router over all of
 /// them.
-pub fn emit_root(api: &Api) -> TokenStream {
+pub fn emit_root(api: &Api, mock: &[super::mock::MockAnswer]) -> TokenStream {
     let modules = super::module_tree(api.server_groups(), api.features);
     let router = emit_router(api);
     let webhook_router = emit_webhook_router(api);
+    let mock = super::mock::emit_mock(api, mock);
     quote! {
         #modules
         #router
         #webhook_router
+        #mock
     }
 }
 

@@ -35,3 +35,575 @@ pub fn router<T: CoreApi + FlowsApi + ProvidersApi>(
             .merge(providers_routes(::std::sync::Arc::clone(&api))),
     )
 }
+#[cfg(feature = "mock")]
+pub mod mock {
+    //! A mock of the API for tests (the `mock` feature): [`Mock`] implements every trait,
+    //! answers each operation with an example of the document (its own when it is valid,
+    //! one built from the schema otherwise), records the requests it receives, and lets a
+    //! test answer any operation itself.
+    //!
+    //! ```ignore
+    //! let mock = Mock::new();
+    //! mock.on_get_pet(|_context, id| GetPetResponse::Ok(Pet { id, name: "Rex".into() }));
+    //! let server = mock.start().await?;
+    //! let client = Client::new(server.base_url())?;
+    //! assert_eq!(client.get_pet(7).await?.name, "Rex");
+    //! assert_eq!(mock.requests()[0].operation, Some("getPet"));
+    //! ```
+    pub use crate::runtime::{MockRequest, MockServer};
+    /// Every operation, by `operationId`, method and path template.
+    const OPERATIONS: &[(&str, &str, &str)] = &[
+        ("core_users_list", "GET", "/core/users/"),
+        ("core_users_destroy", "DELETE", "/core/users/{id}/"),
+        ("core_users_partial_update", "PATCH", "/core/users/{id}/"),
+        (
+            "core_applications_set_icon_create",
+            "POST",
+            "/core/applications/{slug}/set_icon/",
+        ),
+        ("flows_executor_get", "GET", "/flows/executor/{flow_slug}/"),
+        ("providers_all_test_create", "POST", "/providers/all/test/"),
+        ("providers_saml_metadata_retrieve", "GET", "/providers/saml/{id}/metadata/"),
+        (
+            "providers_microsoft_entra_sync_status_retrieve",
+            "GET",
+            "/providers/microsoft_entra/{id}/sync/status/",
+        ),
+    ];
+    /// The answers a test gave, by operation.
+    #[derive(Default)]
+    #[allow(clippy::type_complexity)]
+    struct Overrides {
+        core_users_list: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        crate::models::params::CoreUsersListParams,
+                    ) -> crate::CoreUsersListResponse + Send + Sync,
+                >,
+            >,
+        >,
+        core_users_destroy: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        i64,
+                    ) -> crate::CoreUsersDestroyResponse + Send + Sync,
+                >,
+            >,
+        >,
+        core_users_partial_update: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        i64,
+                        Option<crate::models::PatchedUserRequest>,
+                    ) -> crate::CoreUsersPartialUpdateResponse + Send + Sync,
+                >,
+            >,
+        >,
+        core_applications_set_icon_create: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        String,
+                        Option<crate::models::FileUploadRequest>,
+                    ) -> crate::CoreApplicationsSetIconCreateResponse + Send + Sync,
+                >,
+            >,
+        >,
+        flows_executor_get: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        String,
+                        crate::models::params::FlowsExecutorGetParams,
+                    ) -> crate::FlowsExecutorGetResponse + Send + Sync,
+                >,
+            >,
+        >,
+        providers_all_test_create: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        crate::models::ModelRequest,
+                    ) -> crate::ProvidersAllTestCreateResponse + Send + Sync,
+                >,
+            >,
+        >,
+        providers_saml_metadata_retrieve: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        i64,
+                        crate::models::params::ProvidersSamlMetadataRetrieveParams,
+                    ) -> crate::ProvidersSamlMetadataRetrieveResponse + Send + Sync,
+                >,
+            >,
+        >,
+        providers_microsoft_entra_sync_status_retrieve: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        i64,
+                    ) -> crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse + Send + Sync,
+                >,
+            >,
+        >,
+    }
+    #[derive(Default)]
+    struct Inner {
+        overrides: Overrides,
+        requests: crate::runtime::__MockLog,
+        token: ::std::sync::Mutex<Option<String>>,
+    }
+    /// The mock service: cheap to clone (clones share their answers and requests).
+    #[derive(Clone, Default)]
+    pub struct Mock {
+        inner: ::std::sync::Arc<Inner>,
+    }
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Mock").finish_non_exhaustive()
+        }
+    }
+    impl Mock {
+        /// A mock answering every operation with its example, accepting any credential.
+        pub fn new() -> Self {
+            Self::default()
+        }
+        /// This mock, accepting only `secret` as a credential (every credential a
+        /// request carries must be it); others are refused as the operation documents.
+        pub fn accept_only(self, secret: impl Into<String>) -> Self {
+            *self
+                .inner
+                .token
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                secret.into(),
+            );
+            self
+        }
+        /// The requests received so far, in order.
+        pub fn requests(&self) -> Vec<MockRequest> {
+            self.inner
+                .requests
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone()
+        }
+        /// Forgets the requests received so far.
+        pub fn clear_requests(&self) {
+            self.inner
+                .requests
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clear();
+        }
+        /// This mock's router, under `base_path`, recording every request.
+        pub fn router(&self, base_path: &str) -> ::axum::Router {
+            crate::runtime::__mock_router(
+                crate::router(::std::sync::Arc::new(self.clone()), base_path),
+                ::std::sync::Arc::clone(&self.inner.requests),
+                OPERATIONS,
+            )
+        }
+        /// Serves this mock on an ephemeral port of 127.0.0.1 until the returned server
+        /// is dropped; point a client at its [`base_url`](MockServer::base_url).
+        pub async fn start(&self) -> ::std::io::Result<MockServer> {
+            MockServer::__start(self.router("/")).await
+        }
+        /// Answers `core_users_list` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_core_users_list(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                crate::models::params::CoreUsersListParams,
+            ) -> crate::CoreUsersListResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .core_users_list
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `core_users_destroy` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_core_users_destroy(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                i64,
+            ) -> crate::CoreUsersDestroyResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .core_users_destroy
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `core_users_partial_update` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_core_users_partial_update(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                i64,
+                Option<crate::models::PatchedUserRequest>,
+            ) -> crate::CoreUsersPartialUpdateResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .core_users_partial_update
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `core_applications_set_icon_create` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_core_applications_set_icon_create(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                String,
+                Option<crate::models::FileUploadRequest>,
+            ) -> crate::CoreApplicationsSetIconCreateResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .core_applications_set_icon_create
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `flows_executor_get` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_flows_executor_get(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                String,
+                crate::models::params::FlowsExecutorGetParams,
+            ) -> crate::FlowsExecutorGetResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .flows_executor_get
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `providers_all_test_create` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_providers_all_test_create(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                crate::models::ModelRequest,
+            ) -> crate::ProvidersAllTestCreateResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .providers_all_test_create
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `providers_saml_metadata_retrieve` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_providers_saml_metadata_retrieve(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                i64,
+                crate::models::params::ProvidersSamlMetadataRetrieveParams,
+            ) -> crate::ProvidersSamlMetadataRetrieveResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .providers_saml_metadata_retrieve
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `providers_microsoft_entra_sync_status_retrieve` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_providers_microsoft_entra_sync_status_retrieve(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                i64,
+            ) -> crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .providers_microsoft_entra_sync_status_retrieve
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+    }
+    impl crate::Authenticator for Mock {
+        type Principal = ();
+        async fn authenticate(
+            &self,
+            credentials: &[crate::Credential<'_>],
+        ) -> Result<(), crate::Refusal> {
+            let token = self
+                .inner
+                .token
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match token {
+                Some(token) if !credentials.iter().all(|c| c.secret() == token) => {
+                    Err(crate::Refusal::Unauthenticated)
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+    impl crate::CoreApi for Mock {
+        #[allow(unused_variables)]
+        async fn core_users_list(
+            &self,
+            context: crate::RequestContext,
+            principal: (),
+            params: crate::models::params::CoreUsersListParams,
+        ) -> crate::CoreUsersListResponse {
+            let answer = self
+                .inner
+                .overrides
+                .core_users_list
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, params),
+                None => {
+                    crate::CoreUsersListResponse::Ok(
+                        crate::runtime::__example::<
+                            crate::models::PaginatedUserList,
+                        >(
+                            "core_users_list",
+                            "{\"pagination\":{\"next\":1.5,\"previous\":1.5,\"count\":1.5,\"current\":1.5,\"total_pages\":1.5,\"start_index\":1.5,\"end_index\":1.5},\"results\":[{\"pk\":1,\"username\":\"conformance\",\"name\":\"conformance\",\"is_active\":true,\"last_login\":\"2024-01-02T03:04:05Z\",\"type\":\"internal\",\"uuid\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"attributes\":{}}],\"autocomplete\":{}}",
+                        ),
+                    )
+                }
+            }
+        }
+        #[allow(unused_variables)]
+        async fn core_users_destroy(
+            &self,
+            context: crate::RequestContext,
+            principal: (),
+            id: i64,
+        ) -> crate::CoreUsersDestroyResponse {
+            let answer = self
+                .inner
+                .overrides
+                .core_users_destroy
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, id),
+                None => crate::CoreUsersDestroyResponse::NoContent,
+            }
+        }
+        #[allow(unused_variables)]
+        async fn core_users_partial_update(
+            &self,
+            context: crate::RequestContext,
+            principal: (),
+            id: i64,
+            body: Option<crate::models::PatchedUserRequest>,
+        ) -> crate::CoreUsersPartialUpdateResponse {
+            let answer = self
+                .inner
+                .overrides
+                .core_users_partial_update
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, id, body),
+                None => {
+                    crate::CoreUsersPartialUpdateResponse::Ok(
+                        crate::runtime::__example::<
+                            crate::models::User,
+                        >(
+                            "core_users_partial_update",
+                            "{\"pk\":1,\"username\":\"conformance\",\"name\":\"conformance\",\"is_active\":true,\"last_login\":\"2024-01-02T03:04:05Z\",\"type\":\"internal\",\"uuid\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"attributes\":{}}",
+                        ),
+                    )
+                }
+            }
+        }
+        #[allow(unused_variables)]
+        async fn core_applications_set_icon_create(
+            &self,
+            context: crate::RequestContext,
+            principal: (),
+            slug: String,
+            body: Option<crate::models::FileUploadRequest>,
+        ) -> crate::CoreApplicationsSetIconCreateResponse {
+            let answer = self
+                .inner
+                .overrides
+                .core_applications_set_icon_create
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, slug, body),
+                None => crate::CoreApplicationsSetIconCreateResponse::Ok,
+            }
+        }
+    }
+    impl crate::FlowsApi for Mock {
+        #[allow(unused_variables)]
+        async fn flows_executor_get(
+            &self,
+            context: crate::RequestContext,
+            principal: Option<()>,
+            flow_slug: String,
+            params: crate::models::params::FlowsExecutorGetParams,
+        ) -> crate::FlowsExecutorGetResponse {
+            let answer = self
+                .inner
+                .overrides
+                .flows_executor_get
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, flow_slug, params),
+                None => {
+                    crate::FlowsExecutorGetResponse::Ok(
+                        crate::runtime::__example::<
+                            crate::models::ChallengeTypes,
+                        >(
+                            "flows_executor_get",
+                            "{\"flow_info\":{\"title\":\"conformance\",\"background\":\"conformance\",\"cancel_url\":\"conformance\",\"layout\":\"stacked\"},\"component\":\"ak-stage-access-denied\",\"response_errors\":{},\"pending_user\":\"conformance\",\"error_message\":\"conformance\"}",
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl crate::ProvidersApi for Mock {
+        #[allow(unused_variables)]
+        async fn providers_all_test_create(
+            &self,
+            context: crate::RequestContext,
+            principal: (),
+            body: crate::models::ModelRequest,
+        ) -> crate::ProvidersAllTestCreateResponse {
+            let answer = self
+                .inner
+                .overrides
+                .providers_all_test_create
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, body),
+                None => {
+                    crate::ProvidersAllTestCreateResponse::Ok(
+                        crate::runtime::__example::<
+                            crate::models::ModelRequest,
+                        >(
+                            "providers_all_test_create",
+                            "{\"name\":\"conformance\",\"base_dn\":\"conformance\",\"tls_server_name\":\"conformance\",\"provider_model\":\"authentik_providers_ldap.ldapprovider\"}",
+                        ),
+                    )
+                }
+            }
+        }
+        #[allow(unused_variables)]
+        async fn providers_saml_metadata_retrieve(
+            &self,
+            context: crate::RequestContext,
+            principal: Option<()>,
+            id: i64,
+            params: crate::models::params::ProvidersSamlMetadataRetrieveParams,
+        ) -> crate::ProvidersSamlMetadataRetrieveResponse {
+            let answer = self
+                .inner
+                .overrides
+                .providers_saml_metadata_retrieve
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, id, params),
+                None => {
+                    crate::ProvidersSamlMetadataRetrieveResponse::Ok(
+                        crate::runtime::__example::<
+                            crate::models::SamlMetadata,
+                        >(
+                            "providers_saml_metadata_retrieve",
+                            "{\"metadata\":\"conformance\",\"download_url\":\"conformance\"}",
+                        ),
+                    )
+                }
+            }
+        }
+        #[allow(unused_variables)]
+        async fn providers_microsoft_entra_sync_status_retrieve(
+            &self,
+            context: crate::RequestContext,
+            principal: (),
+            id: i64,
+        ) -> crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse {
+            let answer = self
+                .inner
+                .overrides
+                .providers_microsoft_entra_sync_status_retrieve
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, id),
+                None => {
+                    crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse::Ok(
+                        crate::runtime::__example::<
+                            crate::models::SyncStatus,
+                        >(
+                            "providers_microsoft_entra_sync_status_retrieve",
+                            "{\"is_running\":true,\"tasks\":[{\"uuid\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"conformance\",\"full_name\":\"conformance\",\"uid\":\"conformance\",\"description\":\"conformance\",\"start_timestamp\":\"2024-01-02T03:04:05Z\",\"finish_timestamp\":\"2024-01-02T03:04:05Z\",\"duration\":1.5,\"status\":\"unknown\",\"messages\":[{\"timestamp\":\"2024-01-02T03:04:05Z\",\"log_level\":\"critical\",\"logger\":\"conformance\",\"event\":\"conformance\",\"attributes\":{}}],\"expires\":\"2024-01-02T03:04:05Z\",\"expiring\":true}]}",
+                        ),
+                    )
+                }
+            }
+        }
+    }
+}

@@ -41,3 +41,596 @@ pub fn router<T: AccountApi + CountersApi + EventsApi + FilesApi>(
             .merge(files_routes(::std::sync::Arc::clone(&api))),
     )
 }
+#[cfg(feature = "mock")]
+pub mod mock {
+    //! A mock of the API for tests (the `mock` feature): [`Mock`] implements every trait,
+    //! answers each operation with an example of the document (its own when it is valid,
+    //! one built from the schema otherwise), records the requests it receives, and lets a
+    //! test answer any operation itself.
+    //!
+    //! ```ignore
+    //! let mock = Mock::new();
+    //! mock.on_get_pet(|_context, id| GetPetResponse::Ok(Pet { id, name: "Rex".into() }));
+    //! let server = mock.start().await?;
+    //! let client = Client::new(server.base_url())?;
+    //! assert_eq!(client.get_pet(7).await?.name, "Rex");
+    //! assert_eq!(mock.requests()[0].operation, Some("getPet"));
+    //! ```
+    pub use crate::runtime::{MockRequest, MockServer};
+    /// Every operation, by `operationId`, method and path template.
+    const OPERATIONS: &[(&str, &str, &str)] = &[
+        ("ticks", "GET", "/ticks"),
+        ("tail_log", "GET", "/log"),
+        ("updates", "GET", "/updates"),
+        ("chat", "POST", "/chat"),
+        ("download", "GET", "/files/{name}"),
+        ("upload", "PUT", "/files/{name}"),
+        ("read_counter", "GET", "/counters/{key}"),
+        ("bump_counter", "POST", "/counters/{key}"),
+        ("whoami", "GET", "/me"),
+    ];
+    /// The answers a test gave, by operation.
+    #[derive(Default)]
+    #[allow(clippy::type_complexity)]
+    struct Overrides {
+        ticks: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        crate::models::params::TicksParams,
+                    ) -> crate::TicksResponse + Send + Sync,
+                >,
+            >,
+        >,
+        tail_log: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(crate::RequestContext) -> crate::TailLogResponse + Send + Sync,
+                >,
+            >,
+        >,
+        updates: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(crate::RequestContext) -> crate::UpdatesResponse + Send + Sync,
+                >,
+            >,
+        >,
+        chat: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        crate::models::ChatRequest,
+                    ) -> crate::ChatResponse + Send + Sync,
+                >,
+            >,
+        >,
+        download: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        String,
+                        crate::models::params::DownloadParams,
+                    ) -> crate::DownloadResponse + Send + Sync,
+                >,
+            >,
+        >,
+        upload: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        String,
+                        crate::Upload,
+                    ) -> crate::UploadResponse + Send + Sync,
+                >,
+            >,
+        >,
+        read_counter: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        String,
+                    ) -> crate::ReadCounterResponse + Send + Sync,
+                >,
+            >,
+        >,
+        bump_counter: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(
+                        crate::RequestContext,
+                        String,
+                    ) -> crate::BumpCounterResponse + Send + Sync,
+                >,
+            >,
+        >,
+        whoami: ::std::sync::Mutex<
+            Option<
+                ::std::sync::Arc<
+                    dyn Fn(crate::RequestContext) -> crate::WhoamiResponse + Send + Sync,
+                >,
+            >,
+        >,
+    }
+    #[derive(Default)]
+    struct Inner {
+        overrides: Overrides,
+        requests: crate::runtime::__MockLog,
+        token: ::std::sync::Mutex<Option<String>>,
+    }
+    /// The mock service: cheap to clone (clones share their answers and requests).
+    #[derive(Clone, Default)]
+    pub struct Mock {
+        inner: ::std::sync::Arc<Inner>,
+    }
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Mock").finish_non_exhaustive()
+        }
+    }
+    impl Mock {
+        /// A mock answering every operation with its example, accepting any credential.
+        pub fn new() -> Self {
+            Self::default()
+        }
+        /// This mock, accepting only `secret` as a credential (every credential a
+        /// request carries must be it); others are refused as the operation documents.
+        pub fn accept_only(self, secret: impl Into<String>) -> Self {
+            *self
+                .inner
+                .token
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                secret.into(),
+            );
+            self
+        }
+        /// The requests received so far, in order.
+        pub fn requests(&self) -> Vec<MockRequest> {
+            self.inner
+                .requests
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone()
+        }
+        /// Forgets the requests received so far.
+        pub fn clear_requests(&self) {
+            self.inner
+                .requests
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clear();
+        }
+        /// This mock's router, under `base_path`, recording every request.
+        pub fn router(&self, base_path: &str) -> ::axum::Router {
+            crate::runtime::__mock_router(
+                crate::router(::std::sync::Arc::new(self.clone()), base_path),
+                ::std::sync::Arc::clone(&self.inner.requests),
+                OPERATIONS,
+            )
+        }
+        /// Serves this mock on an ephemeral port of 127.0.0.1 until the returned server
+        /// is dropped; point a client at its [`base_url`](MockServer::base_url).
+        pub async fn start(&self) -> ::std::io::Result<MockServer> {
+            MockServer::__start(self.router("/")).await
+        }
+        /// Answers `ticks` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_ticks(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                crate::models::params::TicksParams,
+            ) -> crate::TicksResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .ticks
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `tail_log` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_tail_log(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+            ) -> crate::TailLogResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .tail_log
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `updates` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_updates(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+            ) -> crate::UpdatesResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .updates
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `chat` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_chat(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                crate::models::ChatRequest,
+            ) -> crate::ChatResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .chat
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `download` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_download(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                String,
+                crate::models::params::DownloadParams,
+            ) -> crate::DownloadResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .download
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `upload` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_upload(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                String,
+                crate::Upload,
+            ) -> crate::UploadResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .upload
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `read_counter` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_read_counter(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                String,
+            ) -> crate::ReadCounterResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .read_counter
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `bump_counter` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_bump_counter(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+                String,
+            ) -> crate::BumpCounterResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .bump_counter
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+        /// Answers `whoami` with `answer` (called with what the operation receives) instead of the example.
+        pub fn on_whoami(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+            ) -> crate::WhoamiResponse + Send + Sync + 'static,
+        ) -> &Self {
+            *self
+                .inner
+                .overrides
+                .whoami
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
+                ::std::sync::Arc::new(answer),
+            );
+            self
+        }
+    }
+    impl crate::Authenticator for Mock {
+        type Principal = ();
+        async fn authenticate(
+            &self,
+            credentials: &[crate::Credential<'_>],
+        ) -> Result<(), crate::Refusal> {
+            let token = self
+                .inner
+                .token
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match token {
+                Some(token) if !credentials.iter().all(|c| c.secret() == token) => {
+                    Err(crate::Refusal::Unauthenticated)
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+    impl crate::AccountApi for Mock {
+        #[allow(unused_variables)]
+        async fn whoami(
+            &self,
+            context: crate::RequestContext,
+            principal: (),
+        ) -> crate::WhoamiResponse {
+            let answer = self
+                .inner
+                .overrides
+                .whoami
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context),
+                None => {
+                    crate::WhoamiResponse::Ok(
+                        crate::runtime::__example::<
+                            crate::models::Me,
+                        >("whoami", "{\"subject\":\"conformance\"}"),
+                    )
+                }
+            }
+        }
+    }
+    impl crate::CountersApi for Mock {
+        #[allow(unused_variables)]
+        async fn read_counter(
+            &self,
+            context: crate::RequestContext,
+            key: String,
+        ) -> crate::ReadCounterResponse {
+            let answer = self
+                .inner
+                .overrides
+                .read_counter
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, key),
+                None => {
+                    crate::ReadCounterResponse::Ok(
+                        crate::runtime::__example::<
+                            crate::models::Counter,
+                        >(
+                            "read_counter",
+                            "{\"key\":\"conformance\",\"value\":1,\"attempts\":1}",
+                        ),
+                    )
+                }
+            }
+        }
+        #[allow(unused_variables)]
+        async fn bump_counter(
+            &self,
+            context: crate::RequestContext,
+            key: String,
+        ) -> crate::BumpCounterResponse {
+            let answer = self
+                .inner
+                .overrides
+                .bump_counter
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, key),
+                None => {
+                    crate::BumpCounterResponse::Ok(
+                        crate::runtime::__example::<
+                            crate::models::Counter,
+                        >(
+                            "bump_counter",
+                            "{\"key\":\"conformance\",\"value\":1,\"attempts\":1}",
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl crate::EventsApi for Mock {
+        #[allow(unused_variables)]
+        async fn ticks(
+            &self,
+            context: crate::RequestContext,
+            params: crate::models::params::TicksParams,
+        ) -> crate::TicksResponse {
+            let answer = self
+                .inner
+                .overrides
+                .ticks
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, params),
+                None => {
+                    crate::TicksResponse::Ok(
+                        crate::Events::from_data(
+                            ::futures_util::stream::iter([
+                                crate::runtime::__example::<
+                                    crate::models::Tick,
+                                >("ticks", "{\"n\":1,\"text\":\"conformance\"}"),
+                            ]),
+                        ),
+                    )
+                }
+            }
+        }
+        #[allow(unused_variables)]
+        async fn tail_log(
+            &self,
+            context: crate::RequestContext,
+        ) -> crate::TailLogResponse {
+            let answer = self
+                .inner
+                .overrides
+                .tail_log
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context),
+                None => {
+                    crate::TailLogResponse::Ok(
+                        crate::Events::from_data(
+                            ::futures_util::stream::iter(["example".to_owned()]),
+                        ),
+                    )
+                }
+            }
+        }
+        #[allow(unused_variables)]
+        async fn updates(
+            &self,
+            context: crate::RequestContext,
+        ) -> crate::UpdatesResponse {
+            let answer = self
+                .inner
+                .overrides
+                .updates
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context),
+                None => {
+                    crate::UpdatesResponse::Ok(
+                        crate::Events::from_data(
+                            ::futures_util::stream::iter([
+                                crate::runtime::__example::<
+                                    crate::models::Update,
+                                >("updates", "{\"id\":1,\"title\":\"conformance\"}"),
+                            ]),
+                        ),
+                    )
+                }
+            }
+        }
+        #[allow(unused_variables)]
+        async fn chat(
+            &self,
+            context: crate::RequestContext,
+            body: crate::models::ChatRequest,
+        ) -> crate::ChatResponse {
+            let answer = self
+                .inner
+                .overrides
+                .chat
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, body),
+                None => {
+                    crate::ChatResponse::Ok(
+                        crate::runtime::__example::<
+                            crate::models::ChatAnswer,
+                        >("chat", "{\"text\":\"conformance\"}"),
+                    )
+                }
+            }
+        }
+    }
+    impl crate::FilesApi for Mock {
+        #[allow(unused_variables)]
+        async fn download(
+            &self,
+            context: crate::RequestContext,
+            name: String,
+            params: crate::models::params::DownloadParams,
+        ) -> crate::DownloadResponse {
+            let answer = self
+                .inner
+                .overrides
+                .download
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, name, params),
+                None => crate::DownloadResponse::Ok(::axum::body::Body::from("example")),
+            }
+        }
+        #[allow(unused_variables)]
+        async fn upload(
+            &self,
+            context: crate::RequestContext,
+            name: String,
+            body: crate::Upload,
+        ) -> crate::UploadResponse {
+            let answer = self
+                .inner
+                .overrides
+                .upload
+                .lock()
+                .unwrap_or_else(::std::sync::PoisonError::into_inner)
+                .clone();
+            match answer {
+                Some(answer) => answer(context, name, body),
+                None => {
+                    crate::UploadResponse::Created(
+                        crate::runtime::__example::<
+                            crate::models::FileInfo,
+                        >("upload", "{\"name\":\"conformance\",\"size\":1}"),
+                    )
+                }
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Schema-valid example values, built from the document itself (not from the generator's IR), so
-//! that they are an independent reading of the schemas: `cargo xtask conformance` sends them as
-//! request bodies through the generated client and returns them from the stub server.
+//! that they are an independent reading of the schemas: the generated mock server answers with
+//! them (where the document gives no valid example of its own), and `cargo xtask conformance`
+//! sends them as request bodies through the generated client.
 //!
 //! The value honours what a validator checks: `type`, `enum`, `format` (uuid, date-time, date,
 //! email, uri, ...), `pattern`, `minLength`/`maxLength`, `minimum`/`maximum` (exclusive too),
