@@ -239,6 +239,26 @@ impl Answer {
         Self::Chunks(vec![head.into_bytes()])
     }
 
+    /// An event stream sent with chunked transfer encoding, one HTTP chunk per item of
+    /// `chunks`; without the last (empty) chunk when `complete` is false, so that the client
+    /// sees the connection break in the middle of the body.
+    pub fn chunked_events(chunks: &[&[u8]], complete: bool) -> Self {
+        let head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
+            transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+            .to_vec();
+        let mut all = vec![head];
+        for chunk in chunks {
+            let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+            framed.extend_from_slice(chunk);
+            framed.extend_from_slice(b"\r\n");
+            all.push(framed);
+        }
+        if complete {
+            all.push(b"0\r\n\r\n".to_vec());
+        }
+        Self::Chunks(all)
+    }
+
     /// An event stream whose body is written in `chunks`, as they are, then closed.
     pub fn events(chunks: &[&[u8]]) -> Self {
         let head =

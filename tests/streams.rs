@@ -254,6 +254,86 @@ async fn an_event_past_the_limit_ends_the_stream() {
     );
 }
 
+/// A stream that breaks after two events and the start of a third, then (on the second
+/// connection) resumes from the id it is given.
+fn broken_then_resumed() -> Vec<Answer> {
+    vec![
+        Answer::chunked_events(
+            &[
+                b"retry: 10\nid: 1\ndata: {\"n\":1,\"text\":\"a\"}\n\n",
+                b"id: 2\ndata: {\"n\":2,\"text\":\"b\"}\n\n",
+                b"id: 3\ndata: {\"n\":3,\"te",
+            ],
+            false,
+        ),
+        Answer::chunked_events(&[b"id: 3\ndata: {\"n\":3,\"text\":\"c\"}\n\n"], true),
+    ]
+}
+
+#[tokio::test]
+async fn a_broken_stream_resumes_from_the_last_id_when_asked() {
+    let (url, seen) = raw_server(broken_then_resumed()).await;
+    let client = Client::new(url).unwrap();
+    let events: Vec<i64> = client
+        .ticks(&ticks(3))
+        .await
+        .unwrap()
+        .into_inner()
+        .reconnect(2)
+        .map_ok(|event| event.data.n)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(events, [1, 2, 3]);
+    let requests = seen.lock().unwrap();
+    assert_eq!(requests.len(), 2);
+    assert!(!requests[0].to_ascii_lowercase().contains("last-event-id"));
+    assert!(
+        requests[1]
+            .to_ascii_lowercase()
+            .contains("last-event-id: 2\r\n"),
+        "{}",
+        requests[1]
+    );
+
+    // Not asked: the break ends the stream with the transport error.
+    let (url, seen) = raw_server(broken_then_resumed()).await;
+    let items: Vec<_> = Client::new(url)
+        .unwrap()
+        .ticks(&ticks(3))
+        .await
+        .unwrap()
+        .into_inner()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 3);
+    assert!(
+        matches!(items[2], Err(EventError::Transport(_))),
+        "{:?}",
+        items[2]
+    );
+    assert_eq!(seen.lock().unwrap().len(), 1);
+
+    // A server that refuses the resumption ends the stream with why.
+    let mut script = broken_then_resumed();
+    script[1] = Answer::http("404 Not Found", &[], "");
+    let (url, _) = raw_server(script).await;
+    let items: Vec<_> = Client::new(url)
+        .unwrap()
+        .ticks(&ticks(3))
+        .await
+        .unwrap()
+        .into_inner()
+        .reconnect(1)
+        .collect()
+        .await;
+    assert_eq!(items.len(), 3);
+    match &items[2] {
+        Err(err @ EventError::Resume(_)) => assert!(err.to_string().contains("404"), "{err}"),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn dropping_the_event_stream_closes_the_connection() {
     let (client, service) = client().await;

@@ -721,10 +721,48 @@ impl<E> From<Failure> for Error<E> {
     }
 }
 
-/// A response body still arriving, for the statuses an operation streams (events, downloads).
+/// A response body still arriving, for the statuses an operation streams (events, downloads),
+/// and how to send its request again (for an event stream that resumes).
 #[doc(hidden)]
-#[derive(Debug, Default)]
-pub struct __Live(Option<reqwest::Response>);
+#[derive(Default)]
+pub struct __Live {
+    response: Option<reqwest::Response>,
+    again: Option<Again>,
+}
+
+impl fmt::Debug for __Live {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("__Live")
+            .field("response", &self.response)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request that can be sent again, with the client that sent it.
+struct Again {
+    client: Arc<Inner>,
+    op: &'static OperationInfo,
+    request: reqwest::Request,
+}
+
+/// `outcome`, able to send its request again when its body is still arriving.
+fn with_again(
+    mut outcome: Result<(RawResponse, __Live), Failure>,
+    client: &Arc<Inner>,
+    op: &'static OperationInfo,
+    request: reqwest::Request,
+) -> Result<(RawResponse, __Live), Failure> {
+    if let Ok((_, live)) = &mut outcome
+        && live.response.is_some()
+    {
+        live.again = Some(Again {
+            client: Arc::clone(client),
+            op,
+            request,
+        });
+    }
+    outcome
+}
 
 /// The statuses of an operation whose bodies are buffered: all of them.
 #[doc(hidden)]
@@ -788,7 +826,7 @@ async fn execute(
                 attempt += 1;
                 request = again;
             }
-            None => return outcome,
+            None => return with_again(outcome, &client, op, again),
         }
     }
 }
@@ -808,6 +846,38 @@ async fn attempt_once(
     request: reqwest::Request,
     streamed: fn(u16) -> bool,
 ) -> Result<(RawResponse, __Live), Failure> {
+    let response = send_once(client, op, request).await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    if streamed(status.as_u16()) {
+        let raw = RawResponse {
+            status,
+            headers,
+            body: Bytes::new(),
+        };
+        let live = __Live {
+            response: Some(response),
+            again: None,
+        };
+        return Ok((raw, live));
+    }
+    let body = response.bytes().await.map_err(Failure::Transport)?;
+    Ok((
+        RawResponse {
+            status,
+            headers,
+            body,
+        },
+        __Live::default(),
+    ))
+}
+
+/// Sends `request` once, through the middleware when there is one.
+async fn send_once(
+    client: &Inner,
+    op: &'static OperationInfo,
+    request: reqwest::Request,
+) -> Result<reqwest::Response, Failure> {
     #[cfg(feature = "middleware")]
     let response = match &client.middleware {
         Some(middleware) => {
@@ -836,25 +906,7 @@ async fn attempt_once(
             .await
             .map_err(Failure::Transport)?
     };
-    let status = response.status();
-    let headers = response.headers().clone();
-    if streamed(status.as_u16()) {
-        let raw = RawResponse {
-            status,
-            headers,
-            body: Bytes::new(),
-        };
-        return Ok((raw, __Live(Some(response))));
-    }
-    let body = response.bytes().await.map_err(Failure::Transport)?;
-    Ok((
-        RawResponse {
-            status,
-            headers,
-            body,
-        },
-        __Live(None),
-    ))
+    Ok(response)
 }
 
 /// The future of one operation's call: builds the request with `build` when first polled,
@@ -1722,6 +1774,10 @@ pub enum EventError {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// The connection broke and the stream could not be resumed (see
+    /// [`EventStream::reconnect`]): the server refused, or a middleware or token source failed;
+    /// the stream ends.
+    Resume(BoxError),
 }
 
 impl fmt::Display for EventError {
@@ -1738,6 +1794,7 @@ impl fmt::Display for EventError {
                     .unwrap_or_default()
             ),
             Self::TooLarge { limit } => write!(f, "an event is larger than {limit} bytes"),
+            Self::Resume(err) => write!(f, "the event stream broke and cannot resume: {err}"),
         }
     }
 }
@@ -1747,6 +1804,7 @@ impl std::error::Error for EventError {
         match self {
             Self::Transport(err) => Some(err),
             Self::Decode { source, .. } => Some(source),
+            Self::Resume(err) => Some(err.as_ref()),
             Self::TooLarge { .. } => None,
         }
     }
@@ -1756,8 +1814,8 @@ impl std::error::Error for EventError {
 type Chunks = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
 
 /// The body of `response`, as it arrives; or `body`, when it was read whole.
-fn chunks(live: __Live, body: Bytes) -> Chunks {
-    match live.0 {
+fn chunks(live: Option<reqwest::Response>, body: Bytes) -> Chunks {
+    match live {
         Some(response) => Box::pin(response.bytes_stream()),
         None => Box::pin(futures_util::stream::iter(
             (!body.is_empty()).then_some(Ok(body)),
@@ -1786,6 +1844,12 @@ pub struct EventStream<T> {
     ready: VecDeque<Event<String>>,
     decode: fn(&str) -> Result<T, serde_json::Error>,
     json: bool,
+    /// How to send the request again, to resume after a broken connection.
+    again: Option<Again>,
+    /// Resumptions left (see [`EventStream::reconnect`]).
+    reconnects: u32,
+    /// The resumption under way.
+    reconnecting: Option<BoxFuture<'static, Result<reqwest::Response, Failure>>>,
 }
 
 impl<T> fmt::Debug for EventStream<T> {
@@ -1804,13 +1868,7 @@ impl<T: serde::de::DeserializeOwned> EventStream<T> {
     /// Events whose data is JSON of type `T`.
     #[doc(hidden)]
     pub fn __json(live: __Live, body: Bytes) -> Self {
-        Self {
-            body: Some(chunks(live, body)),
-            parser: EventParser::new(MAX_EVENT_SIZE),
-            ready: VecDeque::new(),
-            decode: |data| serde_json::from_str(data),
-            json: true,
-        }
+        Self::with(live, body, |data| serde_json::from_str(data), true)
     }
 }
 
@@ -1818,17 +1876,67 @@ impl EventStream<String> {
     /// Events whose data is text.
     #[doc(hidden)]
     pub fn __text(live: __Live, body: Bytes) -> Self {
-        Self {
-            body: Some(chunks(live, body)),
-            parser: EventParser::new(MAX_EVENT_SIZE),
-            ready: VecDeque::new(),
-            decode: |data| Ok(data.to_owned()),
-            json: false,
-        }
+        Self::with(live, body, |data| Ok(data.to_owned()), false)
     }
 }
 
 impl<T> EventStream<T> {
+    fn with(
+        live: __Live,
+        body: Bytes,
+        decode: fn(&str) -> Result<T, serde_json::Error>,
+        json: bool,
+    ) -> Self {
+        Self {
+            body: Some(chunks(live.response, body)),
+            parser: EventParser::new(MAX_EVENT_SIZE),
+            ready: VecDeque::new(),
+            decode,
+            json,
+            again: live.again,
+            reconnects: 0,
+            reconnecting: None,
+        }
+    }
+
+    /// This stream, resuming up to `attempts` times when its connection breaks: the request is
+    /// sent again with `Last-Event-ID` (the last `id` the server set, if any), after the
+    /// reconnection time the server last asked for with `retry` (3 s unless it did), as a
+    /// browser's `EventSource` does. Off by default, since it sends the request again: use it
+    /// for an API that resumes a stream from an id, not for one that would start over (an LLM
+    /// completion). A stream that ends cleanly is finished, and is not resumed. The event being
+    /// read when the connection broke is dropped; the server resends from the id.
+    pub fn reconnect(mut self, attempts: u32) -> Self {
+        self.reconnects = attempts;
+        self
+    }
+
+    /// Starts resuming, when the stream may; whether it does.
+    fn resume(&mut self) -> bool {
+        let Some(again) = self.again.as_ref().filter(|_| self.reconnects > 0) else {
+            return false;
+        };
+        let Some(mut request) = again.request.try_clone() else {
+            return false;
+        };
+        self.reconnects -= 1;
+        if let Some(id) = self.parser.last_id.as_deref()
+            && let Ok(value) = HeaderValue::try_from(id)
+        {
+            request
+                .headers_mut()
+                .insert(HeaderName::from_static("last-event-id"), value);
+        }
+        let delay = self.parser.reconnection.unwrap_or(Duration::from_secs(3));
+        let (client, op) = (Arc::clone(&again.client), again.op);
+        self.parser.restart();
+        self.reconnecting = Some(Box::pin(async move {
+            tokio::time::sleep(delay).await;
+            send_once(&client, op, request).await
+        }));
+        true
+    }
+
     /// This stream, ending with [`EventError::TooLarge`] when an event grows past `bytes`
     /// (default: 16 MiB).
     pub fn max_event_size(mut self, bytes: usize) -> Self {
@@ -1871,6 +1979,33 @@ impl<T> Stream for EventStream<T> {
                     Err(source) => Err(EventError::Decode { event: raw, source }),
                 }));
             }
+            if let Some(reconnecting) = &mut this.reconnecting {
+                let answer = std::task::ready!(reconnecting.as_mut().poll(cx));
+                this.reconnecting = None;
+                match answer {
+                    Ok(response) if response.status() == StatusCode::OK => {
+                        this.body = Some(Box::pin(response.bytes_stream()));
+                    }
+                    Ok(response) => {
+                        return Poll::Ready(Some(Err(EventError::Resume(
+                            format!(
+                                "the server answered {} to the resumption",
+                                response.status()
+                            )
+                            .into(),
+                        ))));
+                    }
+                    Err(Failure::Transport(err)) => {
+                        if !this.resume() {
+                            return Poll::Ready(Some(Err(EventError::Transport(err))));
+                        }
+                    }
+                    Err(Failure::Middleware(err) | Failure::Token(err)) => {
+                        return Poll::Ready(Some(Err(EventError::Resume(err))));
+                    }
+                }
+                continue;
+            }
             let Some(body) = &mut this.body else {
                 return Poll::Ready(None);
             };
@@ -1883,7 +2018,9 @@ impl<T> Stream for EventStream<T> {
                 }
                 Some(Err(err)) => {
                     this.body = None;
-                    return Poll::Ready(Some(Err(EventError::Transport(err))));
+                    if !this.resume() {
+                        return Poll::Ready(Some(Err(EventError::Transport(err))));
+                    }
                 }
                 None => {
                     this.body = None;
@@ -1907,8 +2044,14 @@ pub struct EventParser {
     data: String,
     has_data: bool,
     event: Option<String>,
+    /// The id the lines read so far set (the standard's "last event ID buffer").
     id: Option<String>,
+    /// The id of the last event ended (the standard's "last event ID string"): the one a
+    /// resumption sends.
+    last_id: Option<String>,
     retry: Option<Duration>,
+    /// The last `retry` of the stream: how long to wait before resuming it.
+    reconnection: Option<Duration>,
     limit: usize,
 }
 
@@ -1923,9 +2066,24 @@ impl EventParser {
             has_data: false,
             event: None,
             id: None,
+            last_id: None,
             retry: None,
+            reconnection: None,
             limit,
         }
+    }
+
+    /// A new connection of the same stream: what was being read is dropped; the last id and
+    /// reconnection time stay.
+    pub fn restart(&mut self) {
+        self.line.clear();
+        self.after_cr = false;
+        self.start = true;
+        self.data.clear();
+        self.has_data = false;
+        self.event = None;
+        self.retry = None;
+        self.id.clone_from(&self.last_id);
     }
 
     /// Reads `chunk`, adding each event it completes to `out`.
@@ -2016,6 +2174,7 @@ impl EventParser {
             }
             "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
                 self.retry = value.parse().ok().map(Duration::from_millis);
+                self.reconnection = self.retry.or(self.reconnection);
             }
             _ => {}
         }
@@ -2023,6 +2182,7 @@ impl EventParser {
 
     /// Ends the event being read: delivered when it has data, as the standard says.
     fn dispatch(&mut self, out: &mut VecDeque<Event<String>>) {
+        self.last_id.clone_from(&self.id);
         let event = self.event.take();
         let retry = self.retry.take();
         if !std::mem::take(&mut self.has_data) {
@@ -2064,12 +2224,12 @@ impl fmt::Debug for ByteStream {
 impl ByteStream {
     #[doc(hidden)]
     pub fn __new(live: __Live, body: Bytes) -> Self {
-        let length = match &live.0 {
+        let length = match &live.response {
             Some(response) => response.content_length(),
             None => Some(body.len() as u64),
         };
         Self {
-            body: chunks(live, body),
+            body: chunks(live.response, body),
             length,
         }
     }
