@@ -285,7 +285,7 @@ async fn a_broken_stream_resumes_from_the_last_id_when_asked() {
         .await
         .unwrap();
     assert_eq!(events, [1, 2, 3]);
-    let requests = seen.lock().unwrap();
+    let requests = seen.lock().unwrap().clone();
     assert_eq!(requests.len(), 2);
     assert!(!requests[0].to_ascii_lowercase().contains("last-event-id"));
     assert!(
