@@ -29,7 +29,45 @@ const MAX_DEPTH: usize = 32;
 const CHECK_BUDGET: usize = 200_000;
 
 /// Example values already built (or why none could be), by reference and depth.
-type Built = std::collections::HashMap<(String, usize), Result<Value, String>>;
+type Built = std::collections::HashMap<
+    (String, usize),
+    Result<Value, String>,
+    std::hash::BuildHasherDefault<FastHasher>,
+>;
+
+/// A multiply-and-rotate hasher (FxHash's) for the cache's keys, `$ref` strings: a mock of a
+/// large document looks them up hundreds of thousands of times, and the keys come from the
+/// document, not from an adversary, so SipHash's flood resistance buys nothing here.
+#[derive(Default)]
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &byte in chunks.remainder() {
+            self.add(u64::from(byte));
+        }
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
 
 /// Builds example values for the schemas of one document.
 #[derive(Clone)]

@@ -1609,3 +1609,34 @@ pub fn __example<T: serde::de::DeserializeOwned>(operation: &str, json: &str) ->
         panic!("the mock's example answer of `{operation}` does not decode ({err}); give it an answer of your own")
     })
 }
+
+/// One answer a test gave a mock, for one operation.
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub struct __Slot<T: ?Sized>(std::sync::Mutex<Option<std::sync::Arc<T>>>);
+
+#[cfg(feature = "mock")]
+impl<T: ?Sized> Default for __Slot<T> {
+    fn default() -> Self {
+        Self(std::sync::Mutex::new(None))
+    }
+}
+
+#[cfg(feature = "mock")]
+impl<T: ?Sized> __Slot<T> {
+    /// Answers with `answer` from now on.
+    pub fn set(&self, answer: std::sync::Arc<T>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(answer);
+    }
+
+    /// The answer given, if any.
+    pub fn get(&self) -> Option<std::sync::Arc<T>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}

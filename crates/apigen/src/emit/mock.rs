@@ -179,21 +179,17 @@ pub fn emit_mock(api: &Api, answers: &[MockAnswer]) -> TokenStream {
     let override_fields = ops.iter().map(|op| {
         let name = ident(&op.name);
         let closure = closure_type(op, &models);
-        quote!(#name: ::std::sync::Mutex<Option<::std::sync::Arc<#closure>>>,)
+        quote!(#name: crate::runtime::__Slot<#closure>,)
     });
     let setters = ops.iter().map(|op| {
         let name = ident(&op.name);
         let setter = ident(&format!("on_{}", op.name));
         let closure = closure_bound(op, &models);
-        let docs = doc(Some(&format!(
-            "Answers `{}` with `answer` (called with what the operation receives) instead of the example.",
-            op.id
-        )));
+        let docs = doc(Some(&format!("Answers `{}` with `answer`.", op.id)));
         quote! {
             #docs
             pub fn #setter(&self, answer: impl #closure + Send + Sync + 'static) -> &Self {
-                *self.inner.overrides.#name.lock().unwrap_or_else(::std::sync::PoisonError::into_inner) =
-                    Some(::std::sync::Arc::new(answer));
+                self.inner.overrides.#name.set(::std::sync::Arc::new(answer));
                 self
             }
         }
@@ -275,7 +271,6 @@ pub fn emit_mock(api: &Api, answers: &[MockAnswer]) -> TokenStream {
 
             /// The answers a test gave, by operation.
             #[derive(Default)]
-            #[allow(clippy::type_complexity)]
             struct Overrides {
                 #(#override_fields)*
             }
@@ -391,13 +386,17 @@ fn emit_method(op: &Operation, answer: &MockAnswer, models: &TokenStream) -> Tok
     let args = arguments(op, models);
     let params = args.iter().map(|(name, ty)| quote!(#name: #ty));
     let names: Vec<&proc_macro2::Ident> = args.iter().map(|(name, _)| name).collect();
-    let principal = trait_principal(op, &quote!(()));
+    let principal = trait_principal(op, &quote!(())).map(|_| {
+        if op.security.optional {
+            quote!(_principal: Option<()>,)
+        } else {
+            quote!(_principal: (),)
+        }
+    });
     let default = default_answer(op, answer, models);
     quote! {
-        #[allow(unused_variables)]
         async fn #name(&self, context: crate::RequestContext, #principal #(#params),*) -> crate::#response_type {
-            let answer = self.inner.overrides.#name.lock().unwrap_or_else(::std::sync::PoisonError::into_inner).clone();
-            match answer {
+            match self.inner.overrides.#name.get() {
                 Some(answer) => answer(context, #(#names),*),
                 None => #default,
             }
@@ -432,7 +431,7 @@ fn default_answer(op: &Operation, answer: &MockAnswer, models: &TokenStream) -> 
             return quote!(panic!(#why));
         }
     };
-    let json = example.unwrap_or_else(|| "null".to_owned());
+    let json = raw_string(&example.unwrap_or_else(|| "null".to_owned()));
     let body = match &response.body {
         Body::Empty => None,
         Body::Json(ty) => {
@@ -463,4 +462,20 @@ fn default_answer(op: &Operation, answer: &MockAnswer, models: &TokenStream) -> 
         (None, None) => quote!(crate::#response_type::#variant),
         (status, body) => quote!(crate::#response_type::#variant(#status #body)),
     }
+}
+
+/// `text` as a raw string literal (`r#"..."#`, with as many `#` as it needs): JSON reads as it
+/// is, without an escape before every quote.
+fn raw_string(text: &str) -> Literal {
+    // A raw string cannot hold a bare carriage return.
+    if text.contains('\r') {
+        return Literal::string(text);
+    }
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(text))
 }

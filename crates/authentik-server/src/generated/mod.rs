@@ -72,91 +72,58 @@ pub mod mock {
     ];
     /// The answers a test gave, by operation.
     #[derive(Default)]
-    #[allow(clippy::type_complexity)]
     struct Overrides {
-        core_users_list: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        crate::models::params::CoreUsersListParams,
-                    ) -> crate::CoreUsersListResponse + Send + Sync,
-                >,
-            >,
+        core_users_list: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                crate::models::params::CoreUsersListParams,
+            ) -> crate::CoreUsersListResponse + Send + Sync,
         >,
-        core_users_destroy: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        i64,
-                    ) -> crate::CoreUsersDestroyResponse + Send + Sync,
-                >,
-            >,
+        core_users_destroy: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                i64,
+            ) -> crate::CoreUsersDestroyResponse + Send + Sync,
         >,
-        core_users_partial_update: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        i64,
-                        Option<crate::models::PatchedUserRequest>,
-                    ) -> crate::CoreUsersPartialUpdateResponse + Send + Sync,
-                >,
-            >,
+        core_users_partial_update: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                i64,
+                Option<crate::models::PatchedUserRequest>,
+            ) -> crate::CoreUsersPartialUpdateResponse + Send + Sync,
         >,
-        core_applications_set_icon_create: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        String,
-                        Option<crate::models::FileUploadRequest>,
-                    ) -> crate::CoreApplicationsSetIconCreateResponse + Send + Sync,
-                >,
-            >,
+        core_applications_set_icon_create: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                String,
+                Option<crate::models::FileUploadRequest>,
+            ) -> crate::CoreApplicationsSetIconCreateResponse + Send + Sync,
         >,
-        flows_executor_get: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        String,
-                        crate::models::params::FlowsExecutorGetParams,
-                    ) -> crate::FlowsExecutorGetResponse + Send + Sync,
-                >,
-            >,
+        flows_executor_get: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                String,
+                crate::models::params::FlowsExecutorGetParams,
+            ) -> crate::FlowsExecutorGetResponse + Send + Sync,
         >,
-        providers_all_test_create: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        crate::models::ModelRequest,
-                    ) -> crate::ProvidersAllTestCreateResponse + Send + Sync,
-                >,
-            >,
+        providers_all_test_create: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                crate::models::ModelRequest,
+            ) -> crate::ProvidersAllTestCreateResponse + Send + Sync,
         >,
-        providers_saml_metadata_retrieve: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        i64,
-                        crate::models::params::ProvidersSamlMetadataRetrieveParams,
-                    ) -> crate::ProvidersSamlMetadataRetrieveResponse + Send + Sync,
-                >,
-            >,
+        providers_saml_metadata_retrieve: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                i64,
+                crate::models::params::ProvidersSamlMetadataRetrieveParams,
+            ) -> crate::ProvidersSamlMetadataRetrieveResponse + Send + Sync,
         >,
-        providers_microsoft_entra_sync_status_retrieve: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        i64,
-                    ) -> crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse + Send + Sync,
-                >,
-            >,
+        providers_microsoft_entra_sync_status_retrieve: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                i64,
+            ) -> crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse + Send + Sync,
         >,
     }
     #[derive(Default)]
@@ -221,7 +188,7 @@ pub mod mock {
         pub async fn start(&self) -> ::std::io::Result<MockServer> {
             MockServer::__start(self.router("/")).await
         }
-        /// Answers `core_users_list` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `core_users_list` with `answer`.
         pub fn on_core_users_list(
             &self,
             answer: impl Fn(
@@ -229,17 +196,10 @@ pub mod mock {
                 crate::models::params::CoreUsersListParams,
             ) -> crate::CoreUsersListResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .core_users_list
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.core_users_list.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `core_users_destroy` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `core_users_destroy` with `answer`.
         pub fn on_core_users_destroy(
             &self,
             answer: impl Fn(
@@ -247,17 +207,10 @@ pub mod mock {
                 i64,
             ) -> crate::CoreUsersDestroyResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .core_users_destroy
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.core_users_destroy.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `core_users_partial_update` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `core_users_partial_update` with `answer`.
         pub fn on_core_users_partial_update(
             &self,
             answer: impl Fn(
@@ -266,17 +219,13 @@ pub mod mock {
                 Option<crate::models::PatchedUserRequest>,
             ) -> crate::CoreUsersPartialUpdateResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
+            self.inner
                 .overrides
                 .core_users_partial_update
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+                .set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `core_applications_set_icon_create` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `core_applications_set_icon_create` with `answer`.
         pub fn on_core_applications_set_icon_create(
             &self,
             answer: impl Fn(
@@ -285,17 +234,13 @@ pub mod mock {
                 Option<crate::models::FileUploadRequest>,
             ) -> crate::CoreApplicationsSetIconCreateResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
+            self.inner
                 .overrides
                 .core_applications_set_icon_create
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+                .set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `flows_executor_get` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `flows_executor_get` with `answer`.
         pub fn on_flows_executor_get(
             &self,
             answer: impl Fn(
@@ -304,17 +249,10 @@ pub mod mock {
                 crate::models::params::FlowsExecutorGetParams,
             ) -> crate::FlowsExecutorGetResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .flows_executor_get
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.flows_executor_get.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `providers_all_test_create` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `providers_all_test_create` with `answer`.
         pub fn on_providers_all_test_create(
             &self,
             answer: impl Fn(
@@ -322,17 +260,13 @@ pub mod mock {
                 crate::models::ModelRequest,
             ) -> crate::ProvidersAllTestCreateResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
+            self.inner
                 .overrides
                 .providers_all_test_create
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+                .set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `providers_saml_metadata_retrieve` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `providers_saml_metadata_retrieve` with `answer`.
         pub fn on_providers_saml_metadata_retrieve(
             &self,
             answer: impl Fn(
@@ -341,17 +275,13 @@ pub mod mock {
                 crate::models::params::ProvidersSamlMetadataRetrieveParams,
             ) -> crate::ProvidersSamlMetadataRetrieveResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
+            self.inner
                 .overrides
                 .providers_saml_metadata_retrieve
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+                .set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `providers_microsoft_entra_sync_status_retrieve` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `providers_microsoft_entra_sync_status_retrieve` with `answer`.
         pub fn on_providers_microsoft_entra_sync_status_retrieve(
             &self,
             answer: impl Fn(
@@ -359,14 +289,10 @@ pub mod mock {
                 i64,
             ) -> crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
+            self.inner
                 .overrides
                 .providers_microsoft_entra_sync_status_retrieve
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+                .set(::std::sync::Arc::new(answer));
             self
         }
     }
@@ -391,21 +317,13 @@ pub mod mock {
         }
     }
     impl crate::CoreApi for Mock {
-        #[allow(unused_variables)]
         async fn core_users_list(
             &self,
             context: crate::RequestContext,
-            principal: (),
+            _principal: (),
             params: crate::models::params::CoreUsersListParams,
         ) -> crate::CoreUsersListResponse {
-            let answer = self
-                .inner
-                .overrides
-                .core_users_list
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.core_users_list.get() {
                 Some(answer) => answer(context, params),
                 None => {
                     crate::CoreUsersListResponse::Ok(
@@ -413,47 +331,31 @@ pub mod mock {
                             crate::models::PaginatedUserList,
                         >(
                             "core_users_list",
-                            "{\"pagination\":{\"next\":1.5,\"previous\":1.5,\"count\":1.5,\"current\":1.5,\"total_pages\":1.5,\"start_index\":1.5,\"end_index\":1.5},\"results\":[{\"pk\":1,\"username\":\"conformance\",\"name\":\"conformance\",\"is_active\":true,\"last_login\":\"2024-01-02T03:04:05Z\",\"type\":\"internal\",\"uuid\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"attributes\":{}}],\"autocomplete\":{}}",
+                            r#"{"pagination":{"next":1.5,"previous":1.5,"count":1.5,"current":1.5,"total_pages":1.5,"start_index":1.5,"end_index":1.5},"results":[{"pk":1,"username":"conformance","name":"conformance","is_active":true,"last_login":"2024-01-02T03:04:05Z","type":"internal","uuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","attributes":{}}],"autocomplete":{}}"#,
                         ),
                     )
                 }
             }
         }
-        #[allow(unused_variables)]
         async fn core_users_destroy(
             &self,
             context: crate::RequestContext,
-            principal: (),
+            _principal: (),
             id: i64,
         ) -> crate::CoreUsersDestroyResponse {
-            let answer = self
-                .inner
-                .overrides
-                .core_users_destroy
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.core_users_destroy.get() {
                 Some(answer) => answer(context, id),
                 None => crate::CoreUsersDestroyResponse::NoContent,
             }
         }
-        #[allow(unused_variables)]
         async fn core_users_partial_update(
             &self,
             context: crate::RequestContext,
-            principal: (),
+            _principal: (),
             id: i64,
             body: Option<crate::models::PatchedUserRequest>,
         ) -> crate::CoreUsersPartialUpdateResponse {
-            let answer = self
-                .inner
-                .overrides
-                .core_users_partial_update
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.core_users_partial_update.get() {
                 Some(answer) => answer(context, id, body),
                 None => {
                     crate::CoreUsersPartialUpdateResponse::Ok(
@@ -461,50 +363,34 @@ pub mod mock {
                             crate::models::User,
                         >(
                             "core_users_partial_update",
-                            "{\"pk\":1,\"username\":\"conformance\",\"name\":\"conformance\",\"is_active\":true,\"last_login\":\"2024-01-02T03:04:05Z\",\"type\":\"internal\",\"uuid\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"attributes\":{}}",
+                            r#"{"pk":1,"username":"conformance","name":"conformance","is_active":true,"last_login":"2024-01-02T03:04:05Z","type":"internal","uuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","attributes":{}}"#,
                         ),
                     )
                 }
             }
         }
-        #[allow(unused_variables)]
         async fn core_applications_set_icon_create(
             &self,
             context: crate::RequestContext,
-            principal: (),
+            _principal: (),
             slug: String,
             body: Option<crate::models::FileUploadRequest>,
         ) -> crate::CoreApplicationsSetIconCreateResponse {
-            let answer = self
-                .inner
-                .overrides
-                .core_applications_set_icon_create
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.core_applications_set_icon_create.get() {
                 Some(answer) => answer(context, slug, body),
                 None => crate::CoreApplicationsSetIconCreateResponse::Ok,
             }
         }
     }
     impl crate::FlowsApi for Mock {
-        #[allow(unused_variables)]
         async fn flows_executor_get(
             &self,
             context: crate::RequestContext,
-            principal: Option<()>,
+            _principal: Option<()>,
             flow_slug: String,
             params: crate::models::params::FlowsExecutorGetParams,
         ) -> crate::FlowsExecutorGetResponse {
-            let answer = self
-                .inner
-                .overrides
-                .flows_executor_get
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.flows_executor_get.get() {
                 Some(answer) => answer(context, flow_slug, params),
                 None => {
                     crate::FlowsExecutorGetResponse::Ok(
@@ -512,7 +398,7 @@ pub mod mock {
                             crate::models::ChallengeTypes,
                         >(
                             "flows_executor_get",
-                            "{\"flow_info\":{\"title\":\"conformance\",\"background\":\"conformance\",\"cancel_url\":\"conformance\",\"layout\":\"stacked\"},\"component\":\"ak-stage-access-denied\",\"response_errors\":{},\"pending_user\":\"conformance\",\"error_message\":\"conformance\"}",
+                            r#"{"flow_info":{"title":"conformance","background":"conformance","cancel_url":"conformance","layout":"stacked"},"component":"ak-stage-access-denied","response_errors":{},"pending_user":"conformance","error_message":"conformance"}"#,
                         ),
                     )
                 }
@@ -520,21 +406,13 @@ pub mod mock {
         }
     }
     impl crate::ProvidersApi for Mock {
-        #[allow(unused_variables)]
         async fn providers_all_test_create(
             &self,
             context: crate::RequestContext,
-            principal: (),
+            _principal: (),
             body: crate::models::ModelRequest,
         ) -> crate::ProvidersAllTestCreateResponse {
-            let answer = self
-                .inner
-                .overrides
-                .providers_all_test_create
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.providers_all_test_create.get() {
                 Some(answer) => answer(context, body),
                 None => {
                     crate::ProvidersAllTestCreateResponse::Ok(
@@ -542,28 +420,20 @@ pub mod mock {
                             crate::models::ModelRequest,
                         >(
                             "providers_all_test_create",
-                            "{\"name\":\"conformance\",\"base_dn\":\"conformance\",\"tls_server_name\":\"conformance\",\"provider_model\":\"authentik_providers_ldap.ldapprovider\"}",
+                            r#"{"name":"conformance","base_dn":"conformance","tls_server_name":"conformance","provider_model":"authentik_providers_ldap.ldapprovider"}"#,
                         ),
                     )
                 }
             }
         }
-        #[allow(unused_variables)]
         async fn providers_saml_metadata_retrieve(
             &self,
             context: crate::RequestContext,
-            principal: Option<()>,
+            _principal: Option<()>,
             id: i64,
             params: crate::models::params::ProvidersSamlMetadataRetrieveParams,
         ) -> crate::ProvidersSamlMetadataRetrieveResponse {
-            let answer = self
-                .inner
-                .overrides
-                .providers_saml_metadata_retrieve
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.providers_saml_metadata_retrieve.get() {
                 Some(answer) => answer(context, id, params),
                 None => {
                     crate::ProvidersSamlMetadataRetrieveResponse::Ok(
@@ -571,27 +441,24 @@ pub mod mock {
                             crate::models::SamlMetadata,
                         >(
                             "providers_saml_metadata_retrieve",
-                            "{\"metadata\":\"conformance\",\"download_url\":\"conformance\"}",
+                            r#"{"metadata":"conformance","download_url":"conformance"}"#,
                         ),
                     )
                 }
             }
         }
-        #[allow(unused_variables)]
         async fn providers_microsoft_entra_sync_status_retrieve(
             &self,
             context: crate::RequestContext,
-            principal: (),
+            _principal: (),
             id: i64,
         ) -> crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse {
-            let answer = self
+            match self
                 .inner
                 .overrides
                 .providers_microsoft_entra_sync_status_retrieve
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+                .get()
+            {
                 Some(answer) => answer(context, id),
                 None => {
                     crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse::Ok(
@@ -599,7 +466,7 @@ pub mod mock {
                             crate::models::SyncStatus,
                         >(
                             "providers_microsoft_entra_sync_status_retrieve",
-                            "{\"is_running\":true,\"tasks\":[{\"uuid\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"conformance\",\"full_name\":\"conformance\",\"uid\":\"conformance\",\"description\":\"conformance\",\"start_timestamp\":\"2024-01-02T03:04:05Z\",\"finish_timestamp\":\"2024-01-02T03:04:05Z\",\"duration\":1.5,\"status\":\"unknown\",\"messages\":[{\"timestamp\":\"2024-01-02T03:04:05Z\",\"log_level\":\"critical\",\"logger\":\"conformance\",\"event\":\"conformance\",\"attributes\":{}}],\"expires\":\"2024-01-02T03:04:05Z\",\"expiring\":true}]}",
+                            r#"{"is_running":true,"tasks":[{"uuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","name":"conformance","full_name":"conformance","uid":"conformance","description":"conformance","start_timestamp":"2024-01-02T03:04:05Z","finish_timestamp":"2024-01-02T03:04:05Z","duration":1.5,"status":"unknown","messages":[{"timestamp":"2024-01-02T03:04:05Z","log_level":"critical","logger":"conformance","event":"conformance","attributes":{}}],"expires":"2024-01-02T03:04:05Z","expiring":true}]}"#,
                         ),
                     )
                 }

@@ -71,90 +71,53 @@ pub mod mock {
     ];
     /// The answers a test gave, by operation.
     #[derive(Default)]
-    #[allow(clippy::type_complexity)]
     struct Overrides {
-        ticks: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        crate::models::params::TicksParams,
-                    ) -> crate::TicksResponse + Send + Sync,
-                >,
-            >,
+        ticks: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                crate::models::params::TicksParams,
+            ) -> crate::TicksResponse + Send + Sync,
         >,
-        tail_log: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(crate::RequestContext) -> crate::TailLogResponse + Send + Sync,
-                >,
-            >,
+        tail_log: crate::runtime::__Slot<
+            dyn Fn(crate::RequestContext) -> crate::TailLogResponse + Send + Sync,
         >,
-        updates: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(crate::RequestContext) -> crate::UpdatesResponse + Send + Sync,
-                >,
-            >,
+        updates: crate::runtime::__Slot<
+            dyn Fn(crate::RequestContext) -> crate::UpdatesResponse + Send + Sync,
         >,
-        chat: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        crate::models::ChatRequest,
-                    ) -> crate::ChatResponse + Send + Sync,
-                >,
-            >,
+        chat: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                crate::models::ChatRequest,
+            ) -> crate::ChatResponse + Send + Sync,
         >,
-        download: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        String,
-                        crate::models::params::DownloadParams,
-                    ) -> crate::DownloadResponse + Send + Sync,
-                >,
-            >,
+        download: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                String,
+                crate::models::params::DownloadParams,
+            ) -> crate::DownloadResponse + Send + Sync,
         >,
-        upload: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        String,
-                        crate::Upload,
-                    ) -> crate::UploadResponse + Send + Sync,
-                >,
-            >,
+        upload: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                String,
+                crate::Upload,
+            ) -> crate::UploadResponse + Send + Sync,
         >,
-        read_counter: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        String,
-                    ) -> crate::ReadCounterResponse + Send + Sync,
-                >,
-            >,
+        read_counter: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                String,
+            ) -> crate::ReadCounterResponse + Send + Sync,
         >,
-        bump_counter: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(
-                        crate::RequestContext,
-                        String,
-                    ) -> crate::BumpCounterResponse + Send + Sync,
-                >,
-            >,
+        bump_counter: crate::runtime::__Slot<
+            dyn Fn(
+                crate::RequestContext,
+                String,
+            ) -> crate::BumpCounterResponse + Send + Sync,
         >,
-        whoami: ::std::sync::Mutex<
-            Option<
-                ::std::sync::Arc<
-                    dyn Fn(crate::RequestContext) -> crate::WhoamiResponse + Send + Sync,
-                >,
-            >,
+        whoami: crate::runtime::__Slot<
+            dyn Fn(crate::RequestContext) -> crate::WhoamiResponse + Send + Sync,
         >,
     }
     #[derive(Default)]
@@ -219,7 +182,7 @@ pub mod mock {
         pub async fn start(&self) -> ::std::io::Result<MockServer> {
             MockServer::__start(self.router("/")).await
         }
-        /// Answers `ticks` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `ticks` with `answer`.
         pub fn on_ticks(
             &self,
             answer: impl Fn(
@@ -227,51 +190,30 @@ pub mod mock {
                 crate::models::params::TicksParams,
             ) -> crate::TicksResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .ticks
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.ticks.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `tail_log` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `tail_log` with `answer`.
         pub fn on_tail_log(
             &self,
             answer: impl Fn(
                 crate::RequestContext,
             ) -> crate::TailLogResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .tail_log
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.tail_log.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `updates` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `updates` with `answer`.
         pub fn on_updates(
             &self,
             answer: impl Fn(
                 crate::RequestContext,
             ) -> crate::UpdatesResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .updates
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.updates.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `chat` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `chat` with `answer`.
         pub fn on_chat(
             &self,
             answer: impl Fn(
@@ -279,17 +221,10 @@ pub mod mock {
                 crate::models::ChatRequest,
             ) -> crate::ChatResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .chat
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.chat.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `download` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `download` with `answer`.
         pub fn on_download(
             &self,
             answer: impl Fn(
@@ -298,17 +233,10 @@ pub mod mock {
                 crate::models::params::DownloadParams,
             ) -> crate::DownloadResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .download
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.download.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `upload` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `upload` with `answer`.
         pub fn on_upload(
             &self,
             answer: impl Fn(
@@ -317,17 +245,10 @@ pub mod mock {
                 crate::Upload,
             ) -> crate::UploadResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .upload
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.upload.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `read_counter` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `read_counter` with `answer`.
         pub fn on_read_counter(
             &self,
             answer: impl Fn(
@@ -335,17 +256,10 @@ pub mod mock {
                 String,
             ) -> crate::ReadCounterResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .read_counter
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.read_counter.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `bump_counter` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `bump_counter` with `answer`.
         pub fn on_bump_counter(
             &self,
             answer: impl Fn(
@@ -353,31 +267,17 @@ pub mod mock {
                 String,
             ) -> crate::BumpCounterResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .bump_counter
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.bump_counter.set(::std::sync::Arc::new(answer));
             self
         }
-        /// Answers `whoami` with `answer` (called with what the operation receives) instead of the example.
+        /// Answers `whoami` with `answer`.
         pub fn on_whoami(
             &self,
             answer: impl Fn(
                 crate::RequestContext,
             ) -> crate::WhoamiResponse + Send + Sync + 'static,
         ) -> &Self {
-            *self
-                .inner
-                .overrides
-                .whoami
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner) = Some(
-                ::std::sync::Arc::new(answer),
-            );
+            self.inner.overrides.whoami.set(::std::sync::Arc::new(answer));
             self
         }
     }
@@ -402,46 +302,30 @@ pub mod mock {
         }
     }
     impl crate::AccountApi for Mock {
-        #[allow(unused_variables)]
         async fn whoami(
             &self,
             context: crate::RequestContext,
-            principal: (),
+            _principal: (),
         ) -> crate::WhoamiResponse {
-            let answer = self
-                .inner
-                .overrides
-                .whoami
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.whoami.get() {
                 Some(answer) => answer(context),
                 None => {
                     crate::WhoamiResponse::Ok(
                         crate::runtime::__example::<
                             crate::models::Me,
-                        >("whoami", "{\"subject\":\"conformance\"}"),
+                        >("whoami", r#"{"subject":"conformance"}"#),
                     )
                 }
             }
         }
     }
     impl crate::CountersApi for Mock {
-        #[allow(unused_variables)]
         async fn read_counter(
             &self,
             context: crate::RequestContext,
             key: String,
         ) -> crate::ReadCounterResponse {
-            let answer = self
-                .inner
-                .overrides
-                .read_counter
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.read_counter.get() {
                 Some(answer) => answer(context, key),
                 None => {
                     crate::ReadCounterResponse::Ok(
@@ -449,26 +333,18 @@ pub mod mock {
                             crate::models::Counter,
                         >(
                             "read_counter",
-                            "{\"key\":\"conformance\",\"value\":1,\"attempts\":1}",
+                            r#"{"key":"conformance","value":1,"attempts":1}"#,
                         ),
                     )
                 }
             }
         }
-        #[allow(unused_variables)]
         async fn bump_counter(
             &self,
             context: crate::RequestContext,
             key: String,
         ) -> crate::BumpCounterResponse {
-            let answer = self
-                .inner
-                .overrides
-                .bump_counter
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.bump_counter.get() {
                 Some(answer) => answer(context, key),
                 None => {
                     crate::BumpCounterResponse::Ok(
@@ -476,7 +352,7 @@ pub mod mock {
                             crate::models::Counter,
                         >(
                             "bump_counter",
-                            "{\"key\":\"conformance\",\"value\":1,\"attempts\":1}",
+                            r#"{"key":"conformance","value":1,"attempts":1}"#,
                         ),
                     )
                 }
@@ -484,20 +360,12 @@ pub mod mock {
         }
     }
     impl crate::EventsApi for Mock {
-        #[allow(unused_variables)]
         async fn ticks(
             &self,
             context: crate::RequestContext,
             params: crate::models::params::TicksParams,
         ) -> crate::TicksResponse {
-            let answer = self
-                .inner
-                .overrides
-                .ticks
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.ticks.get() {
                 Some(answer) => answer(context, params),
                 None => {
                     crate::TicksResponse::Ok(
@@ -505,49 +373,33 @@ pub mod mock {
                             ::futures_util::stream::iter([
                                 crate::runtime::__example::<
                                     crate::models::Tick,
-                                >("ticks", "{\"n\":1,\"text\":\"conformance\"}"),
+                                >("ticks", r#"{"n":1,"text":"conformance"}"#),
                             ]),
                         ),
                     )
                 }
             }
         }
-        #[allow(unused_variables)]
         async fn tail_log(
             &self,
             context: crate::RequestContext,
         ) -> crate::TailLogResponse {
-            let answer = self
-                .inner
-                .overrides
-                .tail_log
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.tail_log.get() {
                 Some(answer) => answer(context),
                 None => {
                     crate::TailLogResponse::Ok(
                         crate::Events::from_data(
-                            ::futures_util::stream::iter(["example".to_owned()]),
+                            ::futures_util::stream::iter([r#"example"#.to_owned()]),
                         ),
                     )
                 }
             }
         }
-        #[allow(unused_variables)]
         async fn updates(
             &self,
             context: crate::RequestContext,
         ) -> crate::UpdatesResponse {
-            let answer = self
-                .inner
-                .overrides
-                .updates
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.updates.get() {
                 Some(answer) => answer(context),
                 None => {
                     crate::UpdatesResponse::Ok(
@@ -555,79 +407,55 @@ pub mod mock {
                             ::futures_util::stream::iter([
                                 crate::runtime::__example::<
                                     crate::models::Update,
-                                >("updates", "{\"id\":1,\"title\":\"conformance\"}"),
+                                >("updates", r#"{"id":1,"title":"conformance"}"#),
                             ]),
                         ),
                     )
                 }
             }
         }
-        #[allow(unused_variables)]
         async fn chat(
             &self,
             context: crate::RequestContext,
             body: crate::models::ChatRequest,
         ) -> crate::ChatResponse {
-            let answer = self
-                .inner
-                .overrides
-                .chat
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.chat.get() {
                 Some(answer) => answer(context, body),
                 None => {
                     crate::ChatResponse::Ok(
                         crate::runtime::__example::<
                             crate::models::ChatAnswer,
-                        >("chat", "{\"text\":\"conformance\"}"),
+                        >("chat", r#"{"text":"conformance"}"#),
                     )
                 }
             }
         }
     }
     impl crate::FilesApi for Mock {
-        #[allow(unused_variables)]
         async fn download(
             &self,
             context: crate::RequestContext,
             name: String,
             params: crate::models::params::DownloadParams,
         ) -> crate::DownloadResponse {
-            let answer = self
-                .inner
-                .overrides
-                .download
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.download.get() {
                 Some(answer) => answer(context, name, params),
                 None => crate::DownloadResponse::Ok(::axum::body::Body::from("example")),
             }
         }
-        #[allow(unused_variables)]
         async fn upload(
             &self,
             context: crate::RequestContext,
             name: String,
             body: crate::Upload,
         ) -> crate::UploadResponse {
-            let answer = self
-                .inner
-                .overrides
-                .upload
-                .lock()
-                .unwrap_or_else(::std::sync::PoisonError::into_inner)
-                .clone();
-            match answer {
+            match self.inner.overrides.upload.get() {
                 Some(answer) => answer(context, name, body),
                 None => {
                     crate::UploadResponse::Created(
                         crate::runtime::__example::<
                             crate::models::FileInfo,
-                        >("upload", "{\"name\":\"conformance\",\"size\":1}"),
+                        >("upload", r#"{"name":"conformance","size":1}"#),
                     )
                 }
             }
