@@ -35,7 +35,13 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     kinds: Option<Vec<CrateKind>>,
     rerun: bool,
+    features: Vec<String>,
 }
+
+/// The features of the generated crates' runtimes: in a build script's output each is on or
+/// off as the builder says ([`Builder::runtime_features`]), since the including crate has no
+/// such features of its own.
+pub const RUNTIME_FEATURES: &[&str] = &["middleware", "tracing", "mock"];
 
 /// What a build script generated.
 #[derive(Debug, Clone)]
@@ -57,7 +63,18 @@ impl Builder {
             out_dir: None,
             kinds: None,
             rerun: true,
+            features: Vec::new(),
         }
+    }
+
+    /// Turns on these runtime features (of [`RUNTIME_FEATURES`]; default: none):
+    /// `middleware` (the client sends through `reqwest_middleware`; the including crate then
+    /// depends on `reqwest-middleware` and `http`), `tracing` (a span per call; it depends on
+    /// `tracing`). The server's `mock` needs the crate's `full` feature and is never generated
+    /// by a build script.
+    pub fn runtime_features(mut self, features: &[&str]) -> Self {
+        self.features = features.iter().map(|f| (*f).to_owned()).collect();
+        self
     }
 
     /// Writes into `dir` instead of `OUT_DIR`.
@@ -141,7 +158,10 @@ impl Builder {
         let mut files = Vec::new();
         for kind in &config.crates.emit {
             let krate = config.crates.get(*kind);
-            let text = inline_crate(&generated.files, &krate.path)?;
+            let text = settle_features(
+                &inline_crate(&generated.files, &krate.path)?,
+                &self.features,
+            );
             let path = dir.join(format!("{}.rs", kind_name(*kind)));
             let current = std::fs::read_to_string(&path).ok();
             if current.as_deref() != Some(text.as_str()) {
@@ -158,6 +178,22 @@ impl Builder {
             summary,
         })
     }
+}
+
+/// `text` with each runtime feature's `cfg` settled: `feature = "x"` becomes `all()` (true)
+/// for the features turned on and `any()` (false) for the others, so that the including crate
+/// sees no `cfg` of a feature it does not have.
+fn settle_features(text: &str, on: &[String]) -> String {
+    let mut text = text.to_owned();
+    for feature in RUNTIME_FEATURES {
+        let settled = if on.iter().any(|f| f == feature) {
+            "all()"
+        } else {
+            "any()"
+        };
+        text = text.replace(&format!("feature = \"{feature}\""), settled);
+    }
+    text
 }
 
 fn kind_name(kind: CrateKind) -> &'static str {
