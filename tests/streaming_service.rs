@@ -223,6 +223,8 @@ pub enum Answer {
     Drop,
     /// Writes these chunks, one write (and one flush) each, then closes.
     Chunks(Vec<Vec<u8>>),
+    /// Writes these chunks with a pause before each but the first, then closes.
+    Paced(Vec<Vec<u8>>, std::time::Duration),
 }
 
 impl Answer {
@@ -299,16 +301,23 @@ pub async fn raw_server(script: Vec<Answer>) -> (String, Seen) {
                 .push(String::from_utf8_lossy(&head).into_owned());
             let answer = script[served.min(script.len() - 1)].clone();
             served += 1;
-            match answer {
-                Answer::Drop => drop(socket),
-                Answer::Chunks(chunks) => {
+            let (chunks, pause) = match answer {
+                Answer::Drop => {
+                    drop(socket);
+                    continue;
+                }
+                Answer::Chunks(chunks) => (chunks, std::time::Duration::from_millis(2)),
+                Answer::Paced(chunks, pause) => (chunks, pause),
+            };
+            {
+                {
                     for chunk in chunks {
                         if socket.write_all(&chunk).await.is_err() {
                             break;
                         }
                         let _ = socket.flush().await;
                         // Each chunk its own read on the other side.
-                        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                        tokio::time::sleep(pause).await;
                     }
                     let _ = socket.shutdown().await;
                 }

@@ -335,6 +335,57 @@ async fn a_broken_stream_resumes_from_the_last_id_when_asked() {
 }
 
 #[tokio::test]
+async fn a_stream_outlasts_the_call_timeout_and_another_answer_is_an_error_that_shows_it() {
+    // Four events 150 ms apart, under a 200 ms timeout for answers read whole.
+    let events: Vec<Vec<u8>> = (1..=4)
+        .map(|n| format!("data: {{\"n\":{n},\"text\":\"t\"}}\n\n").into_bytes())
+        .collect();
+    let mut chunks = vec![
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n".to_vec(),
+    ];
+    chunks.extend(events);
+    let (url, _) = raw_server(vec![Answer::Paced(chunks, Duration::from_millis(150))]).await;
+    let client = Client::new(url)
+        .unwrap()
+        .with_timeout(Duration::from_millis(200));
+    let got: Vec<i64> = client
+        .ticks(&ticks(4))
+        .await
+        .unwrap()
+        .into_inner()
+        .map_ok(|event| event.data.n)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(got, [1, 2, 3, 4]);
+
+    // JSON where events were asked for: an error with what the server sent, not an empty
+    // stream.
+    let (url, _) = raw_server(vec![Answer::http(
+        "200 OK",
+        &[("content-type", "application/json")],
+        r#"{"text":"the whole answer"}"#,
+    )])
+    .await;
+    let items: Vec<_> = Client::new(url)
+        .unwrap()
+        .ticks(&ticks(1))
+        .await
+        .unwrap()
+        .into_inner()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1);
+    match &items[0] {
+        Err(EventError::NotEvents { content_type, body }) => {
+            assert_eq!(content_type, "application/json");
+            assert_eq!(body, r#"{"text":"the whole answer"}"#);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn dropping_the_event_stream_closes_the_connection() {
     let (client, service) = client().await;
     let mut events = client.ticks(&ticks(1_000_000)).await.unwrap().into_inner();

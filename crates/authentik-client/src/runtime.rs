@@ -175,12 +175,14 @@ impl std::error::Error for BuildError {
 }
 
 impl Client {
-    /// A client for the API at `base_url`, with a default HTTP client: 10 s to connect, 60 s for
-    /// a whole request, and this crate's name and version as the user agent.
+    /// A client for the API at `base_url`, with a default HTTP client: 10 s to connect, 60 s
+    /// for a whole request whose answer is read whole (see [`Client::with_timeout`]), 120 s at
+    /// most between two reads (a stream's keep-alives keep it open), and this crate's name and
+    /// version as the user agent.
     pub fn new(base_url: impl Into<String>) -> Result<Self, BuildError> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(60))
+            .read_timeout(Duration::from_secs(120))
             .user_agent(concat!(
                 env!("CARGO_PKG_NAME"),
                 "/",
@@ -188,7 +190,7 @@ impl Client {
             ))
             .build()
             .map_err(BuildError::Http)?;
-        Self::with_http_client(base_url, http)
+        Ok(Self::with_http_client(base_url, http)?.with_timeout(Duration::from_secs(60)))
     }
 
     /// A client for the API at `base_url` that sends through `http`, the caller's own
@@ -324,6 +326,10 @@ impl Client {
     /// A client like this one that gives up on each request (each attempt, with retries)
     /// after `timeout`, or after the HTTP client's own timeout when `None`. This one is left
     /// as it is: `client.with_timeout(t).operation(..)` sets it for one call.
+    ///
+    /// It applies to the operations whose answers are read whole: an event stream or a
+    /// download lasts as long as it lasts (drop it to stop it, or wrap the reading in
+    /// `tokio::time::timeout`), and only the HTTP client's own timeouts apply to it.
     pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Self {
         let timeout = timeout.into();
         self.clone().with(|inner| inner.timeout = timeout)
@@ -764,23 +770,19 @@ fn with_again(
     outcome
 }
 
-/// The statuses of an operation whose bodies are buffered: all of them.
-#[doc(hidden)]
-pub fn __buffered(_status: u16) -> bool {
-    false
-}
-
 /// Sends a call: the client's settings, the token, the retries; the response is read whole
-/// unless its status is one `streamed` says to leave streaming.
+/// unless its status is one `streamed` says to leave streaming (`None`: every response is read
+/// whole).
 async fn execute(
     client: Arc<Inner>,
     op: &'static OperationInfo,
     schemes: &'static [__Auth],
     mut request: reqwest::Request,
-    streamed: fn(u16) -> bool,
+    streamed: Option<fn(u16) -> bool>,
 ) -> Result<(RawResponse, __Live), Failure> {
     let started = Instant::now();
-    if client.timeout.is_some() {
+    // A stream lasts as long as it lasts: the timeout is for answers read whole.
+    if client.timeout.is_some() && streamed.is_none() {
         *request.timeout_mut() = client.timeout;
     }
     request.headers_mut().extend(client.headers.clone());
@@ -844,12 +846,12 @@ async fn attempt_once(
     client: &Inner,
     op: &'static OperationInfo,
     request: reqwest::Request,
-    streamed: fn(u16) -> bool,
+    streamed: Option<fn(u16) -> bool>,
 ) -> Result<(RawResponse, __Live), Failure> {
     let response = send_once(client, op, request).await?;
     let status = response.status();
     let headers = response.headers().clone();
-    if streamed(status.as_u16()) {
+    if streamed.is_some_and(|streamed| streamed(status.as_u16())) {
         let raw = RawResponse {
             status,
             headers,
@@ -920,7 +922,7 @@ pub fn __call<T, E, B, D>(
     client: &Client,
     op: &'static OperationInfo,
     schemes: &'static [__Auth],
-    streamed: fn(u16) -> bool,
+    streamed: Option<fn(u16) -> bool>,
     build: B,
     decode: D,
 ) -> __Call<T, E, B, D>
@@ -946,7 +948,7 @@ pub struct __Call<T, E, B, D> {
     client: Arc<Inner>,
     op: &'static OperationInfo,
     schemes: &'static [__Auth],
-    streamed: fn(u16) -> bool,
+    streamed: Option<fn(u16) -> bool>,
     build: Option<B>,
     decode: Option<D>,
     sending: Option<Sending>,
@@ -1774,6 +1776,14 @@ pub enum EventError {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// The server answered with another media type than `text/event-stream` (JSON, say, for a
+    /// request that did not ask for a stream); the stream ends.
+    NotEvents {
+        /// The media type it sent.
+        content_type: String,
+        /// Its body (the first 64 KiB), as text.
+        body: String,
+    },
     /// The connection broke and the stream could not be resumed (see
     /// [`EventStream::reconnect`]): the server refused, or a middleware or token source failed;
     /// the stream ends.
@@ -1795,6 +1805,11 @@ impl fmt::Display for EventError {
             ),
             Self::TooLarge { limit } => write!(f, "an event is larger than {limit} bytes"),
             Self::Resume(err) => write!(f, "the event stream broke and cannot resume: {err}"),
+            Self::NotEvents { content_type, body } => write!(
+                f,
+                "the server answered {content_type}, not an event stream ({} bytes)",
+                body.len()
+            ),
         }
     }
 }
@@ -1805,7 +1820,7 @@ impl std::error::Error for EventError {
             Self::Transport(err) => Some(err),
             Self::Decode { source, .. } => Some(source),
             Self::Resume(err) => Some(err.as_ref()),
-            Self::TooLarge { .. } => None,
+            Self::TooLarge { .. } | Self::NotEvents { .. } => None,
         }
     }
 }
@@ -1850,6 +1865,8 @@ pub struct EventStream<T> {
     reconnects: u32,
     /// The resumption under way.
     reconnecting: Option<BoxFuture<'static, Result<reqwest::Response, Failure>>>,
+    /// The media type of a body that is not an event stream, and what of it was read.
+    not_events: Option<(String, Vec<u8>)>,
 }
 
 impl<T> fmt::Debug for EventStream<T> {
@@ -1887,7 +1904,22 @@ impl<T> EventStream<T> {
         decode: fn(&str) -> Result<T, serde_json::Error>,
         json: bool,
     ) -> Self {
+        // A server that answers something else (JSON, when the request did not ask for a
+        // stream) gets an error that shows what it sent, not an empty stream.
+        let content_type = live
+            .response
+            .as_ref()
+            .and_then(|r| r.headers().get(header::CONTENT_TYPE))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let not_events = content_type
+            .filter(|media| {
+                let essence = media.split(';').next().unwrap_or_default().trim();
+                !essence.eq_ignore_ascii_case("text/event-stream")
+            })
+            .map(|media| (media, Vec::new()));
         Self {
+            not_events,
             body: Some(chunks(live.response, body)),
             parser: EventParser::new(MAX_EVENT_SIZE),
             ready: VecDeque::new(),
@@ -2009,6 +2041,22 @@ impl<T> Stream for EventStream<T> {
             let Some(body) = &mut this.body else {
                 return Poll::Ready(None);
             };
+            if let Some((_, read)) = &mut this.not_events {
+                // Up to 64 KiB of it, for the error.
+                let chunk = std::task::ready!(body.as_mut().poll_next(cx));
+                if let Some(Ok(chunk)) = &chunk
+                    && read.len() < 64 << 10
+                {
+                    read.extend_from_slice(chunk);
+                    continue;
+                }
+                this.body = None;
+                let (content_type, read) = this.not_events.take().unwrap_or_default();
+                return Poll::Ready(Some(Err(EventError::NotEvents {
+                    content_type,
+                    body: String::from_utf8_lossy(&read).into_owned(),
+                })));
+            }
             match std::task::ready!(body.as_mut().poll_next(cx)) {
                 Some(Ok(chunk)) => {
                     if let Err(err) = this.parser.feed(&chunk, &mut this.ready) {

@@ -275,9 +275,9 @@ fn emit_call(api: &Api, op: &Operation, models: &TokenStream, note: Option<&str>
         .map(|r| status_pattern(r.status))
         .collect();
     let streamed = if streamed.is_empty() {
-        quote!(crate::runtime::__buffered)
+        quote!(None)
     } else {
-        quote!(|status: u16| matches!(status, #(#streamed)|*))
+        quote!(Some(|status: u16| matches!(status, #(#streamed)|*)))
     };
     let live = if uses_live { quote!(live) } else { quote!(_) };
     let mutable =

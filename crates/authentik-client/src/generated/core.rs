@@ -26,7 +26,7 @@ impl crate::Client {
             self,
             &OPERATION,
             crate::generated::AUTH_AUTHENTIK_OR_AUTHENTIK_DEVICE_AUTH,
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = "/core/users/";
                 let mut request = self
@@ -81,7 +81,7 @@ impl crate::Client {
             self,
             &OPERATION,
             crate::generated::AUTH_AUTHENTIK,
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = [
                     "/core/users/",
@@ -134,7 +134,7 @@ impl crate::Client {
             self,
             &OPERATION,
             crate::generated::AUTH_AUTHENTIK,
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = [
                     "/core/users/",
@@ -190,7 +190,7 @@ impl crate::Client {
             self,
             &OPERATION,
             crate::generated::AUTH_AUTHENTIK,
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = [
                     "/core/applications/",

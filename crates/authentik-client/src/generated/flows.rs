@@ -25,7 +25,7 @@ impl crate::Client {
             self,
             &OPERATION,
             crate::generated::AUTH_AUTHENTIK,
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = [
                     "/flows/executor/",

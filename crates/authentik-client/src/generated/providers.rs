@@ -24,7 +24,7 @@ impl crate::Client {
             self,
             &OPERATION,
             crate::generated::AUTH_AUTHENTIK,
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = "/providers/all/test/";
                 let mut request = self
@@ -73,7 +73,7 @@ impl crate::Client {
             self,
             &OPERATION,
             crate::generated::AUTH_AUTHENTIK,
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = [
                     "/providers/saml/",
@@ -132,7 +132,7 @@ impl crate::Client {
             self,
             &OPERATION,
             crate::generated::AUTH_AUTHENTIK,
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = [
                     "/providers/microsoft_entra/",

@@ -18,7 +18,7 @@ impl crate::Client {
             self,
             &OPERATION,
             crate::generated::AUTH_OAUTH,
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = "/me";
                 let mut request = self

@@ -22,7 +22,7 @@ impl crate::Client {
             self,
             &OPERATION,
             &[],
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = ["/counters/", &crate::runtime::__encode_path(key)].concat();
                 let mut request = self.__request(::reqwest::Method::GET, &path, &[]);
@@ -61,7 +61,7 @@ impl crate::Client {
             self,
             &OPERATION,
             &[],
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = ["/counters/", &crate::runtime::__encode_path(key)].concat();
                 let mut request = self.__request(::reqwest::Method::POST, &path, &[]);

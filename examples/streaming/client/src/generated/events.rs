@@ -24,7 +24,7 @@ impl crate::Client {
             self,
             &OPERATION,
             &[],
-            |status: u16| matches!(status, 200),
+            Some(|status: u16| matches!(status, 200)),
             move || {
                 let path = "/ticks";
                 let mut request = self.__request(::reqwest::Method::GET, path, &[]);
@@ -69,7 +69,7 @@ impl crate::Client {
             self,
             &OPERATION,
             &[],
-            |status: u16| matches!(status, 200),
+            Some(|status: u16| matches!(status, 200)),
             move || {
                 let path = "/log";
                 let mut request = self.__request(::reqwest::Method::GET, path, &[]);
@@ -110,7 +110,7 @@ impl crate::Client {
             self,
             &OPERATION,
             &[],
-            |status: u16| matches!(status, 200),
+            Some(|status: u16| matches!(status, 200)),
             move || {
                 let path = "/updates";
                 let mut request = self.__request(::reqwest::Method::GET, path, &[]);
@@ -152,7 +152,7 @@ impl crate::Client {
             self,
             &OPERATION,
             &[],
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = "/chat";
                 let mut request = self.__request(::reqwest::Method::POST, path, &[]);
@@ -196,7 +196,7 @@ impl crate::Client {
             self,
             &OPERATION,
             &[],
-            |status: u16| matches!(status, 200),
+            Some(|status: u16| matches!(status, 200)),
             move || {
                 let path = "/chat";
                 let mut request = self.__request(::reqwest::Method::POST, path, &[]);

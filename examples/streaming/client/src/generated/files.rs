@@ -23,7 +23,7 @@ impl crate::Client {
             self,
             &OPERATION,
             &[],
-            |status: u16| matches!(status, 200),
+            Some(|status: u16| matches!(status, 200)),
             move || {
                 let path = ["/files/", &crate::runtime::__encode_path(name)].concat();
                 let mut request = self.__request(::reqwest::Method::GET, &path, &[]);
@@ -72,7 +72,7 @@ impl crate::Client {
             self,
             &OPERATION,
             &[],
-            crate::runtime::__buffered,
+            None,
             move || {
                 let path = ["/files/", &crate::runtime::__encode_path(name)].concat();
                 let mut request = self.__request(::reqwest::Method::PUT, &path, &[]);
