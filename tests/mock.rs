@@ -49,6 +49,20 @@ async fn a_test_answers_one_operation_and_reads_what_was_sent() {
         .await
         .unwrap();
     assert_eq!(ticks.len(), 1);
+    // Events told apart by name: the first kind, under its name.
+    let feed: Vec<_> = client
+        .feed()
+        .await
+        .unwrap()
+        .into_inner()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(feed[0].event.as_deref(), Some("post"));
+    assert!(matches!(
+        feed[0].data,
+        streaming_client::FeedOkEvent::Post(_)
+    ));
     let answer = client
         .chat(&ChatRequest {
             prompt: "hello there".to_owned(),
@@ -67,6 +81,7 @@ async fn a_test_answers_one_operation_and_reads_what_was_sent() {
             Some("read_counter"),
             Some("read_counter"),
             Some("ticks"),
+            Some("feed"),
             Some("chat")
         ]
     );
@@ -77,7 +92,7 @@ async fn a_test_answers_one_operation_and_reads_what_was_sent() {
         [("count".to_owned(), "3".to_owned())]
     );
     assert_eq!(requests[2].header("accept"), Some("text/event-stream"));
-    let sent: ChatRequest = requests[3].json().unwrap();
+    let sent: ChatRequest = requests[4].json().unwrap();
     assert_eq!(sent.prompt, "hello there");
     mock.clear_requests();
     assert!(mock.requests().is_empty());

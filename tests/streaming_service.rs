@@ -13,13 +13,13 @@ use bytes::Bytes;
 use futures_util::{StreamExt, stream};
 use streaming_models::params::{DownloadParams, TicksParams};
 use streaming_models::{
-    ChatAnswer, ChatChunk, ChatRequest, Counter, FileInfo, Me, Problem, Tick, Update,
+    ChatAnswer, ChatChunk, ChatRequest, Counter, FileInfo, Like, Me, Post, Problem, Tick, Update,
 };
 use streaming_server::{
     AccountApi, Authenticator, BumpCounterResponse, ChatResponse, CountersApi, Credential,
-    DownloadResponse, Event, Events, EventsApi, FilesApi, ReadCounterResponse, Refusal,
-    RequestContext, TailLogResponse, TicksResponse, UpdatesResponse, Upload, UploadResponse,
-    WhoamiResponse,
+    DownloadResponse, Event, Events, EventsApi, FeedOkEvent, FeedResponse, FilesApi,
+    ReadCounterResponse, Refusal, RequestContext, TailLogResponse, TicksResponse, UpdatesResponse,
+    Upload, UploadResponse, WhoamiResponse,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -92,6 +92,22 @@ impl EventsApi for Service {
             Event::new(Update { id: 1, title: None }).named("deleted"),
         ];
         UpdatesResponse::Ok(Events::new(stream::iter(updates)))
+    }
+
+    async fn feed(&self, _context: RequestContext) -> FeedResponse {
+        let events = vec![
+            Event::new(FeedOkEvent::Post(Post {
+                id: 1,
+                text: "hello".to_owned(),
+            }))
+            .with_id("1"),
+            Event::new(FeedOkEvent::Like(Like { post: 1 })),
+            Event::new(FeedOkEvent::Other {
+                event: Some("poll".to_owned()),
+                data: "{\"question\":\"?\"}".to_owned(),
+            }),
+        ];
+        FeedResponse::Ok(Events::new(stream::iter(events)))
     }
 
     async fn chat(&self, _context: RequestContext, body: ChatRequest) -> ChatResponse {

@@ -13,11 +13,11 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use reqwest::header::{HeaderName, HeaderValue};
 use service::{Answer, Service, pattern, raw_server, serve};
 use streaming_client::{
-    BumpCounterError, Client, Error, EventError, OperationInfo, ReadCounterError, RefreshingToken,
-    RetryPolicy, TicksError, Upload,
+    BumpCounterError, Client, Error, EventError, FeedOkEvent, OperationInfo, ReadCounterError,
+    RefreshingToken, RetryPolicy, TicksError, Upload,
 };
 use streaming_models::params::{DownloadParams, TicksParams};
-use streaming_models::{ChatRequest, Problem};
+use streaming_models::{ChatRequest, Like, Post, Problem};
 
 async fn client() -> (Client, Arc<Service>) {
     let service = Arc::new(Service::default());
@@ -99,6 +99,63 @@ async fn text_events_keep_their_lines_and_field_described_events_their_data() {
     assert_eq!(updates[0].data.title.as_deref(), Some("one"));
     assert_eq!(updates[1].event.as_deref(), Some("deleted"));
     assert_eq!(updates[1].data.id, 1);
+}
+
+#[tokio::test]
+async fn events_of_several_schemas_are_told_apart_by_name() {
+    let (client, _) = client().await;
+    let feed: Vec<_> = client
+        .feed()
+        .await
+        .unwrap()
+        .into_inner()
+        .try_collect()
+        .await
+        .unwrap();
+    let data: Vec<&FeedOkEvent> = feed.iter().map(|e| &e.data).collect();
+    assert_eq!(
+        data,
+        [
+            &FeedOkEvent::Post(Post {
+                id: 1,
+                text: "hello".to_owned()
+            }),
+            &FeedOkEvent::Like(Like { post: 1 }),
+            // Another name: kept, with its data as text.
+            &FeedOkEvent::Other {
+                event: Some("poll".to_owned()),
+                data: r#"{"question":"?"}"#.to_owned()
+            },
+        ]
+    );
+    // The server named each event after its variant.
+    let names: Vec<Option<&str>> = feed.iter().map(|e| e.event.as_deref()).collect();
+    assert_eq!(names, [Some("post"), Some("like"), Some("poll")]);
+    assert_eq!(feed[0].data.event_name(), Some("post"));
+
+    // A `like` whose data is a post's does not decode: an error item, and the stream goes on.
+    let chunks: &[&[u8]] = &[
+        b"event: like\ndata: {\"id\":1,\"text\":\"not a like\"}\n\n",
+        b"event: post\ndata: {\"id\":2,\"text\":\"a post\"}\n\n",
+    ];
+    let (url, _) = raw_server(vec![Answer::events(chunks)]).await;
+    let items: Vec<_> = Client::new(url)
+        .unwrap()
+        .feed()
+        .await
+        .unwrap()
+        .into_inner()
+        .collect()
+        .await;
+    assert!(
+        matches!(items[0], Err(EventError::Decode { .. })),
+        "{:?}",
+        items[0]
+    );
+    assert!(matches!(
+        items[1].as_ref().unwrap().data,
+        FeedOkEvent::Post(Post { id: 2, .. })
+    ));
 }
 
 #[tokio::test]

@@ -93,6 +93,21 @@ fn pet(doc: &mut Value) -> &mut Value {
 
 const RULES: &[Rule] = &[
     Rule {
+        rule: "an event stream's schema describes one event's data",
+        mutate: |d| {
+            op(d)["responses"]["200"]["content"] = json!({"text/event-stream": {"schema": {
+                "type": "object",
+                "properties": {
+                    "event": {"type": "string"},
+                    "data": {"$ref": "#/components/schemas/Pet"}
+                }
+            }}});
+        },
+        reading: Reading::Warning,
+        pointer: "/paths/~1pets~1{id}/post/responses/200/content/text~1event-stream/schema",
+        says: "read as the schema of the `data` property",
+    },
+    Rule {
         rule: "a response has a `description`",
         mutate: |d| {
             op(d)["responses"]["200"]

@@ -1319,6 +1319,50 @@ pub fn __events<T: serde::Serialize + 'static>(
     sse(status, stream, events.keep_alive)
 }
 
+/// An enum of events told apart by their names (generated per operation).
+#[doc(hidden)]
+pub trait __NamedEvent {
+    /// The event's name.
+    fn __name(&self) -> Option<&str>;
+    /// Its data, as JSON (or as text for an event of another name).
+    fn __data(&self) -> Result<String, serde_json::Error>;
+}
+
+/// The data of an event for the wire: its JSON, or why it has none.
+fn event_data(data: Result<String, serde_json::Error>) -> String {
+    data.unwrap_or_else(|err| {
+        // The client sees an event that does not decode, and why.
+        serde_json::json!({ "error": format!("the event cannot be serialized: {err}") }).to_string()
+    })
+}
+
+/// Answers with the events of `events`, each named as its variant says (unless the event
+/// names itself).
+#[doc(hidden)]
+pub fn __named_events<T: __NamedEvent + 'static>(
+    status: impl __Status,
+    events: Events<T>,
+) -> Response {
+    use futures_util::StreamExt;
+    let stream = events.stream.map(|mut event| {
+        if event.event.is_none() {
+            event.event = event.data.__name().map(str::to_owned);
+        }
+        let data = event_data(event.data.__data());
+        sse_event(&event, &data)
+    });
+    sse(status, stream, events.keep_alive)
+}
+
+/// Answers an error documented as events told apart by name with one event of `body`.
+#[doc(hidden)]
+pub fn __named_event<T: __NamedEvent>(status: impl __Status, body: &T) -> Response {
+    let mut event = Event::new(());
+    event.event = body.__name().map(str::to_owned);
+    let data = event_data(body.__data());
+    __bytes(status, "text/event-stream", sse_event(&event, &data))
+}
+
 /// Answers with the events of `events`, each one's data as text.
 #[doc(hidden)]
 pub fn __text_events(status: impl __Status, events: Events<String>) -> Response {

@@ -93,7 +93,7 @@ impl ReportsApi for Service {
         _: RequestContext,
         principal: String,
         _: uuid::Uuid,
-        _: Option<models::Binary>,
+        _: Option<constructs_server::Upload>,
     ) -> UploadRawResponse {
         self.served("upload_raw", principal);
         UploadRawResponse::Created

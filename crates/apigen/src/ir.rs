@@ -552,23 +552,62 @@ pub struct Response {
     pub events: Option<Events>,
 }
 
-/// A `text/event-stream` body: a stream of events whose `data` is JSON of one type, or text.
+/// A `text/event-stream` body: a stream of events whose `data` is JSON of one type, or text, or
+/// JSON of a type the event's name tells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Events {
-    /// The type of each event's `data`; `None` for text (no schema documented).
+    /// The type of each event's `data`; `None` for text (no schema documented) or events by
+    /// name.
     pub data: Option<TypeRef>,
+    /// Events of several schemas told apart by their names (a `oneOf` of event descriptions,
+    /// each naming its one `event` value).
+    pub named: Option<NamedEvents>,
+}
+
+/// Events told apart by name: the client and the server each have an enum of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedEvents {
+    /// The enum's name (claimed with the operation's other types).
+    pub type_name: String,
+    /// One variant per event name.
+    pub variants: Vec<NamedEvent>,
+    /// The catch-all variant for any other name (its data kept as text).
+    pub other: String,
+}
+
+/// One named event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedEvent {
+    /// The event's name on the wire (`event: <name>`).
+    pub event: String,
+    /// The variant's name.
+    pub variant: String,
+    /// The type of its data.
+    pub data: TypeRef,
+}
+
+impl Events {
+    /// The types the events' data has.
+    pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.data.iter().chain(
+            self.named
+                .iter()
+                .flat_map(|named| named.variants.iter().map(|v| &v.data)),
+        )
+    }
 }
 
 impl Response {
     /// The types the response carries: its body's, and its events'.
     pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
-        let body = match &self.body {
-            Body::Json(ty) => Some(ty),
-            Body::Events(events) => events.data.as_ref(),
-            _ => None,
+        let (body, events) = match &self.body {
+            Body::Json(ty) => (Some(ty), None),
+            Body::Events(events) => (None, Some(events)),
+            _ => (None, None),
         };
         body.into_iter()
-            .chain(self.events.as_ref().and_then(|e| e.data.as_ref()))
+            .chain(events.into_iter().flat_map(Events::types))
+            .chain(self.events.iter().flat_map(Events::types))
     }
 
     /// Whether the status is a success (2XX).

@@ -27,12 +27,22 @@ pub fn emit_group(api: &Api, group: &Group, models: &TokenStream) -> TokenStream
     let methods = operations.iter().map(|op| emit_method(api, op, models));
     let pagers = operations.iter().filter_map(|op| emit_pager(op, models));
     let errors = operations.iter().map(|op| emit_error_enum(op, models));
+    let events = operations.iter().flat_map(|op| {
+        super::named_events(op).into_iter().map(move |named| {
+            let about = format!(
+                "The events of [`Client::{0}`](crate::Client::{0}), told apart by their names.",
+                op.name
+            );
+            super::emit_named_events(named, &about, models, false)
+        })
+    });
     let body = quote! {
         impl crate::Client {
             #(#methods)*
             #(#pagers)*
         }
         #(#errors)*
+        #(#events)*
     };
     let imports = super::use_models(&body);
     quote! {
@@ -63,9 +73,13 @@ fn body_type(op: &Operation, response: &Response, models: &TokenStream) -> Token
         Body::Bytes(_) if streams(op, response) => quote!(crate::ByteStream),
         Body::Bytes(_) => quote!(::bytes::Bytes),
         Body::Events(events) => {
-            let data = match &events.data {
-                Some(ty) => type_tokens(ty, models),
-                None => quote!(String),
+            let data = match (&events.data, &events.named) {
+                (_, Some(named)) => {
+                    let name = ident(&named.type_name);
+                    quote!(#name)
+                }
+                (Some(ty), None) => type_tokens(ty, models),
+                (None, None) => quote!(String),
             };
             if response.is_success() {
                 quote!(crate::EventStream<#data>)
@@ -87,10 +101,10 @@ fn decode_helper(op: &Operation, response: &Response, success: bool) -> (proc_ma
         Body::Bytes(_) if streams(op, response) => ("stream", true),
         Body::Bytes(_) => ("bytes", false),
         Body::Events(events) => (
-            if events.data.is_some() {
-                "events"
-            } else {
-                "text_events"
+            match (&events.data, &events.named) {
+                (_, Some(_)) => "named_events",
+                (Some(_), None) => "events",
+                (None, None) => "text_events",
             },
             success,
         ),

@@ -81,8 +81,8 @@ fn answer(examples: &Examples<'_>, document: &Value, op: &Operation) -> MockAnsw
             )
         }
         Body::Events(events) => match &events.data {
-            None => Ok(Some("example".to_owned())),
-            Some(_) => media_example(examples, document, op, chosen, &mut invalid, |m| {
+            None if events.named.is_none() => Ok(Some("example".to_owned())),
+            _ => media_example(examples, document, op, chosen, &mut invalid, |m| {
                 m.starts_with("text/event-stream")
             })
             .map(json),
@@ -133,6 +133,15 @@ fn media_example(
         .map(|(_, media)| media)
         .ok_or_else(|| format!("no content for the `{status}` response"))?;
     let mut schema = examples.deref(media.get("schema").ok_or("no schema")?)?;
+    // Events told apart by name: the first.
+    if let Body::Events(events) = &response.body
+        && events.named.is_some()
+        && let Some(first) = ["oneOf", "anyOf"]
+            .iter()
+            .find_map(|key| schema.get(*key)?.as_array()?.first())
+    {
+        schema = examples.deref(first)?;
+    }
     // The events' `data`, when the schema describes the event's fields.
     if matches!(response.body, Body::Events(_))
         && let Some(properties) = schema.get("properties").and_then(Value::as_object)
@@ -444,12 +453,21 @@ fn default_answer(op: &Operation, answer: &MockAnswer, models: &TokenStream) -> 
         }
         Body::Bytes(_) => Some(quote!(::axum::body::Bytes::from_static(b"example"))),
         Body::Events(events) => {
-            let data = match &events.data {
-                Some(ty) => {
+            let data = match (&events.data, &events.named) {
+                (_, Some(named)) => {
+                    let name = ident(&named.type_name);
+                    let Some(first) = named.variants.first() else {
+                        return quote!(panic!("no named event"));
+                    };
+                    let variant = ident(&first.variant);
+                    let ty = type_tokens(&first.data, models);
+                    quote!(crate::#name::#variant(crate::runtime::__example::<#ty>(#id, #json)))
+                }
+                (Some(ty), None) => {
                     let ty = type_tokens(ty, models);
                     quote!(crate::runtime::__example::<#ty>(#id, #json))
                 }
-                None => quote!(#json.to_owned()),
+                (None, None) => quote!(#json.to_owned()),
             };
             Some(if response.is_success() {
                 quote!(crate::Events::from_data(::futures_util::stream::iter([#data])))

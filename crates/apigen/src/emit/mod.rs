@@ -617,6 +617,114 @@ pub(crate) fn streams(op: &crate::ir::Operation, response: &crate::ir::Response)
         }
 }
 
+/// Every enum of events told apart by name that `op`'s responses carry.
+pub(crate) fn named_events(op: &crate::ir::Operation) -> Vec<&crate::ir::NamedEvents> {
+    let mut all: Vec<&crate::ir::NamedEvents> = Vec::new();
+    for response in &op.responses {
+        let body = match &response.body {
+            crate::ir::Body::Events(events) => Some(events),
+            _ => None,
+        };
+        for events in body.into_iter().chain(response.events.as_ref()) {
+            if let Some(named) = &events.named
+                && !all.iter().any(|n| n.type_name == named.type_name)
+            {
+                all.push(named);
+            }
+        }
+    }
+    all
+}
+
+/// The enum of events told apart by name, for the client (`server: false`: it reads them) or
+/// the server (it writes them); `op` names the method its documentation links to.
+pub(crate) fn emit_named_events(
+    named: &crate::ir::NamedEvents,
+    about: &str,
+    models: &TokenStream,
+    server: bool,
+) -> TokenStream {
+    let name = ident(&named.type_name);
+    let other = ident(&named.other);
+    let docs = doc(Some(about));
+    let variants = named.variants.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let ty = local_type_tokens(&v.data, models);
+        let docs = doc(Some(&format!("A `{}` event.", v.event)));
+        quote!(#docs #variant(#ty),)
+    });
+    let wire_names = named.variants.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let event = &v.event;
+        quote!(Self::#variant(_) => Some(#event),)
+    });
+    let conversion = if server {
+        let arms = named.variants.iter().map(|v| {
+            let variant = ident(&v.variant);
+            quote!(Self::#variant(data) => ::serde_json::to_string(data),)
+        });
+        quote! {
+            impl crate::runtime::__NamedEvent for #name {
+                fn __name(&self) -> Option<&str> {
+                    self.event_name()
+                }
+
+                fn __data(&self) -> Result<String, ::serde_json::Error> {
+                    match self {
+                        #(#arms)*
+                        Self::#other { data, .. } => Ok(data.clone()),
+                    }
+                }
+            }
+        }
+    } else {
+        let arms = named.variants.iter().map(|v| {
+            let variant = ident(&v.variant);
+            let event = &v.event;
+            quote!(Some(#event) => ::serde_json::from_str(data).map(Self::#variant),)
+        });
+        quote! {
+            impl crate::runtime::__NamedEvent for #name {
+                fn __from_event(event: Option<&str>, data: &str) -> Result<Self, ::serde_json::Error> {
+                    match event {
+                        #(#arms)*
+                        _ => Ok(Self::#other {
+                            event: event.map(str::to_owned),
+                            data: data.to_owned(),
+                        }),
+                    }
+                }
+            }
+        }
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// An event of another name (or of none), its data as text.
+            #other {
+                /// Its name.
+                event: Option<String>,
+                /// Its data.
+                data: String,
+            },
+        }
+
+        impl #name {
+            /// The event's name on the wire.
+            pub fn event_name(&self) -> Option<&str> {
+                match self {
+                    #(#wire_names)*
+                    Self::#other { event, .. } => event.as_deref(),
+                }
+            }
+        }
+
+        #conversion
+    }
+}
+
 #[cfg(test)]
 mod markdown_tests {
     use super::rustdoc_safe;

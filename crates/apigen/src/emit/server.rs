@@ -25,9 +25,24 @@ pub fn emit_group_module(api: &Api, group: &Group, models: &TokenStream) -> Toke
         .operations
         .iter()
         .map(|&i| emit_response_enum(&ops[i], models));
+    let events: Vec<TokenStream> = group
+        .operations
+        .iter()
+        .flat_map(|&i| {
+            let op = &ops[i];
+            super::named_events(op).into_iter().map(move |named| {
+                let about = format!(
+                    "The events `{}` answers with, told apart by their names.",
+                    op.id
+                );
+                super::emit_named_events(named, &about, models, true)
+            })
+        })
+        .collect();
     let group = emit_group(api, group, models);
     let body = quote! {
         #(#responses)*
+        #(#events)*
         #group
     };
     let imports = super::use_models(&body);
@@ -143,6 +158,20 @@ fn event_answer(
     models: &TokenStream,
     status: &TokenStream,
 ) -> (TokenStream, TokenStream) {
+    if let Some(named) = &events.named {
+        let name = ident(&named.type_name);
+        return if success {
+            (
+                quote!(crate::Events<#name>),
+                quote!(crate::runtime::__named_events(#status, body)),
+            )
+        } else {
+            (
+                quote!(#name),
+                quote!(crate::runtime::__named_event(#status, &body)),
+            )
+        };
+    }
     let data = match &events.data {
         Some(ty) => type_tokens(ty, models),
         None => quote!(String),

@@ -24,9 +24,9 @@ use crate::config::{Config, Renames, Types};
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
     Additional, Api, AuthKind, AuthScheme, Body, Checks, Encoding, Enum, EnumRepr, Events, Field,
-    Group, Operation, Pagination, Param, ParamLocation, ParamStyle, PathSegment, Presence,
-    Primitive, RequestBody, Response, Security, SharedEnum, Status, Struct, TextRule, TypeDef,
-    TypeKind, TypeRef, Union, UnionVariant, Variant,
+    Group, NamedEvent, NamedEvents, Operation, Pagination, Param, ParamLocation, ParamStyle,
+    PathSegment, Presence, Primitive, RequestBody, Response, Security, SharedEnum, Status, Struct,
+    TextRule, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
 use crate::naming::{self, Namespace};
 use crate::resolve::{self, Components, Selected};
@@ -201,6 +201,22 @@ pub fn lower(doc: &OpenAPI, config: &Config, diags: &mut Diagnostics) -> Api {
             && op.webhook.is_none()
         {
             op.events_name = Some(fn_names.claim(naming::snake_compound(&[&op.name, "events"])));
+        }
+        // Events told apart by name: an enum of them, named with the operation's types.
+        let stem = op.type_stem.clone();
+        for response in &mut op.responses {
+            let variant = response.variant.clone();
+            let events = match &mut response.body {
+                Body::Events(events) => Some(events),
+                _ => None,
+            };
+            for events in events.into_iter().chain(response.events.as_mut()) {
+                if let Some(named) = &mut events.named
+                    && named.type_name.is_empty()
+                {
+                    named.type_name = op_types.claim(format!("{stem}{variant}Event"));
+                }
+            }
         }
     }
     // One constant per distinct list of schemes, named after them (`AUTH_A_OR_B`).

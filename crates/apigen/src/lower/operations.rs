@@ -417,8 +417,17 @@ impl<'a> Lowerer<'a, '_> {
         pointer: &Pointer,
     ) -> Events {
         let Some(schema) = &media_type.schema else {
-            return Events { data: None };
+            return Events {
+                data: None,
+                named: None,
+            };
         };
+        if let Some(named) = self.named_events(schema, context, pointer) {
+            return Events {
+                data: None,
+                named: Some(named),
+            };
+        }
         if let Some(frame) = self.resolved(schema)
             && let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &frame.schema_kind
             && let Some(data) = object.properties.get("data")
@@ -452,12 +461,89 @@ impl<'a> Lowerer<'a, '_> {
             );
             return Events {
                 data: Some(nullable_if(data)),
+                named: None,
             };
         }
         let data = self.type_of(schema, &format!("{context}Event"), pointer);
         Events {
             data: Some(nullable_if(data)),
+            named: None,
         }
+    }
+
+    /// Events of several schemas told apart by name: a `oneOf` (or `anyOf`) whose alternatives
+    /// each describe an event (an object whose properties are `event`, `data` and some of `id`
+    /// and `retry`) with one `event` value of its own. The enum is named once the operation's
+    /// types are (`type_name` is left empty here).
+    fn named_events(
+        &mut self,
+        schema: &'a openapiv3::ReferenceOr<openapiv3::Schema>,
+        context: &str,
+        pointer: &Pointer,
+    ) -> Option<NamedEvents> {
+        let union = self.resolved(schema)?;
+        let alternatives = match &union.schema_kind {
+            openapiv3::SchemaKind::OneOf { one_of } => one_of,
+            openapiv3::SchemaKind::AnyOf { any_of } => any_of,
+            _ => return None,
+        };
+        let mut found = Vec::new();
+        for alternative in alternatives {
+            let frame = self.resolved(alternative)?;
+            let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &frame.schema_kind
+            else {
+                return None;
+            };
+            let fields_only = object
+                .properties
+                .keys()
+                .all(|key| matches!(key.as_str(), "data" | "event" | "id" | "retry"));
+            let (Some(event), Some(data)) = (
+                object.properties.get("event"),
+                object.properties.get("data"),
+            ) else {
+                return None;
+            };
+            let event = self.resolved(event)?;
+            let openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) = &event.schema_kind
+            else {
+                return None;
+            };
+            let [Some(name)] = string.enumeration.as_slice() else {
+                return None;
+            };
+            if !fields_only || found.iter().any(|(n, _): &(String, _)| n == name) {
+                return None;
+            }
+            found.push((name.clone(), data));
+        }
+        if found.is_empty() {
+            return None;
+        }
+        let mut names = naming::Namespace::with_reserved(&["Other"]);
+        let variants = found
+            .into_iter()
+            .enumerate()
+            .map(|(index, (event, data))| {
+                let variant = names.claim(naming::type_name(&event));
+                let at = pointer
+                    .push("oneOf")
+                    .push(index)
+                    .push("properties")
+                    .push("data");
+                let ty = self.type_of(data, &format!("{context}{variant}EventData"), &at);
+                NamedEvent {
+                    event,
+                    variant,
+                    data: nullable_if(ty),
+                }
+            })
+            .collect();
+        Some(NamedEvents {
+            type_name: String::new(),
+            variants,
+            other: "Other".to_owned(),
+        })
     }
 
     /// The request body: JSON when the operation accepts it, else multipart, form, text or

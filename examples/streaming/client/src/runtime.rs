@@ -1508,6 +1508,37 @@ impl RawResponse {
         Ok(self.__value(wrap(EventStream::__json(live, body))))
     }
 
+    /// A success whose events, told apart by name, are read as they arrive, wrapped by `wrap`.
+    #[doc(hidden)]
+    pub fn __named_events_ok<T: __NamedEvent, S, E>(
+        mut self,
+        live: __Live,
+        wrap: impl FnOnce(EventStream<T>) -> S,
+    ) -> Result<ResponseValue<S>, Error<E>> {
+        let body = std::mem::take(&mut self.body);
+        Ok(self.__value(wrap(EventStream::__named(live, body))))
+    }
+
+    /// A documented error documented as events told apart by name: its first event.
+    #[doc(hidden)]
+    pub fn __named_events_err<T: __NamedEvent, V, E>(
+        self,
+        wrap: impl FnOnce(T) -> E,
+    ) -> Result<V, Error<E>> {
+        let mut events = VecDeque::new();
+        let mut parser = EventParser::new(usize::MAX);
+        let first = parser
+            .feed(&self.body, &mut events)
+            .ok()
+            .map(|()| parser.finish(&mut events))
+            .and_then(|()| events.pop_front())
+            .and_then(|event| T::__from_event(event.event.as_deref(), &event.data).ok());
+        match first {
+            Some(body) => Err(self.__error(wrap(body))),
+            None => Err(Error::UnexpectedErrorBody(self)),
+        }
+    }
+
     /// A success whose events of text are read as they arrive, wrapped by `wrap`.
     #[doc(hidden)]
     pub fn __text_events_ok<S, E>(
@@ -1857,7 +1888,7 @@ pub struct EventStream<T> {
     body: Option<Chunks>,
     parser: EventParser,
     ready: VecDeque<Event<String>>,
-    decode: fn(&str) -> Result<T, serde_json::Error>,
+    decode: fn(Option<&str>, &str) -> Result<T, serde_json::Error>,
     json: bool,
     /// How to send the request again, to resume after a broken connection.
     again: Option<Again>,
@@ -1878,6 +1909,13 @@ impl<T> fmt::Debug for EventStream<T> {
     }
 }
 
+/// An enum of events told apart by their names (generated per operation).
+#[doc(hidden)]
+pub trait __NamedEvent: Sized {
+    /// The event named `event` whose data is `data`.
+    fn __from_event(event: Option<&str>, data: &str) -> Result<Self, serde_json::Error>;
+}
+
 /// The default limit of one event: 16 MiB.
 const MAX_EVENT_SIZE: usize = 16 << 20;
 
@@ -1885,7 +1923,15 @@ impl<T: serde::de::DeserializeOwned> EventStream<T> {
     /// Events whose data is JSON of type `T`.
     #[doc(hidden)]
     pub fn __json(live: __Live, body: Bytes) -> Self {
-        Self::with(live, body, |data| serde_json::from_str(data), true)
+        Self::with(live, body, |_, data| serde_json::from_str(data), true)
+    }
+}
+
+impl<T: __NamedEvent> EventStream<T> {
+    /// Events whose data is JSON of the type their name tells.
+    #[doc(hidden)]
+    pub fn __named(live: __Live, body: Bytes) -> Self {
+        Self::with(live, body, T::__from_event, true)
     }
 }
 
@@ -1893,7 +1939,7 @@ impl EventStream<String> {
     /// Events whose data is text.
     #[doc(hidden)]
     pub fn __text(live: __Live, body: Bytes) -> Self {
-        Self::with(live, body, |data| Ok(data.to_owned()), false)
+        Self::with(live, body, |_, data| Ok(data.to_owned()), false)
     }
 }
 
@@ -1901,7 +1947,7 @@ impl<T> EventStream<T> {
     fn with(
         live: __Live,
         body: Bytes,
-        decode: fn(&str) -> Result<T, serde_json::Error>,
+        decode: fn(Option<&str>, &str) -> Result<T, serde_json::Error>,
         json: bool,
     ) -> Self {
         // A server that answers something else (JSON, when the request did not ask for a
@@ -2001,7 +2047,7 @@ impl<T> Stream for EventStream<T> {
                         continue;
                     }
                 }
-                return Poll::Ready(Some(match (this.decode)(&raw.data) {
+                return Poll::Ready(Some(match (this.decode)(raw.event.as_deref(), &raw.data) {
                     Ok(data) => Ok(Event {
                         event: raw.event,
                         id: raw.id,

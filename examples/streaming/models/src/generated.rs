@@ -283,6 +283,55 @@ impl crate::__private::Object for FileInfo {
         })
     }
 }
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Like {
+    pub post: i64,
+}
+#[cfg(feature = "events")]
+impl ::serde::Serialize for Like {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut entries = crate::__private::Entries::new(serializer)?;
+        entries.entry("post", &self.post);
+        entries.end()
+    }
+}
+#[cfg(feature = "events")]
+impl<'de> ::serde::Deserialize<'de> for Like {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::__private::object(deserializer)
+    }
+}
+#[cfg(feature = "events")]
+impl crate::__private::Object for Like {
+    const NAME: &'static str = "Like";
+    const FIELDS: &'static [&'static str] = &["post"];
+    fn field(name: &str) -> usize {
+        match name {
+            "post" => 0,
+            _ => usize::MAX,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::__private as de;
+        let mut post = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
+            match __key {
+                0 => de::read(&mut __map, &mut post, "post"),
+                _ => de::skip(&mut __map),
+            }?;
+        }
+        de::missing(&__map, &[(post.is_some(), "post")])?;
+        de::Ok(Self { post: de::present(post) })
+    }
+}
 #[cfg(feature = "account")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Me {
@@ -331,6 +380,63 @@ impl crate::__private::Object for Me {
         de::missing(&__map, &[(subject.is_some(), "subject")])?;
         de::Ok(Self {
             subject: de::present(subject),
+        })
+    }
+}
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Post {
+    pub id: i64,
+    pub text: ::std::string::String,
+}
+#[cfg(feature = "events")]
+impl ::serde::Serialize for Post {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut entries = crate::__private::Entries::new(serializer)?;
+        entries.entry("id", &self.id);
+        entries.entry("text", &self.text);
+        entries.end()
+    }
+}
+#[cfg(feature = "events")]
+impl<'de> ::serde::Deserialize<'de> for Post {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::__private::object(deserializer)
+    }
+}
+#[cfg(feature = "events")]
+impl crate::__private::Object for Post {
+    const NAME: &'static str = "Post";
+    const FIELDS: &'static [&'static str] = &["id", "text"];
+    fn field(name: &str) -> usize {
+        match name {
+            "id" => 0,
+            "text" => 1,
+            _ => usize::MAX,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::__private as de;
+        let mut id = de::None;
+        let mut text = de::None;
+        while let de::Some(__key) = __map.next_key_seed(de::Key(Self::field))? {
+            match __key {
+                0 => de::read(&mut __map, &mut id, "id"),
+                1 => de::read(&mut __map, &mut text, "text"),
+                _ => de::skip(&mut __map),
+            }?;
+        }
+        de::missing(&__map, &[(id.is_some(), "id"), (text.is_some(), "text")])?;
+        de::Ok(Self {
+            id: de::present(id),
+            text: de::present(text),
         })
     }
 }

@@ -131,6 +131,47 @@ impl crate::Client {
             },
         )
     }
+    /// Posts and likes, told apart by the event's name.
+    ///
+    /// `GET /feed`
+    pub fn feed(
+        &self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            crate::ResponseValue<crate::EventStream<FeedOkEvent>>,
+            crate::Error<FeedError>,
+        >,
+    > {
+        static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
+            "feed",
+            ::reqwest::Method::GET,
+            "/feed",
+        );
+        crate::runtime::__call(
+            self,
+            &OPERATION,
+            &[],
+            Some(|status: u16| matches!(status, 200)),
+            move || {
+                let path = "/feed";
+                let mut request = self.__request(::reqwest::Method::GET, path, &[]);
+                request = request.header(::reqwest::header::ACCEPT, "text/event-stream");
+                Ok(request)
+            },
+            |response, live| match response.status.as_u16() {
+                200 => response.__named_events_ok(live, ::std::convert::identity),
+                _ => {
+                    response
+                        .__undocumented(
+                            self.__undocumented_success(),
+                            |response, live| {
+                                response.__named_events_ok(live, ::std::convert::identity)
+                            },
+                        )
+                }
+            },
+        )
+    }
     /// Answers a prompt whole, or as events of chunks when the request says `stream`.
     ///
     /// `POST /chat`
@@ -238,9 +279,55 @@ pub type TailLogError = crate::NoDocumentedError;
 ///
 /// Other operations document the same ones: this names the enum they share, [`NoDocumentedError`](crate::NoDocumentedError).
 pub type UpdatesError = crate::NoDocumentedError;
+/// The documented error responses of [`Client::feed`](crate::Client::feed).
+///
+/// Other operations document the same ones: this names the enum they share, [`NoDocumentedError`](crate::NoDocumentedError).
+pub type FeedError = crate::NoDocumentedError;
 /// The documented error responses of [`Client::chat`](crate::Client::chat).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChatError {
     /// 429: Too many requests.
     TooManyRequests(models::Problem),
+}
+/// The events of [`Client::feed`](crate::Client::feed), told apart by their names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedOkEvent {
+    /// A `post` event.
+    Post(models::Post),
+    /// A `like` event.
+    Like(models::Like),
+    /// An event of another name (or of none), its data as text.
+    Other {
+        /// Its name.
+        event: Option<String>,
+        /// Its data.
+        data: String,
+    },
+}
+impl FeedOkEvent {
+    /// The event's name on the wire.
+    pub fn event_name(&self) -> Option<&str> {
+        match self {
+            Self::Post(_) => Some("post"),
+            Self::Like(_) => Some("like"),
+            Self::Other { event, .. } => event.as_deref(),
+        }
+    }
+}
+impl crate::runtime::__NamedEvent for FeedOkEvent {
+    fn __from_event(
+        event: Option<&str>,
+        data: &str,
+    ) -> Result<Self, ::serde_json::Error> {
+        match event {
+            Some("post") => ::serde_json::from_str(data).map(Self::Post),
+            Some("like") => ::serde_json::from_str(data).map(Self::Like),
+            _ => {
+                Ok(Self::Other {
+                    event: event.map(str::to_owned),
+                    data: data.to_owned(),
+                })
+            }
+        }
+    }
 }

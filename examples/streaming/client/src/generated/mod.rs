@@ -34,7 +34,7 @@ pub enum ServiceUnavailableError {
     ServiceUnavailable,
 }
 #[cfg(any(feature = "events", feature = "files"))]
-/// The documented error responses of 3 operations, each of which names this enum with an alias of its own: `TailLogError`, `UpdatesError`, `UploadError`. Name it through those: its own name follows from the shapes of errors in the whole document, and may change with it.
+/// The documented error responses of 4 operations, each of which names this enum with an alias of its own: `TailLogError`, `UpdatesError`, `FeedError` and 1 more. Name it through those: its own name follows from the shapes of errors in the whole document, and may change with it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NoDocumentedError {}
 impl ::std::convert::From<&crate::models::Binary> for crate::Upload {

@@ -46,6 +46,19 @@ impl ::axum::response::IntoResponse for UpdatesResponse {
         }
     }
 }
+/// The documented responses of `feed`, one variant per status.
+#[derive(Debug)]
+pub enum FeedResponse {
+    /// 200: The feed.
+    Ok(crate::Events<FeedOkEvent>),
+}
+impl ::axum::response::IntoResponse for FeedResponse {
+    fn into_response(self) -> ::axum::response::Response {
+        match self {
+            Self::Ok(body) => crate::runtime::__named_events(200, body),
+        }
+    }
+}
 /// The documented responses of `chat`, one variant per status.
 #[derive(Debug)]
 pub enum ChatResponse {
@@ -62,6 +75,43 @@ impl ::axum::response::IntoResponse for ChatResponse {
             Self::Ok(body) => crate::runtime::__json(200, &body),
             Self::OkEvents(body) => crate::runtime::__events(200, body),
             Self::TooManyRequests(body) => crate::runtime::__json(429, &body),
+        }
+    }
+}
+/// The events `feed` answers with, told apart by their names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedOkEvent {
+    /// A `post` event.
+    Post(models::Post),
+    /// A `like` event.
+    Like(models::Like),
+    /// An event of another name (or of none), its data as text.
+    Other {
+        /// Its name.
+        event: Option<String>,
+        /// Its data.
+        data: String,
+    },
+}
+impl FeedOkEvent {
+    /// The event's name on the wire.
+    pub fn event_name(&self) -> Option<&str> {
+        match self {
+            Self::Post(_) => Some("post"),
+            Self::Like(_) => Some("like"),
+            Self::Other { event, .. } => event.as_deref(),
+        }
+    }
+}
+impl crate::runtime::__NamedEvent for FeedOkEvent {
+    fn __name(&self) -> Option<&str> {
+        self.event_name()
+    }
+    fn __data(&self) -> Result<String, ::serde_json::Error> {
+        match self {
+            Self::Post(data) => ::serde_json::to_string(data),
+            Self::Like(data) => ::serde_json::to_string(data),
+            Self::Other { data, .. } => Ok(data.clone()),
         }
     }
 }
@@ -89,6 +139,13 @@ pub trait EventsApi: Send + Sync + 'static {
         &self,
         context: crate::RequestContext,
     ) -> impl ::std::future::Future<Output = UpdatesResponse> + Send;
+    /// Posts and likes, told apart by the event's name.
+    ///
+    /// `GET /feed`
+    fn feed(
+        &self,
+        context: crate::RequestContext,
+    ) -> impl ::std::future::Future<Output = FeedResponse> + Send;
     /// Answers a prompt whole, or as events of chunks when the request says `stream`.
     ///
     /// `POST /chat`
@@ -102,6 +159,7 @@ pub trait EventsApi: Send + Sync + 'static {
 pub fn events_routes<T: EventsApi>(api: Arc<T>) -> ::axum::Router {
     ::axum::Router::new()
         .route("/chat", ::axum::routing::post(handle_chat::<T>))
+        .route("/feed", ::axum::routing::get(handle_feed::<T>))
         .route("/log", ::axum::routing::get(handle_tail_log::<T>))
         .route("/ticks", ::axum::routing::get(handle_ticks::<T>))
         .route("/updates", ::axum::routing::get(handle_updates::<T>))
@@ -132,6 +190,13 @@ async fn handle_updates<T: EventsApi>(
 ) -> crate::runtime::__Handled {
     let context = crate::RequestContext::new(headers);
     crate::runtime::__respond(api.updates(context).await)
+}
+async fn handle_feed<T: EventsApi>(
+    State(api): State<Arc<T>>,
+    headers: ::axum::http::HeaderMap,
+) -> crate::runtime::__Handled {
+    let context = crate::RequestContext::new(headers);
+    crate::runtime::__respond(api.feed(context).await)
 }
 async fn handle_chat<T: EventsApi>(
     State(api): State<Arc<T>>,

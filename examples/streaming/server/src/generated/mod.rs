@@ -62,6 +62,7 @@ pub mod mock {
         ("ticks", "GET", "/ticks"),
         ("tail_log", "GET", "/log"),
         ("updates", "GET", "/updates"),
+        ("feed", "GET", "/feed"),
         ("chat", "POST", "/chat"),
         ("download", "GET", "/files/{name}"),
         ("upload", "PUT", "/files/{name}"),
@@ -83,6 +84,9 @@ pub mod mock {
         >,
         updates: crate::runtime::__Slot<
             dyn Fn(crate::RequestContext) -> crate::UpdatesResponse + Send + Sync,
+        >,
+        feed: crate::runtime::__Slot<
+            dyn Fn(crate::RequestContext) -> crate::FeedResponse + Send + Sync,
         >,
         chat: crate::runtime::__Slot<
             dyn Fn(
@@ -211,6 +215,16 @@ pub mod mock {
             ) -> crate::UpdatesResponse + Send + Sync + 'static,
         ) -> &Self {
             self.inner.overrides.updates.set(::std::sync::Arc::new(answer));
+            self
+        }
+        /// Answers `feed` with `answer`.
+        pub fn on_feed(
+            &self,
+            answer: impl Fn(
+                crate::RequestContext,
+            ) -> crate::FeedResponse + Send + Sync + 'static,
+        ) -> &Self {
+            self.inner.overrides.feed.set(::std::sync::Arc::new(answer));
             self
         }
         /// Answers `chat` with `answer`.
@@ -408,6 +422,24 @@ pub mod mock {
                                 crate::runtime::__example::<
                                     crate::models::Update,
                                 >("updates", r#"{"id":1,"title":"conformance"}"#),
+                            ]),
+                        ),
+                    )
+                }
+            }
+        }
+        async fn feed(&self, context: crate::RequestContext) -> crate::FeedResponse {
+            match self.inner.overrides.feed.get() {
+                Some(answer) => answer(context),
+                None => {
+                    crate::FeedResponse::Ok(
+                        crate::Events::from_data(
+                            ::futures_util::stream::iter([
+                                crate::FeedOkEvent::Post(
+                                    crate::runtime::__example::<
+                                        crate::models::Post,
+                                    >("feed", r#"{"id":1,"text":"conformance"}"#),
+                                ),
                             ]),
                         ),
                     )
