@@ -190,9 +190,23 @@ pub fn emit_mock(api: &Api, answers: &[MockAnswer]) -> TokenStream {
         let closure = closure_type(op, &models);
         quote!(#name: crate::runtime::__Slot<#closure>,)
     });
-    let setters = ops.iter().map(|op| {
+    // `on_<operation>`, unique beside the mock's own methods.
+    let mut setter_names = crate::naming::Namespace::with_reserved(&[
+        "new",
+        "accept_only",
+        "requests",
+        "clear_requests",
+        "router",
+        "start",
+        "webhook_router",
+    ]);
+    let setter_names: Vec<String> = ops
+        .iter()
+        .map(|op| setter_names.claim(crate::naming::snake_compound(&["on", &op.name])))
+        .collect();
+    let setters = ops.iter().zip(&setter_names).map(|(op, setter)| {
         let name = ident(&op.name);
-        let setter = ident(&format!("on_{}", op.name));
+        let setter = ident(setter);
         let closure = closure_bound(op, &models);
         let docs = doc(Some(&format!("Answers `{}` with `answer`.", op.id)));
         quote! {
@@ -213,7 +227,7 @@ pub fn emit_mock(api: &Api, answers: &[MockAnswer]) -> TokenStream {
             } else {
                 index
             };
-            emit_method(op, &answers[position], &models)
+            emit_method(op, &answers[position], &setter_names[position], &models)
         });
         quote! {
             impl crate::#trait_name for Mock {
@@ -389,21 +403,25 @@ fn closure_type(op: &Operation, models: &TokenStream) -> TokenStream {
 }
 
 /// The trait method: the test's answer when it gave one, the example otherwise.
-fn emit_method(op: &Operation, answer: &MockAnswer, models: &TokenStream) -> TokenStream {
+fn emit_method(
+    op: &Operation,
+    answer: &MockAnswer,
+    setter: &str,
+    models: &TokenStream,
+) -> TokenStream {
     let name = ident(&op.name);
     let response_type = ident(&op.response_type);
     let args = arguments(op, models);
     let params = args.iter().map(|(name, ty)| quote!(#name: #ty));
     let names: Vec<&proc_macro2::Ident> = args.iter().map(|(name, _)| name).collect();
-    let principal = trait_principal(op, &quote!(())).map(|_| {
-        if op.security.optional {
-            quote!(_principal: Option<()>,)
-        } else {
-            quote!(_principal: (),)
-        }
-    });
-    let default = default_answer(op, answer, models);
+    // `principal`, as the trait names it (its other names are the operation's own).
+    let principal = trait_principal(op, &quote!(()));
+    let allow = principal
+        .as_ref()
+        .map(|_| quote!(#[allow(unused_variables)]));
+    let default = default_answer(op, answer, setter, models);
     quote! {
+        #allow
         async fn #name(&self, context: crate::RequestContext, #principal #(#params),*) -> crate::#response_type {
             match self.inner.overrides.#name.get() {
                 Some(answer) => answer(context, #(#names),*),
@@ -414,7 +432,12 @@ fn emit_method(op: &Operation, answer: &MockAnswer, models: &TokenStream) -> Tok
 }
 
 /// The example answer of `op`.
-fn default_answer(op: &Operation, answer: &MockAnswer, models: &TokenStream) -> TokenStream {
+fn default_answer(
+    op: &Operation,
+    answer: &MockAnswer,
+    setter: &str,
+    models: &TokenStream,
+) -> TokenStream {
     let response_type = ident(&op.response_type);
     let Some(response) = op.responses.get(answer.response) else {
         let why = format!("`{}` documents no response to answer with", op.id);
@@ -434,8 +457,7 @@ fn default_answer(op: &Operation, answer: &MockAnswer, models: &TokenStream) -> 
         Ok(example) => example.clone(),
         Err(why) => {
             let why = format!(
-                "the mock has no example answer for `{id}` ({why}); answer it with `Mock::on_{}`",
-                op.name
+                "the mock has no example answer for `{id}` ({why}); answer it with `Mock::{setter}`"
             );
             return quote!(panic!(#why));
         }

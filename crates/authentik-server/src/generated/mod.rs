@@ -317,10 +317,11 @@ pub mod mock {
         }
     }
     impl crate::CoreApi for Mock {
+        #[allow(unused_variables)]
         async fn core_users_list(
             &self,
             context: crate::RequestContext,
-            _principal: (),
+            principal: (),
             params: crate::models::params::CoreUsersListParams,
         ) -> crate::CoreUsersListResponse {
             match self.inner.overrides.core_users_list.get() {
@@ -337,10 +338,11 @@ pub mod mock {
                 }
             }
         }
+        #[allow(unused_variables)]
         async fn core_users_destroy(
             &self,
             context: crate::RequestContext,
-            _principal: (),
+            principal: (),
             id: i64,
         ) -> crate::CoreUsersDestroyResponse {
             match self.inner.overrides.core_users_destroy.get() {
@@ -348,10 +350,11 @@ pub mod mock {
                 None => crate::CoreUsersDestroyResponse::NoContent,
             }
         }
+        #[allow(unused_variables)]
         async fn core_users_partial_update(
             &self,
             context: crate::RequestContext,
-            _principal: (),
+            principal: (),
             id: i64,
             body: Option<crate::models::PatchedUserRequest>,
         ) -> crate::CoreUsersPartialUpdateResponse {
@@ -369,10 +372,11 @@ pub mod mock {
                 }
             }
         }
+        #[allow(unused_variables)]
         async fn core_applications_set_icon_create(
             &self,
             context: crate::RequestContext,
-            _principal: (),
+            principal: (),
             slug: String,
             body: Option<crate::models::FileUploadRequest>,
         ) -> crate::CoreApplicationsSetIconCreateResponse {
@@ -383,10 +387,11 @@ pub mod mock {
         }
     }
     impl crate::FlowsApi for Mock {
+        #[allow(unused_variables)]
         async fn flows_executor_get(
             &self,
             context: crate::RequestContext,
-            _principal: Option<()>,
+            principal: Option<()>,
             flow_slug: String,
             params: crate::models::params::FlowsExecutorGetParams,
         ) -> crate::FlowsExecutorGetResponse {
@@ -406,10 +411,11 @@ pub mod mock {
         }
     }
     impl crate::ProvidersApi for Mock {
+        #[allow(unused_variables)]
         async fn providers_all_test_create(
             &self,
             context: crate::RequestContext,
-            _principal: (),
+            principal: (),
             body: crate::models::ModelRequest,
         ) -> crate::ProvidersAllTestCreateResponse {
             match self.inner.overrides.providers_all_test_create.get() {
@@ -426,10 +432,11 @@ pub mod mock {
                 }
             }
         }
+        #[allow(unused_variables)]
         async fn providers_saml_metadata_retrieve(
             &self,
             context: crate::RequestContext,
-            _principal: Option<()>,
+            principal: Option<()>,
             id: i64,
             params: crate::models::params::ProvidersSamlMetadataRetrieveParams,
         ) -> crate::ProvidersSamlMetadataRetrieveResponse {
@@ -447,10 +454,11 @@ pub mod mock {
                 }
             }
         }
+        #[allow(unused_variables)]
         async fn providers_microsoft_entra_sync_status_retrieve(
             &self,
             context: crate::RequestContext,
-            _principal: (),
+            principal: (),
             id: i64,
         ) -> crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse {
             match self

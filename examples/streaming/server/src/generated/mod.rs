@@ -316,10 +316,11 @@ pub mod mock {
         }
     }
     impl crate::AccountApi for Mock {
+        #[allow(unused_variables)]
         async fn whoami(
             &self,
             context: crate::RequestContext,
-            _principal: (),
+            principal: (),
         ) -> crate::WhoamiResponse {
             match self.inner.overrides.whoami.get() {
                 Some(answer) => answer(context),
