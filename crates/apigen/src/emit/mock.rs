@@ -235,7 +235,14 @@ pub fn emit_mock(api: &Api, answers: &[MockAnswer]) -> TokenStream {
             }
         }
     });
-    let table = operation_table(api);
+    // What the recorder routes requests by (a webhooks-only API has no router to record).
+    let table = (!api.operations.is_empty()).then(|| {
+        let table = operation_table(api);
+        quote! {
+            /// Every operation, by `operationId`, method and path template.
+            const OPERATIONS: &[(&str, &str, &str)] = #table;
+        }
+    });
     let webhook_router = (!api.webhook_groups.is_empty()).then(|| {
         quote! {
             /// The webhook receiver of this mock, under `base_path` (see `webhook_router`).
@@ -289,8 +296,7 @@ pub fn emit_mock(api: &Api, answers: &[MockAnswer]) -> TokenStream {
 
             pub use crate::runtime::{MockRequest, MockServer};
 
-            /// Every operation, by `operationId`, method and path template.
-            const OPERATIONS: &[(&str, &str, &str)] = #table;
+            #table
 
             /// The answers a test gave, by operation.
             #[derive(Default)]
