@@ -490,9 +490,11 @@ fn render_crates(
         mod runtime;
         /// The models crate this client speaks.
         pub use ::#models_crate as models;
+        // One line each, in rustfmt's order, so that rustfmt and prettyplease agree.
+        pub use runtime::{BoxError, BoxFuture, OperationInfo};
         pub use runtime::{BuildError, Client, Error, ErrorResponse, RawResponse, ResponseValue};
-        pub use runtime::{BoxError, BoxFuture, OperationInfo, RefreshingToken, RetryPolicy, TokenSource};
         pub use runtime::{ByteStream, Event, EventError, EventStream, Upload};
+        pub use runtime::{RefreshingToken, RetryPolicy, TokenSource};
     };
     let server_runtime = quote! {
         // The support code is the same for every API; what this one does not use is dead here.
@@ -502,8 +504,8 @@ fn render_crates(
         /// The models crate this server speaks.
         pub use ::#models_crate as models;
         pub use runtime::{Authenticator, Credential, CredentialKind, Refusal, Unverified};
-        pub use runtime::{Rejection, RequestContext, nest};
         pub use runtime::{Event, Events, Upload};
+        pub use runtime::{Rejection, RequestContext, nest};
     };
     // The helpers the written-out serde impls call: not part of the crate's API.
     let models_runtime = quote! {

@@ -11,11 +11,10 @@
 mod runtime;
 /// The models crate this client speaks.
 pub use ::authentik_models as models;
+pub use runtime::{BoxError, BoxFuture, OperationInfo};
 pub use runtime::{BuildError, Client, Error, ErrorResponse, RawResponse, ResponseValue};
-pub use runtime::{
-    BoxError, BoxFuture, OperationInfo, RefreshingToken, RetryPolicy, TokenSource,
-};
 pub use runtime::{ByteStream, Event, EventError, EventStream, Upload};
+pub use runtime::{RefreshingToken, RetryPolicy, TokenSource};
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;

@@ -11,8 +11,8 @@ mod runtime;
 /// The models crate this server speaks.
 pub use ::streaming_models as models;
 pub use runtime::{Authenticator, Credential, CredentialKind, Refusal, Unverified};
-pub use runtime::{Rejection, RequestContext, nest};
 pub use runtime::{Event, Events, Upload};
+pub use runtime::{Rejection, RequestContext, nest};
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
