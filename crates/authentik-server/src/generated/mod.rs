@@ -318,167 +318,197 @@ pub mod mock {
     }
     impl crate::CoreApi for Mock {
         #[allow(unused_variables)]
-        async fn core_users_list(
+        fn core_users_list(
             &self,
             context: crate::RequestContext,
             principal: (),
             params: crate::models::params::CoreUsersListParams,
-        ) -> crate::CoreUsersListResponse {
-            match self.inner.overrides.core_users_list.get() {
-                Some(answer) => answer(context, params),
-                None => {
-                    crate::CoreUsersListResponse::Ok(
-                        crate::runtime::__example::<
-                            crate::models::PaginatedUserList,
-                        >(
-                            "core_users_list",
-                            r#"{"pagination":{"next":1.5,"previous":1.5,"count":1.5,"current":1.5,"total_pages":1.5,"start_index":1.5,"end_index":1.5},"results":[{"pk":1,"username":"conformance","name":"conformance","is_active":true,"last_login":"2024-01-02T03:04:05Z","type":"internal","uuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","attributes":{}}],"autocomplete":{}}"#,
-                        ),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<Output = crate::CoreUsersListResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.core_users_list.get() {
+                    Some(answer) => answer(context, params),
+                    None => {
+                        crate::CoreUsersListResponse::Ok(
+                            crate::runtime::__example::<
+                                crate::models::PaginatedUserList,
+                            >(
+                                "core_users_list",
+                                r#"{"pagination":{"next":1.5,"previous":1.5,"count":1.5,"current":1.5,"total_pages":1.5,"start_index":1.5,"end_index":1.5},"results":[{"pk":1,"username":"conformance","name":"conformance","is_active":true,"last_login":"2024-01-02T03:04:05Z","type":"internal","uuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","attributes":{}}],"autocomplete":{}}"#,
+                            ),
+                        )
+                    }
+                },
+            )
         }
         #[allow(unused_variables)]
-        async fn core_users_destroy(
+        fn core_users_destroy(
             &self,
             context: crate::RequestContext,
             principal: (),
             id: i64,
-        ) -> crate::CoreUsersDestroyResponse {
-            match self.inner.overrides.core_users_destroy.get() {
-                Some(answer) => answer(context, id),
-                None => crate::CoreUsersDestroyResponse::NoContent,
-            }
+        ) -> impl ::std::future::Future<
+            Output = crate::CoreUsersDestroyResponse,
+        > + Send {
+            ::std::future::ready(
+                match self.inner.overrides.core_users_destroy.get() {
+                    Some(answer) => answer(context, id),
+                    None => crate::CoreUsersDestroyResponse::NoContent,
+                },
+            )
         }
         #[allow(unused_variables)]
-        async fn core_users_partial_update(
+        fn core_users_partial_update(
             &self,
             context: crate::RequestContext,
             principal: (),
             id: i64,
             body: Option<crate::models::PatchedUserRequest>,
-        ) -> crate::CoreUsersPartialUpdateResponse {
-            match self.inner.overrides.core_users_partial_update.get() {
-                Some(answer) => answer(context, id, body),
-                None => {
-                    crate::CoreUsersPartialUpdateResponse::Ok(
-                        crate::runtime::__example::<
-                            crate::models::User,
-                        >(
-                            "core_users_partial_update",
-                            r#"{"pk":1,"username":"conformance","name":"conformance","is_active":true,"last_login":"2024-01-02T03:04:05Z","type":"internal","uuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","attributes":{}}"#,
-                        ),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<
+            Output = crate::CoreUsersPartialUpdateResponse,
+        > + Send {
+            ::std::future::ready(
+                match self.inner.overrides.core_users_partial_update.get() {
+                    Some(answer) => answer(context, id, body),
+                    None => {
+                        crate::CoreUsersPartialUpdateResponse::Ok(
+                            crate::runtime::__example::<
+                                crate::models::User,
+                            >(
+                                "core_users_partial_update",
+                                r#"{"pk":1,"username":"conformance","name":"conformance","is_active":true,"last_login":"2024-01-02T03:04:05Z","type":"internal","uuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","attributes":{}}"#,
+                            ),
+                        )
+                    }
+                },
+            )
         }
         #[allow(unused_variables)]
-        async fn core_applications_set_icon_create(
+        fn core_applications_set_icon_create(
             &self,
             context: crate::RequestContext,
             principal: (),
             slug: String,
             body: Option<crate::models::FileUploadRequest>,
-        ) -> crate::CoreApplicationsSetIconCreateResponse {
-            match self.inner.overrides.core_applications_set_icon_create.get() {
-                Some(answer) => answer(context, slug, body),
-                None => crate::CoreApplicationsSetIconCreateResponse::Ok,
-            }
+        ) -> impl ::std::future::Future<
+            Output = crate::CoreApplicationsSetIconCreateResponse,
+        > + Send {
+            ::std::future::ready(
+                match self.inner.overrides.core_applications_set_icon_create.get() {
+                    Some(answer) => answer(context, slug, body),
+                    None => crate::CoreApplicationsSetIconCreateResponse::Ok,
+                },
+            )
         }
     }
     impl crate::FlowsApi for Mock {
         #[allow(unused_variables)]
-        async fn flows_executor_get(
+        fn flows_executor_get(
             &self,
             context: crate::RequestContext,
             principal: Option<()>,
             flow_slug: String,
             params: crate::models::params::FlowsExecutorGetParams,
-        ) -> crate::FlowsExecutorGetResponse {
-            match self.inner.overrides.flows_executor_get.get() {
-                Some(answer) => answer(context, flow_slug, params),
-                None => {
-                    crate::FlowsExecutorGetResponse::Ok(
-                        crate::runtime::__example::<
-                            crate::models::ChallengeTypes,
-                        >(
-                            "flows_executor_get",
-                            r#"{"flow_info":{"title":"conformance","background":"conformance","cancel_url":"conformance","layout":"stacked"},"component":"ak-stage-access-denied","response_errors":{},"pending_user":"conformance","error_message":"conformance"}"#,
-                        ),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<
+            Output = crate::FlowsExecutorGetResponse,
+        > + Send {
+            ::std::future::ready(
+                match self.inner.overrides.flows_executor_get.get() {
+                    Some(answer) => answer(context, flow_slug, params),
+                    None => {
+                        crate::FlowsExecutorGetResponse::Ok(
+                            crate::runtime::__example::<
+                                crate::models::ChallengeTypes,
+                            >(
+                                "flows_executor_get",
+                                r#"{"flow_info":{"title":"conformance","background":"conformance","cancel_url":"conformance","layout":"stacked"},"component":"ak-stage-access-denied","response_errors":{},"pending_user":"conformance","error_message":"conformance"}"#,
+                            ),
+                        )
+                    }
+                },
+            )
         }
     }
     impl crate::ProvidersApi for Mock {
         #[allow(unused_variables)]
-        async fn providers_all_test_create(
+        fn providers_all_test_create(
             &self,
             context: crate::RequestContext,
             principal: (),
             body: crate::models::ModelRequest,
-        ) -> crate::ProvidersAllTestCreateResponse {
-            match self.inner.overrides.providers_all_test_create.get() {
-                Some(answer) => answer(context, body),
-                None => {
-                    crate::ProvidersAllTestCreateResponse::Ok(
-                        crate::runtime::__example::<
-                            crate::models::ModelRequest,
-                        >(
-                            "providers_all_test_create",
-                            r#"{"name":"conformance","base_dn":"conformance","tls_server_name":"conformance","provider_model":"authentik_providers_ldap.ldapprovider"}"#,
-                        ),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<
+            Output = crate::ProvidersAllTestCreateResponse,
+        > + Send {
+            ::std::future::ready(
+                match self.inner.overrides.providers_all_test_create.get() {
+                    Some(answer) => answer(context, body),
+                    None => {
+                        crate::ProvidersAllTestCreateResponse::Ok(
+                            crate::runtime::__example::<
+                                crate::models::ModelRequest,
+                            >(
+                                "providers_all_test_create",
+                                r#"{"name":"conformance","base_dn":"conformance","tls_server_name":"conformance","provider_model":"authentik_providers_ldap.ldapprovider"}"#,
+                            ),
+                        )
+                    }
+                },
+            )
         }
         #[allow(unused_variables)]
-        async fn providers_saml_metadata_retrieve(
+        fn providers_saml_metadata_retrieve(
             &self,
             context: crate::RequestContext,
             principal: Option<()>,
             id: i64,
             params: crate::models::params::ProvidersSamlMetadataRetrieveParams,
-        ) -> crate::ProvidersSamlMetadataRetrieveResponse {
-            match self.inner.overrides.providers_saml_metadata_retrieve.get() {
-                Some(answer) => answer(context, id, params),
-                None => {
-                    crate::ProvidersSamlMetadataRetrieveResponse::Ok(
-                        crate::runtime::__example::<
-                            crate::models::SamlMetadata,
-                        >(
-                            "providers_saml_metadata_retrieve",
-                            r#"{"metadata":"conformance","download_url":"conformance"}"#,
-                        ),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<
+            Output = crate::ProvidersSamlMetadataRetrieveResponse,
+        > + Send {
+            ::std::future::ready(
+                match self.inner.overrides.providers_saml_metadata_retrieve.get() {
+                    Some(answer) => answer(context, id, params),
+                    None => {
+                        crate::ProvidersSamlMetadataRetrieveResponse::Ok(
+                            crate::runtime::__example::<
+                                crate::models::SamlMetadata,
+                            >(
+                                "providers_saml_metadata_retrieve",
+                                r#"{"metadata":"conformance","download_url":"conformance"}"#,
+                            ),
+                        )
+                    }
+                },
+            )
         }
         #[allow(unused_variables)]
-        async fn providers_microsoft_entra_sync_status_retrieve(
+        fn providers_microsoft_entra_sync_status_retrieve(
             &self,
             context: crate::RequestContext,
             principal: (),
             id: i64,
-        ) -> crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse {
-            match self
-                .inner
-                .overrides
-                .providers_microsoft_entra_sync_status_retrieve
-                .get()
-            {
-                Some(answer) => answer(context, id),
-                None => {
-                    crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse::Ok(
-                        crate::runtime::__example::<
-                            crate::models::SyncStatus,
-                        >(
-                            "providers_microsoft_entra_sync_status_retrieve",
-                            r#"{"is_running":true,"tasks":[{"uuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","name":"conformance","full_name":"conformance","uid":"conformance","description":"conformance","start_timestamp":"2024-01-02T03:04:05Z","finish_timestamp":"2024-01-02T03:04:05Z","duration":1.5,"status":"unknown","messages":[{"timestamp":"2024-01-02T03:04:05Z","log_level":"critical","logger":"conformance","event":"conformance","attributes":{}}],"expires":"2024-01-02T03:04:05Z","expiring":true}]}"#,
-                        ),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<
+            Output = crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse,
+        > + Send {
+            ::std::future::ready(
+                match self
+                    .inner
+                    .overrides
+                    .providers_microsoft_entra_sync_status_retrieve
+                    .get()
+                {
+                    Some(answer) => answer(context, id),
+                    None => {
+                        crate::ProvidersMicrosoftEntraSyncStatusRetrieveResponse::Ok(
+                            crate::runtime::__example::<
+                                crate::models::SyncStatus,
+                            >(
+                                "providers_microsoft_entra_sync_status_retrieve",
+                                r#"{"is_running":true,"tasks":[{"uuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","name":"conformance","full_name":"conformance","uid":"conformance","description":"conformance","start_timestamp":"2024-01-02T03:04:05Z","finish_timestamp":"2024-01-02T03:04:05Z","duration":1.5,"status":"unknown","messages":[{"timestamp":"2024-01-02T03:04:05Z","log_level":"critical","logger":"conformance","event":"conformance","attributes":{}}],"expires":"2024-01-02T03:04:05Z","expiring":true}]}"#,
+                            ),
+                        )
+                    }
+                },
+            )
         }
     }
 }

@@ -317,181 +317,206 @@ pub mod mock {
     }
     impl crate::AccountApi for Mock {
         #[allow(unused_variables)]
-        async fn whoami(
+        fn whoami(
             &self,
             context: crate::RequestContext,
             principal: (),
-        ) -> crate::WhoamiResponse {
-            match self.inner.overrides.whoami.get() {
-                Some(answer) => answer(context),
-                None => {
-                    crate::WhoamiResponse::Ok(
-                        crate::runtime::__example::<
-                            crate::models::Me,
-                        >("whoami", r#"{"subject":"conformance"}"#),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<Output = crate::WhoamiResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.whoami.get() {
+                    Some(answer) => answer(context),
+                    None => {
+                        crate::WhoamiResponse::Ok(
+                            crate::runtime::__example::<
+                                crate::models::Me,
+                            >("whoami", r#"{"subject":"conformance"}"#),
+                        )
+                    }
+                },
+            )
         }
     }
     impl crate::CountersApi for Mock {
-        async fn read_counter(
+        fn read_counter(
             &self,
             context: crate::RequestContext,
             key: String,
-        ) -> crate::ReadCounterResponse {
-            match self.inner.overrides.read_counter.get() {
-                Some(answer) => answer(context, key),
-                None => {
-                    crate::ReadCounterResponse::Ok(
-                        crate::runtime::__example::<
-                            crate::models::Counter,
-                        >(
-                            "read_counter",
-                            r#"{"key":"conformance","value":1,"attempts":1}"#,
-                        ),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<Output = crate::ReadCounterResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.read_counter.get() {
+                    Some(answer) => answer(context, key),
+                    None => {
+                        crate::ReadCounterResponse::Ok(
+                            crate::runtime::__example::<
+                                crate::models::Counter,
+                            >(
+                                "read_counter",
+                                r#"{"key":"conformance","value":1,"attempts":1}"#,
+                            ),
+                        )
+                    }
+                },
+            )
         }
-        async fn bump_counter(
+        fn bump_counter(
             &self,
             context: crate::RequestContext,
             key: String,
-        ) -> crate::BumpCounterResponse {
-            match self.inner.overrides.bump_counter.get() {
-                Some(answer) => answer(context, key),
-                None => {
-                    crate::BumpCounterResponse::Ok(
-                        crate::runtime::__example::<
-                            crate::models::Counter,
-                        >(
-                            "bump_counter",
-                            r#"{"key":"conformance","value":1,"attempts":1}"#,
-                        ),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<Output = crate::BumpCounterResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.bump_counter.get() {
+                    Some(answer) => answer(context, key),
+                    None => {
+                        crate::BumpCounterResponse::Ok(
+                            crate::runtime::__example::<
+                                crate::models::Counter,
+                            >(
+                                "bump_counter",
+                                r#"{"key":"conformance","value":1,"attempts":1}"#,
+                            ),
+                        )
+                    }
+                },
+            )
         }
     }
     impl crate::EventsApi for Mock {
-        async fn ticks(
+        fn ticks(
             &self,
             context: crate::RequestContext,
             params: crate::models::params::TicksParams,
-        ) -> crate::TicksResponse {
-            match self.inner.overrides.ticks.get() {
-                Some(answer) => answer(context, params),
-                None => {
-                    crate::TicksResponse::Ok(
-                        crate::Events::from_data(
-                            ::futures_util::stream::iter([
-                                crate::runtime::__example::<
-                                    crate::models::Tick,
-                                >("ticks", r#"{"n":1,"text":"conformance"}"#),
-                            ]),
-                        ),
-                    )
-                }
-            }
-        }
-        async fn tail_log(
-            &self,
-            context: crate::RequestContext,
-        ) -> crate::TailLogResponse {
-            match self.inner.overrides.tail_log.get() {
-                Some(answer) => answer(context),
-                None => {
-                    crate::TailLogResponse::Ok(
-                        crate::Events::from_data(
-                            ::futures_util::stream::iter([r#"example"#.to_owned()]),
-                        ),
-                    )
-                }
-            }
-        }
-        async fn updates(
-            &self,
-            context: crate::RequestContext,
-        ) -> crate::UpdatesResponse {
-            match self.inner.overrides.updates.get() {
-                Some(answer) => answer(context),
-                None => {
-                    crate::UpdatesResponse::Ok(
-                        crate::Events::from_data(
-                            ::futures_util::stream::iter([
-                                crate::runtime::__example::<
-                                    crate::models::Update,
-                                >("updates", r#"{"id":1,"title":"conformance"}"#),
-                            ]),
-                        ),
-                    )
-                }
-            }
-        }
-        async fn feed(&self, context: crate::RequestContext) -> crate::FeedResponse {
-            match self.inner.overrides.feed.get() {
-                Some(answer) => answer(context),
-                None => {
-                    crate::FeedResponse::Ok(
-                        crate::Events::from_data(
-                            ::futures_util::stream::iter([
-                                crate::FeedOkEvent::Post(
+        ) -> impl ::std::future::Future<Output = crate::TicksResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.ticks.get() {
+                    Some(answer) => answer(context, params),
+                    None => {
+                        crate::TicksResponse::Ok(
+                            crate::Events::from_data(
+                                ::futures_util::stream::iter([
                                     crate::runtime::__example::<
-                                        crate::models::Post,
-                                    >("feed", r#"{"id":1,"text":"conformance"}"#),
-                                ),
-                            ]),
-                        ),
-                    )
-                }
-            }
+                                        crate::models::Tick,
+                                    >("ticks", r#"{"n":1,"text":"conformance"}"#),
+                                ]),
+                            ),
+                        )
+                    }
+                },
+            )
         }
-        async fn chat(
+        fn tail_log(
+            &self,
+            context: crate::RequestContext,
+        ) -> impl ::std::future::Future<Output = crate::TailLogResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.tail_log.get() {
+                    Some(answer) => answer(context),
+                    None => {
+                        crate::TailLogResponse::Ok(
+                            crate::Events::from_data(
+                                ::futures_util::stream::iter([r#"example"#.to_owned()]),
+                            ),
+                        )
+                    }
+                },
+            )
+        }
+        fn updates(
+            &self,
+            context: crate::RequestContext,
+        ) -> impl ::std::future::Future<Output = crate::UpdatesResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.updates.get() {
+                    Some(answer) => answer(context),
+                    None => {
+                        crate::UpdatesResponse::Ok(
+                            crate::Events::from_data(
+                                ::futures_util::stream::iter([
+                                    crate::runtime::__example::<
+                                        crate::models::Update,
+                                    >("updates", r#"{"id":1,"title":"conformance"}"#),
+                                ]),
+                            ),
+                        )
+                    }
+                },
+            )
+        }
+        fn feed(
+            &self,
+            context: crate::RequestContext,
+        ) -> impl ::std::future::Future<Output = crate::FeedResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.feed.get() {
+                    Some(answer) => answer(context),
+                    None => {
+                        crate::FeedResponse::Ok(
+                            crate::Events::from_data(
+                                ::futures_util::stream::iter([
+                                    crate::FeedOkEvent::Post(
+                                        crate::runtime::__example::<
+                                            crate::models::Post,
+                                        >("feed", r#"{"id":1,"text":"conformance"}"#),
+                                    ),
+                                ]),
+                            ),
+                        )
+                    }
+                },
+            )
+        }
+        fn chat(
             &self,
             context: crate::RequestContext,
             body: crate::models::ChatRequest,
-        ) -> crate::ChatResponse {
-            match self.inner.overrides.chat.get() {
-                Some(answer) => answer(context, body),
-                None => {
-                    crate::ChatResponse::Ok(
-                        crate::runtime::__example::<
-                            crate::models::ChatAnswer,
-                        >("chat", r#"{"text":"conformance"}"#),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<Output = crate::ChatResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.chat.get() {
+                    Some(answer) => answer(context, body),
+                    None => {
+                        crate::ChatResponse::Ok(
+                            crate::runtime::__example::<
+                                crate::models::ChatAnswer,
+                            >("chat", r#"{"text":"conformance"}"#),
+                        )
+                    }
+                },
+            )
         }
     }
     impl crate::FilesApi for Mock {
-        async fn download(
+        fn download(
             &self,
             context: crate::RequestContext,
             name: String,
             params: crate::models::params::DownloadParams,
-        ) -> crate::DownloadResponse {
-            match self.inner.overrides.download.get() {
-                Some(answer) => answer(context, name, params),
-                None => crate::DownloadResponse::Ok(::axum::body::Body::from("example")),
-            }
+        ) -> impl ::std::future::Future<Output = crate::DownloadResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.download.get() {
+                    Some(answer) => answer(context, name, params),
+                    None => {
+                        crate::DownloadResponse::Ok(::axum::body::Body::from("example"))
+                    }
+                },
+            )
         }
-        async fn upload(
+        fn upload(
             &self,
             context: crate::RequestContext,
             name: String,
             body: crate::Upload,
-        ) -> crate::UploadResponse {
-            match self.inner.overrides.upload.get() {
-                Some(answer) => answer(context, name, body),
-                None => {
-                    crate::UploadResponse::Created(
-                        crate::runtime::__example::<
-                            crate::models::FileInfo,
-                        >("upload", r#"{"name":"conformance","size":1}"#),
-                    )
-                }
-            }
+        ) -> impl ::std::future::Future<Output = crate::UploadResponse> + Send {
+            ::std::future::ready(
+                match self.inner.overrides.upload.get() {
+                    Some(answer) => answer(context, name, body),
+                    None => {
+                        crate::UploadResponse::Created(
+                            crate::runtime::__example::<
+                                crate::models::FileInfo,
+                            >("upload", r#"{"name":"conformance","size":1}"#),
+                        )
+                    }
+                },
+            )
         }
     }
 }
