@@ -71,6 +71,19 @@ async fn a_test_answers_one_operation_and_reads_what_was_sent() {
         .await
         .unwrap();
     assert!(!answer.text.is_empty());
+    // The same operation asked for events: the example, as one event.
+    let chunks: Vec<_> = client
+        .chat_events(&ChatRequest {
+            prompt: "hello there".to_owned(),
+            stream: Some(true),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(chunks.len(), 1);
 
     // What it received, in order, with the operation each went to.
     let requests = mock.requests();
@@ -82,6 +95,7 @@ async fn a_test_answers_one_operation_and_reads_what_was_sent() {
             Some("read_counter"),
             Some("ticks"),
             Some("feed"),
+            Some("chat"),
             Some("chat")
         ]
     );

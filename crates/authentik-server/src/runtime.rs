@@ -1684,3 +1684,22 @@ impl<T: ?Sized> __Slot<T> {
             .clone()
     }
 }
+
+/// Whether a request asks for an event stream first (`Accept: text/event-stream`, before any
+/// other media type it lists).
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub fn __wants_events(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|accept| accept.split(',').next())
+        .is_some_and(|first| {
+            first
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .eq_ignore_ascii_case("text/event-stream")
+        })
+}

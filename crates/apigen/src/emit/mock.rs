@@ -16,7 +16,7 @@ use super::local_type_tokens as type_tokens;
 use super::server::{body_type, trait_principal};
 use super::{doc, ident, streams};
 use crate::example::{Direction, Examples};
-use crate::ir::{Api, Body, Operation, Response, Status};
+use crate::ir::{Api, Body, Events, Operation, Response, Status};
 
 /// What the mock answers one operation with, chosen when generating.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +26,9 @@ pub struct MockAnswer {
     /// Its body as JSON (or the text of a text body), or why no example could be made (the
     /// mock then panics there, naming the operation: a test answers it itself).
     pub example: Result<Option<String>, String>,
+    /// The example event of the response's events, when it is documented both as JSON and as
+    /// events (answered to a request that asks for events).
+    pub events: Option<Result<Option<String>, String>>,
     /// Why the example is not valid against its schema under JSON Schema, when it is not (a
     /// union whose alternatives overlap has no valid value): empty when it is.
     pub invalid: Vec<String>,
@@ -59,38 +62,49 @@ fn answer(examples: &Examples<'_>, document: &Value, op: &Operation) -> MockAnsw
         return MockAnswer {
             response,
             example: Ok(None),
+            events: None,
             invalid: Vec::new(),
         };
     };
     let mut invalid = Vec::new();
     let json = |value: Value| Some(value.to_string());
+    let events_example = |events: &Events, invalid: &mut Vec<String>| {
+        if events.data.is_none() && events.named.is_none() {
+            return Ok(Some("example".to_owned()));
+        }
+        media_example(examples, document, op, chosen, Some(events), invalid, |m| {
+            m.starts_with("text/event-stream")
+        })
+        .map(json)
+    };
     let example = match &chosen.body {
         Body::Empty | Body::Bytes(_) => Ok(None),
-        Body::Json(_) => media_example(examples, document, op, chosen, &mut invalid, |m| {
+        Body::Json(_) => media_example(examples, document, op, chosen, None, &mut invalid, |m| {
             m.contains("json")
         })
         .map(json),
         Body::Text(media) => {
-            media_example(examples, document, op, chosen, &mut invalid, |m| m == media).map(
-                |value| {
-                    Some(match value {
-                        Value::String(text) => text,
-                        other => other.to_string(),
-                    })
-                },
-            )
-        }
-        Body::Events(events) => match &events.data {
-            None if events.named.is_none() => Ok(Some("example".to_owned())),
-            _ => media_example(examples, document, op, chosen, &mut invalid, |m| {
-                m.starts_with("text/event-stream")
+            media_example(examples, document, op, chosen, None, &mut invalid, |m| {
+                m == media
             })
-            .map(json),
-        },
+            .map(|value| {
+                Some(match value {
+                    Value::String(text) => text,
+                    other => other.to_string(),
+                })
+            })
+        }
+        Body::Events(events) => events_example(events, &mut invalid),
     };
+    // The same success as events, for a request that asks for them.
+    let events = chosen
+        .events
+        .as_ref()
+        .map(|events| events_example(events, &mut invalid));
     MockAnswer {
         response,
         example,
+        events,
         invalid,
     }
 }
@@ -103,6 +117,7 @@ fn media_example(
     document: &Value,
     op: &Operation,
     response: &Response,
+    events: Option<&Events>,
     invalid: &mut Vec<String>,
     pick: impl Fn(&str) -> bool,
 ) -> Result<Value, String> {
@@ -134,7 +149,7 @@ fn media_example(
         .ok_or_else(|| format!("no content for the `{status}` response"))?;
     let mut schema = examples.deref(media.get("schema").ok_or("no schema")?)?;
     // Events told apart by name: the first.
-    if let Body::Events(events) = &response.body
+    if let Some(events) = events
         && events.named.is_some()
         && let Some(first) = ["oneOf", "anyOf"]
             .iter()
@@ -143,7 +158,7 @@ fn media_example(
         schema = examples.deref(first)?;
     }
     // The events' `data`, when the schema describes the event's fields.
-    if matches!(response.body, Body::Events(_))
+    if events.is_some()
         && let Some(properties) = schema.get("properties").and_then(Value::as_object)
         && let Some(data) = properties.get("data")
         && properties
@@ -157,7 +172,7 @@ fn media_example(
         examples.deref(first).ok()?.get("value").cloned()
     });
     if let Some(own) = own
-        && !matches!(response.body, Body::Events(_))
+        && events.is_none()
         && examples.problems(&own, schema).is_empty()
     {
         return Ok(own);
@@ -485,22 +500,7 @@ fn default_answer(
         }
         Body::Bytes(_) => Some(quote!(::axum::body::Bytes::from_static(b"example"))),
         Body::Events(events) => {
-            let data = match (&events.data, &events.named) {
-                (_, Some(named)) => {
-                    let name = ident(&named.type_name);
-                    let Some(first) = named.variants.first() else {
-                        return quote!(panic!("no named event"));
-                    };
-                    let variant = ident(&first.variant);
-                    let ty = type_tokens(&first.data, models);
-                    quote!(crate::#name::#variant(crate::runtime::__example::<#ty>(#id, #json)))
-                }
-                (Some(ty), None) => {
-                    let ty = type_tokens(ty, models);
-                    quote!(crate::runtime::__example::<#ty>(#id, #json))
-                }
-                (None, None) => quote!(#json.to_owned()),
-            };
+            let data = event_data(events, id, &json, models);
             Some(if response.is_success() {
                 quote!(crate::Events::from_data(::futures_util::stream::iter([#data])))
             } else {
@@ -508,9 +508,45 @@ fn default_answer(
             })
         }
     };
-    match (status, body) {
+    let answer_body = match (&status, body) {
         (None, None) => quote!(crate::#response_type::#variant),
         (status, body) => quote!(crate::#response_type::#variant(#status #body)),
+    };
+    // A success documented as JSON and as events: events for a request that asks for them.
+    let (Some(events), Some(Ok(example))) = (&response.events, &answer.events) else {
+        return answer_body;
+    };
+    let json = raw_string(example.as_deref().unwrap_or("null"));
+    let data = event_data(events, id, &json, models);
+    let events_variant = ident(&format!("{}Events", response.variant));
+    quote! {
+        if crate::runtime::__wants_events(&context.headers) {
+            crate::#response_type::#events_variant(
+                #status crate::Events::from_data(::futures_util::stream::iter([#data]))
+            )
+        } else {
+            #answer_body
+        }
+    }
+}
+
+/// The data of an example event: the type the events are, read from `json`.
+fn event_data(events: &Events, id: &str, json: &Literal, models: &TokenStream) -> TokenStream {
+    match (&events.data, &events.named) {
+        (_, Some(named)) => match named.variants.first() {
+            Some(first) => {
+                let name = ident(&named.type_name);
+                let variant = ident(&first.variant);
+                let ty = type_tokens(&first.data, models);
+                quote!(crate::#name::#variant(crate::runtime::__example::<#ty>(#id, #json)))
+            }
+            None => quote!(panic!("no named event")),
+        },
+        (Some(ty), None) => {
+            let ty = type_tokens(ty, models);
+            quote!(crate::runtime::__example::<#ty>(#id, #json))
+        }
+        (None, None) => quote!(#json.to_owned()),
     }
 }
 

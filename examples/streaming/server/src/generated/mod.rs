@@ -473,11 +473,23 @@ pub mod mock {
                 match self.inner.overrides.chat.get() {
                     Some(answer) => answer(context, body),
                     None => {
-                        crate::ChatResponse::Ok(
-                            crate::runtime::__example::<
-                                crate::models::ChatAnswer,
-                            >("chat", r#"{"text":"conformance"}"#),
-                        )
+                        if crate::runtime::__wants_events(&context.headers) {
+                            crate::ChatResponse::OkEvents(
+                                crate::Events::from_data(
+                                    ::futures_util::stream::iter([
+                                        crate::runtime::__example::<
+                                            crate::models::ChatChunk,
+                                        >("chat", r#"{"delta":"conformance"}"#),
+                                    ]),
+                                ),
+                            )
+                        } else {
+                            crate::ChatResponse::Ok(
+                                crate::runtime::__example::<
+                                    crate::models::ChatAnswer,
+                                >("chat", r#"{"text":"conformance"}"#),
+                            )
+                        }
                     }
                 },
             )
