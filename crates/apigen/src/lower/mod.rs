@@ -536,6 +536,116 @@ mod tests {
         assert_eq!(a.shared_error.as_deref(), Some("ForbiddenError2"));
     }
 
+    /// The events of the first response of the operation `id`: its body's, or its second
+    /// method's.
+    fn events_of<'a>(api: &'a crate::ir::Api, id: &str) -> &'a crate::ir::Events {
+        let op = api.operations.iter().find(|op| op.id == id).unwrap();
+        match &op.responses[0].body {
+            crate::ir::Body::Events(events) => events,
+            _ => op.responses[0].events.as_ref().expect("events"),
+        }
+    }
+
+    #[test]
+    fn event_streams_are_typed_by_their_schema_their_item_schema_or_their_event_names() {
+        let yaml = r##"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /item:
+    get:
+      operationId: item
+      responses:
+        '200':
+          description: 3.2's itemSchema
+          content:
+            text/event-stream:
+              itemSchema: {$ref: '#/components/schemas/Tick'}
+  /text:
+    get:
+      operationId: text
+      responses:
+        '200': {description: no schema, content: {text/event-stream: {}}}
+  /frame:
+    get:
+      operationId: frame
+      responses:
+        '200':
+          description: the event's fields
+          content:
+            text/event-stream:
+              schema:
+                type: object
+                properties:
+                  event: {type: string}
+                  data: {$ref: '#/components/schemas/Tick'}
+  /named:
+    get:
+      operationId: named
+      responses:
+        '200':
+          description: two kinds, by name
+          content:
+            text/event-stream:
+              schema:
+                oneOf:
+                  - {type: object, properties: {event: {const: tick}, data: {$ref: '#/components/schemas/Tick'}}}
+                  - {type: object, properties: {event: {enum: [tock]}, data: {type: string}}}
+  /union:
+    get:
+      operationId: union
+      responses:
+        '200':
+          description: a union of data, not of events
+          content:
+            text/event-stream:
+              schema:
+                oneOf:
+                  - {$ref: '#/components/schemas/Tick'}
+                  - {type: string}
+  /both:
+    post:
+      operationId: both
+      responses:
+        '200':
+          description: JSON or events
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Tick'}
+            text/event-stream:
+              schema: {$ref: '#/components/schemas/Tick'}
+components:
+  schemas:
+    Tick:
+      type: object
+      properties:
+        n: {type: integer}
+"##;
+        let api = lowered(yaml);
+        let tick = crate::ir::TypeRef::Named("Tick".to_owned());
+        assert_eq!(events_of(&api, "item").data, Some(tick.clone()));
+        assert_eq!(events_of(&api, "text").data, None);
+        assert!(events_of(&api, "text").named.is_none());
+        assert_eq!(events_of(&api, "frame").data, Some(tick.clone()));
+        let named = events_of(&api, "named").named.as_ref().expect("named events");
+        let variants: Vec<(&str, &str)> = named
+            .variants
+            .iter()
+            .map(|v| (v.event.as_str(), v.variant.as_str()))
+            .collect();
+        assert_eq!(variants, [("tick", "Tick"), ("tock", "Tock")]);
+        assert_eq!(named.variants[0].data, tick);
+        assert_eq!(named.type_name, "NamedOkEvent");
+        // A union of data schemas is one data type, not events by name.
+        let union = events_of(&api, "union");
+        assert!(union.named.is_none() && union.data.is_some());
+        // JSON and events: the JSON body, the events, and a second method for them.
+        let both = api.operations.iter().find(|op| op.id == "both").unwrap();
+        assert_eq!(both.responses[0].body, crate::ir::Body::Json(tick.clone()));
+        assert_eq!(both.events_name.as_deref(), Some("both_events"));
+        assert_eq!(events_of(&api, "both").data, Some(tick));
+    }
+
     #[test]
     fn intra_doc_links_of_the_documents_generator_become_code_spans() {
         assert_eq!(
