@@ -627,7 +627,10 @@ components:
         assert_eq!(events_of(&api, "text").data, None);
         assert!(events_of(&api, "text").named.is_none());
         assert_eq!(events_of(&api, "frame").data, Some(tick.clone()));
-        let named = events_of(&api, "named").named.as_ref().expect("named events");
+        let named = events_of(&api, "named")
+            .named
+            .as_ref()
+            .expect("named events");
         let variants: Vec<(&str, &str)> = named
             .variants
             .iter()
