@@ -796,9 +796,12 @@ async fn execute(
         set_token(&mut request, &fresh)?;
         token = Some(fresh);
     }
+    // The request is kept for a second attempt only when there may be one: a retry, a
+    // renewed token, or a stream to resume.
+    let may_again = client.retry.attempts > 1 || source.is_some() || streamed.is_some();
     let mut attempt = 1;
     loop {
-        let next = request.try_clone();
+        let next = if may_again { request.try_clone() } else { None };
         let outcome = attempt_once(&client, op, request, streamed).await;
         #[cfg(feature = "tracing")]
         if let Ok((response, _)) = &outcome {
