@@ -1528,13 +1528,8 @@ impl RawResponse {
         self,
         wrap: impl FnOnce(T) -> E,
     ) -> Result<V, Error<E>> {
-        let mut events = VecDeque::new();
-        let mut parser = EventParser::new(usize::MAX);
-        let first = parser
-            .feed(&self.body, &mut events)
-            .ok()
-            .map(|()| parser.finish(&mut events))
-            .and_then(|()| events.pop_front())
+        let first = self
+            .first_event()
             .and_then(|event| T::__from_event(event.event.as_deref(), &event.data).ok());
         match first {
             Some(body) => Err(self.__error(wrap(body))),
@@ -1563,18 +1558,22 @@ impl RawResponse {
         if let Ok(body) = serde_json::from_slice(&self.body) {
             return Err(self.__error(wrap(body)));
         }
-        let mut events = VecDeque::new();
-        let mut parser = EventParser::new(usize::MAX);
-        let first = parser
-            .feed(&self.body, &mut events)
-            .ok()
-            .map(|()| parser.finish(&mut events))
-            .and_then(|()| events.pop_front())
+        let first = self
+            .first_event()
             .and_then(|event| serde_json::from_str(&event.data).ok());
         match first {
             Some(body) => Err(self.__error(wrap(body))),
             None => Err(Error::UnexpectedErrorBody(self)),
         }
+    }
+
+    /// The first event of a body read whole as an event stream.
+    fn first_event(&self) -> Option<Event<String>> {
+        let mut events = VecDeque::new();
+        let mut parser = EventParser::new(usize::MAX);
+        parser.feed(&self.body, &mut events).ok()?;
+        parser.finish(&mut events);
+        events.pop_front()
     }
 
     /// A documented error documented as events of text: the body's text.

@@ -487,7 +487,7 @@ fn default_answer(
             return quote!(panic!(#why));
         }
     };
-    let json = raw_string(&example.unwrap_or_else(|| "null".to_owned()));
+    let json = super::doc_literal(&example.unwrap_or_else(|| "null".to_owned()));
     let body = match &response.body {
         Body::Empty => None,
         Body::Json(ty) => {
@@ -516,7 +516,7 @@ fn default_answer(
     let (Some(events), Some(Ok(example))) = (&response.events, &answer.events) else {
         return answer_body;
     };
-    let json = raw_string(example.as_deref().unwrap_or("null"));
+    let json = super::doc_literal(example.as_deref().unwrap_or("null"));
     let data = event_data(events, id, &json, models);
     let events_variant = ident(&format!("{}Events", response.variant));
     quote! {
@@ -548,20 +548,4 @@ fn event_data(events: &Events, id: &str, json: &Literal, models: &TokenStream) -
         }
         (None, None) => quote!(#json.to_owned()),
     }
-}
-
-/// `text` as a raw string literal (`r#"..."#`, with as many `#` as it needs): JSON reads as it
-/// is, without an escape before every quote.
-fn raw_string(text: &str) -> Literal {
-    // A raw string cannot hold a bare carriage return.
-    if text.contains('\r') {
-        return Literal::string(text);
-    }
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    format!("r{hashes}\"{text}\"{hashes}")
-        .parse()
-        .unwrap_or_else(|_| Literal::string(text))
 }

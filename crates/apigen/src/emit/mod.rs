@@ -55,7 +55,8 @@ fn doc_line(line: &str) -> Literal {
     }
 }
 
-/// `text` as a string literal for a `doc` attribute.
+/// `text` as a string literal for a `doc` attribute (or any long text, such as the mock's JSON
+/// examples).
 ///
 /// A raw string where one can hold it, as `///` comments are written: the printer reads the
 /// value of every doc attribute back, and a raw string needs no escaping on the way in or

@@ -413,7 +413,7 @@ pub mod mock {
                     None => {
                         crate::TailLogResponse::Ok(
                             crate::Events::from_data(
-                                ::futures_util::stream::iter([r#"example"#.to_owned()]),
+                                ::futures_util::stream::iter([r"example".to_owned()]),
                             ),
                         )
                     }
