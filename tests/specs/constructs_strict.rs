@@ -9,10 +9,20 @@ fn strict(json: &str) -> Result<Settings, String> {
 }
 
 #[test]
-fn a_required_nullable_property_must_be_present() {
-    assert!(serde_json::from_str::<Problem>(r#"{"title": "x"}"#).is_err());
+fn a_required_nullable_property_is_demanded_strictly_and_read_as_null_when_absent() {
+    // A server (strict decoding) demands it, and names it.
+    let error = strictly(|| serde_json::from_str::<Problem>(r#"{"title": "x"}"#)).unwrap_err();
+    assert!(error.to_string().contains("missing field `instance`"), "{error}");
+    // A client reads it absent as null: both carry nothing, and servers that leave nulls out
+    // (pydantic's `exclude_none`) mean exactly that.
+    let absent = serde_json::from_str::<Problem>(r#"{"title": "x"}"#).unwrap();
+    assert_eq!(absent.instance, None);
     let null = serde_json::from_str::<Problem>(r#"{"title": "x", "instance": null}"#).unwrap();
-    assert_eq!(null.instance, None);
+    assert_eq!(null, absent);
+    // It is written as null: present, as the document requires.
+    assert_eq!(serde_json::to_value(&absent).unwrap()["instance"], serde_json::Value::Null);
+    // A required property that is not nullable is still demanded.
+    assert!(serde_json::from_str::<Problem>(r#"{"instance": null}"#).is_err());
 }
 
 #[test]

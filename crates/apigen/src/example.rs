@@ -250,14 +250,23 @@ impl<'a> Examples<'a> {
                 alternative.get("$ref").and_then(Value::as_str),
                 &mut value,
             ) {
-                let tag = mapping
+                let mapped = mapping
                     .and_then(|m| {
                         m.iter()
                             .find(|(_, target)| target.as_str() == Some(reference))
                     })
-                    .map(|(tag, _)| tag.clone())
-                    .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or("").to_owned());
-                object.insert(property.to_owned(), Value::String(tag));
+                    .map(|(tag, _)| tag.clone());
+                // Unmapped, the tag is the value the alternative pins (a one-value `enum` or a
+                // `const`, which the built value already holds), else the schema's name.
+                let pinned = self.pinned(alternative, property, 0).map(Value::String);
+                let tag = match (mapped, pinned) {
+                    (Some(tag), _) => Value::String(tag),
+                    (None, Some(pinned)) => pinned,
+                    (None, None) => {
+                        Value::String(reference.rsplit('/').next().unwrap_or("").to_owned())
+                    }
+                };
+                object.insert(property.to_owned(), tag);
             }
             // JSON Schema wants exactly one alternative to match; keep looking when this value
             // matches several (alternatives with no required property match almost anything).
@@ -269,6 +278,35 @@ impl<'a> Examples<'a> {
             fallback.get_or_insert(value);
         }
         fallback.ok_or_else(|| format!("no alternative can be built ({})", reasons.join("; ")))
+    }
+
+    /// The one string `schema` (an object, through `$ref`s and `allOf` members) allows for
+    /// `property`: a one-value `enum` or a `const`.
+    fn pinned(&self, schema: &Value, property: &str, depth: usize) -> Option<String> {
+        let schema = self.deref(schema).ok()?;
+        if let Some(pinned) = schema
+            .get("properties")
+            .and_then(|p| p.get(property))
+            .and_then(|p| self.deref(p).ok())
+            .and_then(|p| match (p.get("const"), p.get("enum")) {
+                (Some(Value::String(value)), _) => Some(value.clone()),
+                (_, Some(Value::Array(values))) => match values.as_slice() {
+                    [Value::String(value)] => Some(value.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+        {
+            return Some(pinned);
+        }
+        if depth >= 16 {
+            return None;
+        }
+        schema
+            .get("allOf")
+            .and_then(Value::as_array)?
+            .iter()
+            .find_map(|member| self.pinned(member, property, depth + 1))
     }
 
     /// How many required properties of `schema` hold a nested schema (a reference, an object,
@@ -529,15 +567,25 @@ impl Examples<'_> {
         let discriminator = schema.get("discriminator")?;
         let property = discriminator.get("propertyName")?.as_str()?;
         let tag = value.get(property)?.as_str()?;
+        let alternatives = || {
+            ["oneOf", "anyOf"]
+                .iter()
+                .filter_map(|key| schema.get(*key).and_then(Value::as_array))
+                .flatten()
+        };
         let target = match discriminator.get("mapping").and_then(|m| m.get(tag)) {
             Some(target) => target.as_str()?.to_owned(),
-            None => format!("#/components/schemas/{tag}"),
+            None => {
+                // Unmapped: the alternative that pins the value, else the one named so.
+                if let Some(pinned) =
+                    alternatives().find(|alt| self.pinned(alt, property, 0).as_deref() == Some(tag))
+                {
+                    return Some(pinned);
+                }
+                format!("#/components/schemas/{tag}")
+            }
         };
-        ["oneOf", "anyOf"]
-            .iter()
-            .filter_map(|key| schema.get(*key).and_then(Value::as_array))
-            .flatten()
-            .find(|alt| alt.get("$ref").and_then(Value::as_str) == Some(target.as_str()))
+        alternatives().find(|alt| alt.get("$ref").and_then(Value::as_str) == Some(target.as_str()))
     }
 
     fn check_object(

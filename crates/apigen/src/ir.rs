@@ -113,8 +113,16 @@ pub struct Union {
 pub struct UnionVariant {
     /// The Rust variant name.
     pub name: String,
-    /// The discriminator value that selects it (tagged unions only).
+    /// The discriminator value that selects it and that it is written with (tagged unions
+    /// only): its mapping's, else the value its schema pins, else its schema's name.
     pub tag_value: Option<String>,
+    /// Other values that select it: further mapping entries naming the same schema, or the
+    /// schema's name where the schema pins another value (which the specification's fallback
+    /// would have sent).
+    pub also: Vec<String>,
+    /// Whether a value read with one of [`UnionVariant::also`] is written back with that value
+    /// (the mapping gives several, all equally the schema's) rather than with `tag_value`.
+    pub keeps_tag: bool,
     /// The type it carries.
     pub ty: TypeRef,
 }

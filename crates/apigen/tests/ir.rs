@@ -130,6 +130,145 @@ fn any_of_with_null_is_an_option_and_an_open_enum_is_an_enum() {
     );
 }
 
+/// Every route by which a component admits `null` makes each use of it an `Option` (the
+/// component's own type is the one without `null`), and no route is reported as a quirk.
+#[test]
+fn a_component_that_admits_null_by_any_route_makes_every_use_an_option() {
+    let routes = [
+        (
+            "nullable",
+            "{type: object, nullable: true, properties: {a: {type: string}}}",
+        ),
+        (
+            "type array",
+            "{type: [object, 'null'], properties: {a: {type: string}}}",
+        ),
+        (
+            "anyOf null",
+            "{anyOf: [{type: object, properties: {a: {type: string}}}, {type: 'null'}]}",
+        ),
+        (
+            "oneOf null",
+            "{oneOf: [{type: object, properties: {a: {type: string}}}, {type: 'null'}]}",
+        ),
+        (
+            "enum null",
+            "{anyOf: [{type: object, properties: {a: {type: string}}}, {enum: [null]}]}",
+        ),
+        (
+            "const null",
+            "{anyOf: [{type: object, properties: {a: {type: string}}}, {const: null}]}",
+        ),
+        (
+            "ref then null",
+            "{anyOf: [{$ref: '#/components/schemas/P'}, {type: 'null'}]}",
+        ),
+        (
+            "allOf nullable",
+            "{allOf: [{$ref: '#/components/schemas/P'}], nullable: true}",
+        ),
+        ("ref to nullable", "{$ref: '#/components/schemas/Q'}"),
+        (
+            "allOf of nullable",
+            "{allOf: [{$ref: '#/components/schemas/Q'}], description: d}",
+        ),
+        (
+            "string enum",
+            "{type: [string, 'null'], enum: [a, b, null]}",
+        ),
+    ];
+    for (route, schema) in routes {
+        let document = format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\n{}",
+            returning(
+                "{$ref: '#/components/schemas/S'}",
+                &format!(
+                    "    N: {schema}\n    P: {{type: object, properties: {{a: {{type: string}}}}}}\n    Q: {{type: object, nullable: true, properties: {{a: {{type: string}}}}}}\n    S:\n      type: object\n      required: [r, items]\n      properties:\n        r: {{$ref: '#/components/schemas/N'}}\n        o: {{$ref: '#/components/schemas/N'}}\n        items: {{type: array, items: {{$ref: '#/components/schemas/N'}}}}\n"
+                ),
+            )
+        );
+        let (api, diagnostics) = lower_document(&document);
+        let f = fields(named(&api, "S"));
+        let n = TypeRef::Named("N".into());
+        assert_eq!(f[0], ("r", &n, Presence::RequiredNullable), "{route}");
+        assert_eq!(f[1], ("o", &n, Presence::OptionalNullable), "{route}");
+        assert_eq!(
+            f[2].1,
+            &TypeRef::Vec(Box::new(TypeRef::Nullable(Box::new(n.clone())))),
+            "{route}"
+        );
+        // The component itself carries no `null`: an alias is of the type without it.
+        if let TypeKind::Alias(ty) = &named(&api, "N").kind {
+            assert!(!matches!(ty, TypeRef::Nullable(_)), "{route}: {ty:?}");
+        }
+        assert!(diagnostics.is_empty(), "{route}: {diagnostics:#?}");
+    }
+}
+
+/// Without a mapping, an alternative's tag is the value its schema pins (a one-value `enum` or
+/// `const`, directly, through `allOf` or through a `$ref`), its schema name only when nothing
+/// pins it; the name is still read. Mapped values naming one schema are one variant.
+#[test]
+fn discriminator_values_are_the_ones_the_alternatives_pin() {
+    let (api, diagnostics) = lower(&returning(
+        "{$ref: '#/components/schemas/E'}",
+        "    E:\n      oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}, {$ref: '#/components/schemas/C'}, {$ref: '#/components/schemas/D'}]\n      discriminator: {propertyName: type}\n    A: {type: object, required: [type], properties: {type: {type: string, enum: [a.done]}}}\n    B: {type: object, properties: {type: {$ref: '#/components/schemas/BType'}}}\n    BType: {type: string, enum: [b.done]}\n    C:\n      allOf:\n        - {$ref: '#/components/schemas/Base'}\n        - {properties: {type: {type: string, enum: [c.done]}}}\n    Base: {type: object, required: [type], properties: {type: {type: string}}}\n    D: {type: object, properties: {type: {type: string}}}\n",
+    ));
+    let TypeKind::Union(union) = &named(&api, "E").kind else {
+        panic!("not a union")
+    };
+    let tags: Vec<(&str, &str, Vec<&str>)> = union
+        .variants
+        .iter()
+        .map(|v| {
+            (
+                v.name.as_str(),
+                v.tag_value.as_deref().unwrap_or_default(),
+                v.also.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("A", "a.done", vec!["A"]),
+            ("B", "b.done", vec!["B"]),
+            ("C", "c.done", vec!["C"]),
+            ("D", "D", vec![]),
+        ]
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+
+    // Two alternatives pinning one value cannot be told apart by it: read by shape, reported.
+    let (api, diagnostics) = lower(&returning(
+        "{$ref: '#/components/schemas/E'}",
+        "    E:\n      oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]\n      discriminator: {propertyName: type}\n    A: {type: object, required: [type, a], properties: {type: {type: string, enum: [x]}, a: {type: string}}}\n    B: {type: object, required: [type, b], properties: {type: {type: string, enum: [x]}, b: {type: integer}}}\n",
+    ));
+    let TypeKind::Union(union) = &named(&api, "E").kind else {
+        panic!("not a union")
+    };
+    assert_eq!(union.tag, None);
+    assert!(
+        diagnostics.iter().any(|d| d
+            .message
+            .contains("has the value `x` for more than one alternative")),
+        "{diagnostics:#?}"
+    );
+
+    // Several mapped values for one schema: one variant, selected by each, keeping what it read.
+    let (api, _) = lower(&returning(
+        "{$ref: '#/components/schemas/E'}",
+        "    E:\n      oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]\n      discriminator:\n        propertyName: kind\n        mapping: {a: '#/components/schemas/A', alpha: '#/components/schemas/A', b: '#/components/schemas/B'}\n    A: {type: object, properties: {kind: {type: string}}}\n    B: {type: object, properties: {kind: {type: string}}}\n",
+    ));
+    let TypeKind::Union(union) = &named(&api, "E").kind else {
+        panic!("not a union")
+    };
+    assert_eq!(union.variants.len(), 2, "{:?}", union.variants);
+    assert_eq!(union.variants[0].also, ["alpha"]);
+    assert!(union.variants[0].keeps_tag);
+    assert!(!union.variants[1].keeps_tag);
+}
+
 #[test]
 fn one_of_without_discriminator_infers_the_tag_from_single_value_enums() {
     let (api, diagnostics) = lower(&returning(

@@ -294,7 +294,18 @@ fn emit_union(
             .tag_value
             .as_ref()
             .zip(union.tag.as_ref())
-            .map(|(value, tag)| doc(Some(&format!("`{tag}: {value}`"))));
+            .map(|(value, tag)| {
+                let also: Vec<String> = v.also.iter().map(|a| format!("`{a}`")).collect();
+                let text = match (also.is_empty(), v.keeps_tag) {
+                    (true, _) => format!("`{tag}: {value}`"),
+                    (false, true) => format!(
+                        "`{tag}: {value}` (or {}, written back as read)",
+                        also.join(", ")
+                    ),
+                    (false, false) => format!("`{tag}: {value}` (also read: {})", also.join(", ")),
+                };
+                doc(Some(&text))
+            });
         quote!(#docs #variant(#ty),)
     });
     let Some(tag) = &union.tag else {
@@ -306,6 +317,56 @@ fn emit_union(
         .map(|v| v.tag_value.as_deref().unwrap_or_default())
         .collect();
     let names: Vec<_> = union.variants.iter().map(|v| ident(&v.name)).collect();
+    // Every value that selects each variant, and every value of all of them (for the error).
+    let patterns: Vec<TokenStream> = union
+        .variants
+        .iter()
+        .map(|v| {
+            let values = v.tag_value.iter().chain(&v.also);
+            quote!(#(::std::option::Option::Some(#values))|*)
+        })
+        .collect();
+    let accepted: Vec<&str> = union
+        .variants
+        .iter()
+        .flat_map(|v| v.tag_value.iter().chain(&v.also).map(String::as_str))
+        .collect();
+    // Where a variant is selected by several mapped values, the value it was read with (kept by
+    // the alternative's own tag property) is written back; otherwise the variant's value.
+    let write_tag = if union.variants.iter().any(|v| v.keeps_tag) {
+        let kept = union.variants.iter().map(|v| {
+            let values = v
+                .keeps_tag
+                .then(|| v.tag_value.iter().chain(&v.also))
+                .into_iter()
+                .flatten();
+            quote!(&[#(#values),*])
+        });
+        quote! {
+            let (tag, kept, value): (&str, &[&str], _) = match self {
+                #(Self::#names(value) => (#tags, #kept, ::serde_json::to_value(value)),)*
+                Self::#other(value) => return ::serde::Serialize::serialize(value, serializer),
+            };
+            let mut value = value.map_err(<S::Error as ::serde::ser::Error>::custom)?;
+            if let ::serde_json::Value::Object(map) = &mut value {
+                let read = map.get(Self::TAG).and_then(::serde_json::Value::as_str);
+                if !read.is_some_and(|read| kept.contains(&read)) {
+                    map.insert(::std::borrow::ToOwned::to_owned(Self::TAG), ::serde_json::Value::from(tag));
+                }
+            }
+        }
+    } else {
+        quote! {
+            let (tag, value) = match self {
+                #(Self::#names(value) => (#tags, ::serde_json::to_value(value)),)*
+                Self::#other(value) => return ::serde::Serialize::serialize(value, serializer),
+            };
+            let mut value = value.map_err(<S::Error as ::serde::ser::Error>::custom)?;
+            if let ::serde_json::Value::Object(map) = &mut value {
+                map.insert(::std::borrow::ToOwned::to_owned(Self::TAG), ::serde_json::Value::from(tag));
+            }
+        }
+    };
     let tag_doc = doc_literal(&format!(" The discriminator property, `{tag}`."));
     let tagged_doc = doc_literal(&format!(
         " Tagged by `{tag}`; a value with a tag this crate does not know is kept as JSON."
@@ -336,14 +397,7 @@ fn emit_union(
 
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let (tag, value) = match self {
-                    #(Self::#names(value) => (#tags, ::serde_json::to_value(value)),)*
-                    Self::#other(value) => return ::serde::Serialize::serialize(value, serializer),
-                };
-                let mut value = value.map_err(<S::Error as ::serde::ser::Error>::custom)?;
-                if let ::serde_json::Value::Object(map) = &mut value {
-                    map.insert(::std::borrow::ToOwned::to_owned(Self::TAG), ::serde_json::Value::from(tag));
-                }
+                #write_tag
                 ::serde::Serialize::serialize(&value, serializer)
             }
         }
@@ -353,9 +407,9 @@ fn emit_union(
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(Self::TAG).and_then(::serde_json::Value::as_str);
                 let decoded = match tag {
-                    #(::std::option::Option::Some(#tags) => ::serde_json::from_value(value).map(Self::#names),)*
+                    #(#patterns => ::serde_json::from_value(value).map(Self::#names),)*
                     _ if crate::__private::strict() => {
-                        return ::std::result::Result::Err(crate::__private::unknown_tag(Self::TAG, &[#(#tags),*]));
+                        return ::std::result::Result::Err(crate::__private::unknown_tag(Self::TAG, &[#(#accepted),*]));
                     }
                     _ => return ::std::result::Result::Ok(Self::#other(value)),
                 };
@@ -561,22 +615,29 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
     let finish = s.fields.iter().map(|f| {
         let slot = ident(&f.name);
         match f.presence {
-            Presence::Required | Presence::RequiredNullable => {
-                quote!(#slot: de::present(#slot),)
-            }
-            Presence::Optional => quote!(#slot: #slot.flatten(),),
+            Presence::Required => quote!(#slot: de::present(#slot),),
+            // Absent reads as null outside strict decoding (see `required` below).
+            Presence::RequiredNullable | Presence::Optional => quote!(#slot: #slot.flatten(),),
             Presence::OptionalNullable => quote!(#slot,),
         }
     });
-    // One check for every required property, not a `?` for each.
+    // One check for every required property, not a `?` for each. A required nullable property
+    // that is absent carries what a null does (nothing): a client reads it as null, as servers
+    // that leave nulls out (pydantic's `exclude_none`) mean it; strict decoding (a server reading
+    // a request) still demands it.
     let required: Vec<TokenStream> = s
         .fields
         .iter()
-        .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
-        .map(|f| {
+        .filter_map(|f| {
             let slot = ident(&f.name);
             let wire = f.wire_name.as_str();
-            quote!((#slot.is_some(), #wire))
+            match f.presence {
+                Presence::Required => Some(quote!((#slot.is_some(), #wire))),
+                Presence::RequiredNullable => {
+                    Some(quote!((#slot.is_some() || !de::strict(), #wire)))
+                }
+                _ => None,
+            }
         })
         .collect();
     let check = (!required.is_empty()).then(|| quote!(de::missing(&__map, &[#(#required),*])?;));

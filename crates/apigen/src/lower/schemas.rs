@@ -92,12 +92,41 @@ impl<'a> Lowerer<'a, '_> {
                 self.unreached.insert(rust.clone());
             }
             self.component_names.insert(name, rust);
-            if let Some(ReferenceOr::Item(schema)) = self.components.schema(name) {
-                if schema.schema_data.nullable {
-                    self.nullable_components.insert(name);
-                }
+        }
+        let names: Vec<&'a str> = self.component_names.keys().copied().collect();
+        for name in names {
+            if self.admits_null(name) {
+                self.nullable_components.insert(name);
             }
         }
+    }
+
+    /// Whether component `name` admits `null` by any route normalisation leaves: `nullable`
+    /// (which `type: [X, "null"]`, a `null` alternative of `anyOf`/`oneOf`, `enum: [null]` and
+    /// `const: null` become), or a `$ref` or single-`$ref` `allOf` to a component that does.
+    /// Such a component's type is the type without `null`; each use of it is an `Option`.
+    fn admits_null(&self, name: &str) -> bool {
+        let mut current = name;
+        for _ in 0..resolve::MAX_REF_DEPTH {
+            let next = match self.components.schema(current) {
+                Some(ReferenceOr::Item(schema)) => {
+                    if schema.schema_data.nullable {
+                        return true;
+                    }
+                    match ref_wrapper(schema) {
+                        Some(reference) => reference,
+                        None => return false,
+                    }
+                }
+                Some(ReferenceOr::Reference { reference }) => reference.as_str(),
+                None => return false,
+            };
+            match resolve::component_name(next, "schemas") {
+                Ok(next) if !self.replaced.contains_key(next) => current = next,
+                _ => return false,
+            }
+        }
+        false
     }
 
     pub(super) fn lower_components(&mut self) {
@@ -160,7 +189,8 @@ impl<'a> Lowerer<'a, '_> {
         doc: Option<String>,
         lowered: Lowered,
     ) -> TypeDef {
-        let ty = if lowered.nullable {
+        // A nullable component is its type without `null`: its uses carry the `Option`.
+        let ty = if lowered.nullable && !self.nullable_components.contains(wire) {
             TypeRef::Nullable(Box::new(lowered.ty))
         } else {
             lowered.ty
@@ -240,8 +270,8 @@ impl<'a> Lowerer<'a, '_> {
             SchemaKind::Any(any) if !any.one_of.is_empty() && any.all_of.is_empty() => {
                 TypeKind::Union(self.union(name, &any.one_of, schema, pointer))
             }
-            // An alias of a nullable type keeps its nullability in the type; uses of the
-            // component add no second layer (see `nullable_components`).
+            // An alias of a nullable component is of the type without `null`; its uses add
+            // the `Option` (see `nullable_components`).
             _ => TypeKind::Alias(TypeRef::Any),
         }
     }
@@ -455,14 +485,25 @@ impl<'a> Lowerer<'a, '_> {
         };
         let tag = match discriminator {
             Some(discriminator) => {
+                let property = discriminator.property_name.as_str();
                 let mut mapped: BTreeSet<&str> = BTreeSet::new();
                 let mapping = pointer.push("discriminator").push("mapping");
+                // Entries naming one schema are one variant, selected by each of their values.
+                let mut groups: Vec<(&str, Vec<&String>)> = Vec::new();
                 for (tag, reference) in &discriminator.mapping {
-                    let ty = self.reference(reference, &mapping.push(tag)).ty;
+                    match groups.iter_mut().find(|(r, _)| *r == reference.as_str()) {
+                        Some((_, tags)) => tags.push(tag),
+                        None => groups.push((reference.as_str(), vec![tag])),
+                    }
+                }
+                for (reference, tags) in groups {
+                    let ty = self.reference(reference, &mapping.push(tags[0])).ty;
                     mapped.insert(reference);
                     variants.push(UnionVariant {
-                        name: names.claim(variant_name(&ty, tag)),
-                        tag_value: Some(tag.clone()),
+                        name: names.claim(variant_name(&ty, tags[0])),
+                        tag_value: Some(tags[0].clone()),
+                        also: tags[1..].iter().map(|t| (*t).clone()).collect(),
+                        keeps_tag: tags.len() > 1,
                         ty,
                     });
                 }
@@ -481,15 +522,25 @@ impl<'a> Lowerer<'a, '_> {
                             continue;
                         };
                         let ty = self.reference(reference, &at).ty;
+                        // Servers send the value the alternative pins (a one-value `enum` or
+                        // `const`), which is what its own schema accepts; the schema's name,
+                        // the specification's fallback, is read too.
+                        let (tag_value, also) = match self.single_tag_value(alternative, property) {
+                            Some(pinned) if pinned != tag => (pinned, vec![tag.to_owned()]),
+                            Some(pinned) => (pinned, Vec::new()),
+                            None => (tag.to_owned(), Vec::new()),
+                        };
                         variants.push(UnionVariant {
                             name: names.claim(variant_name(&ty, tag)),
-                            tag_value: Some(tag.to_owned()),
+                            tag_value: Some(tag_value),
+                            also,
+                            keeps_tag: false,
                             ty,
                         });
                         continue;
                     }
                     // An inline alternative is selected by the single value its tag property allows.
-                    let value = self.single_tag_value(alternative, &discriminator.property_name);
+                    let value = self.single_tag_value(alternative, property);
                     match value {
                         Some(value) => {
                             let context = format!("{name}{}", naming::type_name(&value));
@@ -497,6 +548,8 @@ impl<'a> Lowerer<'a, '_> {
                             variants.push(UnionVariant {
                                 name: names.claim(variant_name(&ty, &context)),
                                 tag_value: Some(value),
+                                also: Vec::new(),
+                                keeps_tag: false,
                                 ty,
                             });
                         }
@@ -505,6 +558,17 @@ impl<'a> Lowerer<'a, '_> {
                             "an inline alternative of a discriminated `oneOf` whose tag value is not a single string is not generated; such values are kept as JSON in the catch-all variant",
                         ),
                     }
+                }
+                // A value that selects one variant never also selects another.
+                let written: BTreeSet<String> = variants
+                    .iter()
+                    .filter_map(|v| v.tag_value.clone())
+                    .collect();
+                let mut seen = BTreeSet::new();
+                for variant in &mut variants {
+                    variant
+                        .also
+                        .retain(|a| !written.contains(a) && seen.insert(a.clone()));
                 }
                 Some(discriminator.property_name.clone())
             }
@@ -520,6 +584,8 @@ impl<'a> Lowerer<'a, '_> {
                         variants.push(UnionVariant {
                             name: names.claim(variant_name(&ty, &context)),
                             tag_value: Some(value),
+                            also: Vec::new(),
+                            keeps_tag: false,
                             ty,
                         });
                     }
@@ -548,6 +614,8 @@ impl<'a> Lowerer<'a, '_> {
                         variants.push(UnionVariant {
                             name: names.claim(variant_name(&ty, &context)),
                             tag_value: None,
+                            also: Vec::new(),
+                            keeps_tag: false,
                             ty,
                         });
                     }
@@ -645,9 +713,14 @@ impl<'a> Lowerer<'a, '_> {
             };
             let value = match reference {
                 Some(reference) if mapped.contains(reference) => continue,
-                Some(reference) => resolve::component_name(reference, "schemas")
-                    .ok()
-                    .map(str::to_owned),
+                // The value it pins, else its name (as `union` reads it).
+                Some(reference) => self
+                    .single_tag_value(alternative, &discriminator.property_name)
+                    .or_else(|| {
+                        resolve::component_name(reference, "schemas")
+                            .ok()
+                            .map(str::to_owned)
+                    }),
                 None => match self.single_tag_value(alternative, &discriminator.property_name) {
                     Some(value) => Some(value),
                     None => {
@@ -760,7 +833,7 @@ impl<'a> Lowerer<'a, '_> {
         match self.component_names.get(name) {
             Some(rust) => Lowered {
                 ty: TypeRef::Named(rust.clone()),
-                nullable: false,
+                nullable: self.nullable_components.contains(name),
             },
             None => {
                 self.diags

@@ -1447,13 +1447,20 @@ fn enum_values(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnosti
         return;
     };
     if values.iter().any(Value::is_null) {
-        // `null` is not a value of the type: the enum is a nullable one.
+        // `null` is not a value of the type: the enum is a nullable one. That is how a nullable
+        // enum is written where the schema admits null (3.0.3's `nullable: true`, 3.1's
+        // `type: [string, "null"]`), or has no `type`, or is only `null` (`enum: [null]`, the
+        // null alternative of a union); only a `type` that excludes null is a quirk.
+        let only_null = values.iter().all(Value::is_null);
         values.retain(|v| !v.is_null());
         let empty = values.is_empty();
-        diags.warning(
-            at.push("enum"),
-            "`null` among the enum values; read as a nullable enum of the other values",
-        );
+        let declared = map.get("nullable") == Some(&Value::Bool(true));
+        if typ.is_some() && !declared && !only_null {
+            diags.warning(
+                at.push("enum"),
+                "`null` among the enum values of a type that excludes null; read as a nullable enum of the other values",
+            );
+        }
         map.insert("nullable".to_owned(), Value::Bool(true));
         if empty {
             map.remove("enum");
