@@ -262,7 +262,16 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
             );
             cargo(
                 &dir,
-                &["test", "-p", "wire-server", "--test", "wire", "--quiet"],
+                &[
+                    "test",
+                    "-p",
+                    "wire-server",
+                    "--features",
+                    "mock",
+                    "--test",
+                    "wire",
+                    "--quiet",
+                ],
             );
         }
         cargo_check(&dir);

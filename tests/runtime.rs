@@ -278,3 +278,72 @@ fn the_mock_routes_requests_to_operations_by_template() {
     assert_eq!(of(&get, "/pets/7/toys"), None);
     assert_eq!(of(&axum::http::Method::POST, "/pets"), None);
 }
+
+#[test]
+fn retry_after_dates_are_read_in_all_three_http_date_forms() {
+    use chrono::{TimeZone, Utc};
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 0, 0, 0).unwrap();
+    let expected = Utc.with_ymd_and_hms(1994, 11, 6, 8, 49, 37).unwrap();
+    for text in [
+        "Sun, 06 Nov 1994 08:49:37 GMT",  // IMF-fixdate
+        "Sunday, 06-Nov-94 08:49:37 GMT", // RFC 850
+        "Sun Nov  6 08:49:37 1994",       // asctime
+    ] {
+        assert_eq!(
+            client_runtime::http_date(text, now),
+            Some(expected),
+            "{text}"
+        );
+    }
+    // RFC 850's two-digit year: not more than 50 years ahead of now.
+    let soon = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    assert_eq!(
+        client_runtime::http_date("Tuesday, 01-Jan-30 00:00:00 GMT", now),
+        Some(soon)
+    );
+    let past = Utc.with_ymd_and_hms(1980, 1, 1, 0, 0, 0).unwrap();
+    assert_eq!(
+        client_runtime::http_date("Tuesday, 01-Jan-80 00:00:00 GMT", now),
+        Some(past)
+    );
+    assert_eq!(
+        client_runtime::http_date("Wed Nov 16 08:49:37 1994", now).map(|d| d.timestamp()),
+        Some(784_975_777)
+    );
+    for bad in [
+        "",
+        "tomorrow",
+        "Sunday, 06-Nov-1994 08:49:37 GMT",
+        "Sun Nov  6 08:49:37",
+    ] {
+        assert_eq!(client_runtime::http_date(bad, now), None, "{bad}");
+    }
+}
+
+#[test]
+fn a_decode_error_names_the_path_of_the_property_and_the_type_it_starts_at() {
+    use serde::de::Error as _;
+    let inner = serde_json::Error::custom("input contains invalid characters");
+    let at = __private::at("created", inner);
+    assert_eq!(
+        at.to_string(),
+        "at `created`: input contains invalid characters"
+    );
+    // An object's error names its type; the property holding it joins the path.
+    let typed =
+        serde_json::Error::custom("at `created` in `SshKey`: input contains invalid characters");
+    assert_eq!(
+        __private::at("key", typed).to_string(),
+        "at `key.created`: input contains invalid characters"
+    );
+    // serde_json's position is dropped on the way; the outermost error gets its own.
+    let positioned = serde_json::from_str::<u8>("300").unwrap_err();
+    assert!(
+        positioned.to_string().ends_with("at line 1 column 3"),
+        "{positioned}"
+    );
+    assert_eq!(
+        __private::at("port", positioned).to_string(),
+        "at `port`: invalid value: integer `300`, expected u8"
+    );
+}

@@ -305,7 +305,7 @@ where
     T: ::serde::Deserialize<'de> + Measured + Items,
 {
     read_checked::<A, T, MIN, MAX, R>(map, slot, name)?;
-    check_items::<_, IR, _>(slot, IMIN, IMAX)
+    check_items::<_, IR, _>(slot, IMIN, IMAX).map_err(|error| at(name, error))
 }
 /// An optional, non-nullable field with checks on itself and on each of its items.
 pub fn read_non_null_checked_items<
@@ -333,6 +333,7 @@ where
         IMIN,
         IMAX,
     )
+    .map_err(|error| at(name, error))
 }
 /// A field with checks (`T` may be an `Option` for a nullable one: null passes).
 pub fn read_checked<'de, A, T, const MIN: i64, const MAX: i64, R: TextRule>(
@@ -345,7 +346,7 @@ where
     T: ::serde::Deserialize<'de> + Measured,
 {
     read(map, slot, name)?;
-    check::<_, R, _>(slot, MIN, MAX)
+    check::<_, R, _>(slot, MIN, MAX).map_err(|error| at(name, error))
 }
 /// An optional, non-nullable field with checks (see [`read_non_null`]).
 pub fn read_non_null_checked<'de, A, T, const MIN: i64, const MAX: i64, R: TextRule>(
@@ -363,6 +364,7 @@ where
         MIN,
         MAX,
     )
+    .map_err(|error| at(name, error))
 }
 /// Reads the value of the property `name` into its slot; a second occurrence of the
 /// property is an error. For a nullable field `T` is an `Option`, which reads null
@@ -379,7 +381,7 @@ where
     if slot.is_some() {
         return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(name));
     }
-    *slot = ::std::option::Option::Some(map.next_value()?);
+    *slot = ::std::option::Option::Some(map.next_value().map_err(|error| at(name, error))?);
     ::std::result::Result::Ok(())
 }
 /// Reads an optional property that is not nullable: a null reads as absent, except
@@ -397,9 +399,10 @@ where
         return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(name));
     }
     *slot = ::std::option::Option::Some(if strict() {
-        ::std::option::Option::Some(map.next_value::<T>()?)
+        ::std::option::Option::Some(map.next_value::<T>().map_err(|error| at(name, error))?)
     } else {
-        map.next_value::<::std::option::Option<T>>()?
+        map.next_value::<::std::option::Option<T>>()
+            .map_err(|error| at(name, error))?
     });
     ::std::result::Result::Ok(())
 }
@@ -477,7 +480,58 @@ impl<'de, T: Object> ::serde::de::Visitor<'de> for ObjectVisitor<T> {
         self,
         map: A,
     ) -> ::std::result::Result<T, A::Error> {
-        T::read(map)
+        T::read(map).map_err(|error| within(T::NAME, error))
+    }
+}
+/// The message of `error` without the position serde_json adds (` at line 1 column 7`),
+/// which the outermost error gets again.
+fn message(error: &impl ::std::fmt::Display) -> ::std::string::String {
+    let text = error.to_string();
+    if let ::std::option::Option::Some(cut) = text.rfind(" at line ") {
+        let rest = &text[cut + " at line ".len()..];
+        let numbers = rest.split_once(" column ").filter(|(l, c)| {
+            !l.is_empty() && !c.is_empty() && l.bytes().chain(c.bytes()).all(|b| b.is_ascii_digit())
+        });
+        if numbers.is_some() {
+            return text[..cut].to_owned();
+        }
+    }
+    text
+}
+/// The error of the value of property `name`, saying where it is: ``at `name`: …``, or the
+/// path through it when the value is an object whose own property failed
+/// (``at `name.created`: …``).
+pub fn at<E: ::serde::de::Error>(name: &str, error: E) -> E {
+    let text = message(&error);
+    let inner = text
+        .strip_prefix("at `")
+        .and_then(|rest| rest.split_once('`'));
+    match inner {
+        ::std::option::Option::Some((path, rest)) => {
+            // The inner object's type gives way to this property's path.
+            let rest = match rest.strip_prefix(" in `") {
+                ::std::option::Option::Some(typed) => {
+                    typed.split_once('`').map_or(rest, |(_, r)| r)
+                }
+                ::std::option::Option::None => rest,
+            };
+            E::custom(::std::format_args!("at `{name}.{path}`{rest}"))
+        }
+        ::std::option::Option::None => E::custom(::std::format_args!("at `{name}`: {text}")),
+    }
+}
+/// An error of one of `name`'s properties, naming the type the path starts at
+/// (``at `created` in `SshKey`: …``).
+fn within<E: ::serde::de::Error>(name: &str, error: E) -> E {
+    let text = message(&error);
+    match text
+        .strip_prefix("at `")
+        .and_then(|rest| rest.split_once("`: "))
+    {
+        ::std::option::Option::Some((path, rest)) => {
+            E::custom(::std::format_args!("at `{path}` in `{name}`: {rest}"))
+        }
+        ::std::option::Option::None => error,
     }
 }
 /// `T`, read from `deserializer` as a struct.
@@ -520,7 +574,8 @@ where
     A: ::serde::de::MapAccess<'de>,
     T: ::serde::Deserialize<'de>,
 {
-    others.insert(name, map.next_value()?);
+    let value = map.next_value().map_err(|error| at(&name, error))?;
+    others.insert(name, value);
     ::std::result::Result::Ok(())
 }
 /// Reads and drops the value of a property the type does not declare.
@@ -597,6 +652,140 @@ impl<'de> ::serde::de::Visitor<'de> for KeyOrName {
                 ::serde::de::Unexpected::Bytes(name),
                 &self,
             )),
+        }
+    }
+}
+/// How a field whose type is, or holds, a mapped type with a serde `with` module is read and
+/// written: the module for the type itself (a marker the models crate generates per module),
+/// and [`Nullable`], [`ItemsOf`] and [`MapOf`] around it for the containers holding it.
+pub trait Shape {
+    /// The field's type.
+    type Value;
+    /// Writes `value`.
+    fn serialize<S: ::serde::Serializer>(
+        value: &Self::Value,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error>;
+    /// Reads a value.
+    fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self::Value, D::Error>;
+}
+/// `X` or null.
+pub struct Nullable<X>(::std::marker::PhantomData<X>);
+/// An array of `X`.
+pub struct ItemsOf<X>(::std::marker::PhantomData<X>);
+/// A map of string keys to `X`.
+pub struct MapOf<X>(::std::marker::PhantomData<X>);
+/// A value read through the shape `X`.
+pub struct Wire<X: Shape>(pub X::Value);
+/// A value written through the shape `X`.
+pub struct Written<'a, X: Shape>(pub &'a X::Value);
+impl<'de, X: Shape> ::serde::Deserialize<'de> for Wire<X> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        X::deserialize(deserializer).map(Wire)
+    }
+}
+impl<X: Shape> ::serde::Serialize for Written<'_, X> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        X::serialize(self.0, serializer)
+    }
+}
+impl<X: Shape> Shape for Nullable<X> {
+    type Value = ::std::option::Option<X::Value>;
+    fn serialize<S: ::serde::Serializer>(
+        value: &Self::Value,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match value {
+            ::std::option::Option::Some(value) => serializer.serialize_some(&Written::<X>(value)),
+            ::std::option::Option::None => serializer.serialize_none(),
+        }
+    }
+    fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self::Value, D::Error> {
+        let value: ::std::option::Option<Wire<X>> =
+            ::serde::Deserialize::deserialize(deserializer)?;
+        ::std::result::Result::Ok(value.map(|value| value.0))
+    }
+}
+impl<X: Shape> Shape for ItemsOf<X> {
+    type Value = ::std::vec::Vec<X::Value>;
+    fn serialize<S: ::serde::Serializer>(
+        value: &Self::Value,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(value.iter().map(Written::<X>))
+    }
+    fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self::Value, D::Error> {
+        let items: ::std::vec::Vec<Wire<X>> = ::serde::Deserialize::deserialize(deserializer)?;
+        ::std::result::Result::Ok(items.into_iter().map(|item| item.0).collect())
+    }
+}
+impl<X: Shape> Shape for MapOf<X> {
+    type Value = ::std::collections::BTreeMap<::std::string::String, X::Value>;
+    fn serialize<S: ::serde::Serializer>(
+        value: &Self::Value,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.collect_map(value.iter().map(|(key, value)| (key, Written::<X>(value))))
+    }
+    fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self::Value, D::Error> {
+        let map: ::std::collections::BTreeMap<::std::string::String, Wire<X>> =
+            ::serde::Deserialize::deserialize(deserializer)?;
+        ::std::result::Result::Ok(map.into_iter().map(|(key, value)| (key, value.0)).collect())
+    }
+}
+/// [`read`] through the shape `X`.
+pub fn read_shaped<'de, A, X>(
+    map: &mut A,
+    slot: &mut ::std::option::Option<X::Value>,
+    name: &'static str,
+) -> ::std::result::Result<(), A::Error>
+where
+    A: ::serde::de::MapAccess<'de>,
+    X: Shape,
+{
+    let mut wire: ::std::option::Option<Wire<X>> = slot.take().map(Wire);
+    let read = read(map, &mut wire, name);
+    *slot = wire.map(|wire| wire.0);
+    read
+}
+/// [`read_non_null`] through the shape `X`.
+pub fn read_non_null_shaped<'de, A, X>(
+    map: &mut A,
+    slot: &mut ::std::option::Option<::std::option::Option<X::Value>>,
+    name: &'static str,
+) -> ::std::result::Result<(), A::Error>
+where
+    A: ::serde::de::MapAccess<'de>,
+    X: Shape,
+{
+    let mut wire: ::std::option::Option<::std::option::Option<Wire<X>>> =
+        slot.take().map(|value| value.map(Wire));
+    let read = read_non_null(map, &mut wire, name);
+    *slot = wire.map(|value| value.map(|wire| wire.0));
+    read
+}
+impl<M: ::serde::ser::SerializeMap> Entries<M> {
+    /// [`Entries::optional`] through the shape `X`.
+    pub fn optional_shaped<X: Shape>(
+        &mut self,
+        name: &str,
+        value: &::std::option::Option<X::Value>,
+    ) {
+        if let ::std::option::Option::Some(value) = value {
+            self.entry(name, &Written::<X>(value));
         }
     }
 }

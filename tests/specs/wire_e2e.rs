@@ -310,3 +310,73 @@ async fn the_generated_client_and_server_agree_and_the_server_stays_strict() {
     });
     assert_eq!(serde_json::to_value(&odd).unwrap()["kind"], "circle");
 }
+
+#[test]
+fn a_value_that_does_not_decode_names_the_path_to_it() {
+    let error = serde_json::from_str::<Response>(
+        r#"{"id": "x", "errors": [], "usage": {"tokens": "many"}}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.starts_with("at `usage.tokens` in `Response`: invalid type: string \"many\""),
+        "{error}"
+    );
+    // Through an array and a union's alternative too.
+    let error =
+        serde_json::from_str::<Response>(r#"{"id": "x", "errors": [{"code": 1, "message": "m"}]}"#)
+            .unwrap_err()
+            .to_string();
+    assert!(
+        error.starts_with("at `errors.code` in `Response`"),
+        "{error}"
+    );
+    let error = serde_json::from_str::<StreamEvent>(
+        r#"{"type": "response.output_text.delta", "delta": 5}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(error.starts_with("at `delta` in `TextDelta`"), "{error}");
+}
+
+#[tokio::test]
+async fn the_mock_answers_with_the_examples_on_schemas_and_properties() {
+    let mock = wire_server::mock::Mock::new();
+    let server = mock.start().await.unwrap();
+    let client = Client::new(server.base_url()).unwrap();
+    let response = client.get_response("x").await.unwrap().into_inner();
+    assert_eq!(response.id, "resp_123");
+    assert_eq!(
+        response.refusal.as_deref(),
+        Some("I cannot help with that.")
+    );
+    let error = client.get_error().await.unwrap().into_inner();
+    assert_eq!(
+        error,
+        Some(ResponseError {
+            code: "rate_limited".to_owned(),
+            message: "Slow down".to_owned()
+        })
+    );
+}
+
+#[tokio::test]
+async fn the_mock_answers_with_the_examples_on_schemas_and_properties() {
+    let mock = wire_server::mock::Mock::new();
+    let server = mock.start().await.unwrap();
+    let client = Client::new(server.base_url()).unwrap();
+    let response = client.get_response("x").await.unwrap().into_inner();
+    assert_eq!(response.id, "resp_123");
+    assert_eq!(
+        response.refusal.as_deref(),
+        Some("I cannot help with that.")
+    );
+    let error = client.get_error().await.unwrap().into_inner();
+    assert_eq!(
+        error,
+        Some(ResponseError {
+            code: "rate_limited".to_owned(),
+            message: "Slow down".to_owned()
+        })
+    );
+}

@@ -138,7 +138,10 @@ pub fn render(spec: &apigen::Spec, spec_ref: &str) -> String {
          # Component schemas replaced by your own types (which must implement Serialize,\n\
          # Deserialize, Debug, Clone and PartialEq, and Display and FromStr as parameters):\n\
          # replace = {{ Money = \"my_crate::Money\" }}\n\
-         # String formats given your own types, with the same requirements:\n\
+         # String formats given your own types, with the same requirements; a type is read and\n\
+         # written through a serde `with` module where one is given, as in\n\
+         #   {{ type = \"my_crate::Instant\", with = \"my_crate::rfc3339\" }},\n\
+         # or known (time::OffsetDateTime takes time::serde::rfc3339: time's serde-well-known):\n\
          # format = {{ date-time = \"time::OffsetDateTime\" }}\n\
          # The crates those types come from, added to every generated crate's [dependencies]\n\
          # (a `path` is relative to each generated crate's folder):\n\

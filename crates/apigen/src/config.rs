@@ -248,9 +248,12 @@ pub struct Types {
     #[serde(default)]
     pub replace: BTreeMap<String, String>,
     /// String formats given the user's types: `date-time = "time::OffsetDateTime"`, with the
-    /// same requirements as `replace`.
+    /// same requirements as `replace`, or `{ type = "...", with = "..." }` to read and write the
+    /// type through a serde `with` module (`serialize` and `deserialize` functions), as
+    /// `time::serde::rfc3339` does for `time::OffsetDateTime` (known, so the short form takes
+    /// it too: `time`'s own serde form is not RFC 3339).
     #[serde(default)]
-    pub format: BTreeMap<String, String>,
+    pub format: BTreeMap<String, FormatType>,
     /// Extra derives for every generated model type: `["Eq", "Hash"]`. The std traits `Eq`,
     /// `Hash`, `PartialOrd`, `Ord`, `Copy` and `Default` are derived only where every field
     /// allows it (never `Eq` over an `f64`); a type left without one is reported.
@@ -268,6 +271,63 @@ pub struct Types {
     /// default: a catch-all variant) or refuse them (`closed`: decoding an unknown value fails).
     #[serde(default)]
     pub enums: EnumStyle,
+}
+
+/// A type a string format is given: `"time::OffsetDateTime"`, or
+/// `{ type = "time::OffsetDateTime", with = "time::serde::rfc3339" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum FormatType {
+    /// The type's path; read and written through its own serde implementation, or the adapter
+    /// [`FormatType::with`] knows for it.
+    Path(String),
+    /// The type's path and the serde `with` module to read and write it through.
+    Adapted(AdaptedType),
+}
+
+/// `{ type = "...", with = "..." }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdaptedType {
+    /// The Rust type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The serde `with` module (`serialize` and `deserialize` functions) for it.
+    pub with: Option<String>,
+}
+
+/// The serde `with` modules known for types whose own serde form is not what the format says:
+/// `time`'s `OffsetDateTime` serialises as a tuple of numbers, not as RFC 3339 text (`chrono`,
+/// `jiff` and `uuid` types need none: their serde forms are the formats').
+const KNOWN_ADAPTERS: &[(&str, &str)] = &[
+    ("time::OffsetDateTime", "time::serde::rfc3339"),
+    ("::time::OffsetDateTime", "time::serde::rfc3339"),
+];
+
+impl FormatType {
+    /// The type's path.
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Path(path) => path,
+            Self::Adapted(adapted) => &adapted.ty,
+        }
+    }
+
+    /// The serde `with` module the type is read and written through: the one given, else the
+    /// one known for the type.
+    pub fn with(&self) -> Option<&str> {
+        if let Self::Adapted(AdaptedType {
+            with: Some(with), ..
+        }) = self
+        {
+            return Some(with);
+        }
+        let path: String = self.path().split_whitespace().collect();
+        KNOWN_ADAPTERS
+            .iter()
+            .find(|(ty, _)| *ty == path)
+            .map(|(_, with)| *with)
+    }
 }
 
 /// `[types] enums`.
@@ -403,7 +463,16 @@ impl Config {
                 "`crates.emit` is empty: list at least one of models, client, server".into(),
             );
         }
-        for (key, path) in self.types.replace.iter().chain(&self.types.format) {
+        let formats = self.types.format.iter().flat_map(|(key, mapped)| {
+            std::iter::once((key, mapped.path())).chain(mapped.with().map(|with| (key, with)))
+        });
+        for (key, path) in self
+            .types
+            .replace
+            .iter()
+            .map(|(key, path)| (key, path.as_str()))
+            .chain(formats)
+        {
             if syn::parse_str::<syn::Path>(path).is_err() {
                 return fail(format!("`{key} = \"{path}\"`: not a Rust type path"));
             }
@@ -551,6 +620,32 @@ mod tests {
     }
 
     #[test]
+    fn a_format_is_given_a_type_and_the_serde_module_it_is_read_through() {
+        let text = "spec = \"a.yaml\"\n[types]\nformat = { date-time = { type = \"my::Instant\", with = \"my::rfc3339\" }, uuid = \"my::Id\", date = { type = \"my::Day\" } }\n";
+        let config = Config::from_toml("apigen.toml", text).unwrap();
+        let format = &config.types.format;
+        assert_eq!(
+            (format["date-time"].path(), format["date-time"].with()),
+            ("my::Instant", Some("my::rfc3339"))
+        );
+        assert_eq!(
+            (format["uuid"].path(), format["uuid"].with()),
+            ("my::Id", None)
+        );
+        assert_eq!(
+            (format["date"].path(), format["date"].with()),
+            ("my::Day", None)
+        );
+        let bad = "spec = \"a.yaml\"\n[types]\nformat = { date-time = { type = \"my::Instant\", with = \"not a path\" } }\n";
+        let err = Config::from_toml("apigen.toml", bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a Rust type path"), "{err}");
+        let unknown = "spec = \"a.yaml\"\n[types]\nformat = { date-time = { type = \"my::Instant\", using = \"x\" } }\n";
+        assert!(Config::from_toml("apigen.toml", unknown).is_err());
+    }
+
+    #[test]
     fn a_full_config_parses() {
         let text = r#"
 spec = "openapi.yaml"
@@ -586,7 +681,14 @@ fields = { "Pet.type" = "kind" }
         assert_eq!(config.crates.client.name, "pets-client");
         assert!(!config.crates.emits(CrateKind::Server));
         assert!(config.select.unreached_components());
-        assert_eq!(config.types.format["date-time"], "time::OffsetDateTime");
+        assert_eq!(
+            config.types.format["date-time"].path(),
+            "time::OffsetDateTime"
+        );
+        assert_eq!(
+            config.types.format["date-time"].with(),
+            Some("time::serde::rfc3339")
+        );
         assert!(matches!(config.package.publish, Some(Publish::Flag(false))));
     }
 

@@ -85,6 +85,9 @@ pub struct Examples<'a> {
     /// Whether [`Examples::problems`] reads a union with a discriminator as the discriminator
     /// says (only the alternative the tag names) rather than as JSON Schema does.
     follow_tags: bool,
+    /// Whether a schema's own `example` is the value built for it, when it is valid against
+    /// the schema (so an object of properties with examples is composed of them).
+    documented: bool,
 }
 
 impl<'a> Examples<'a> {
@@ -96,6 +99,20 @@ impl<'a> Examples<'a> {
             built: Default::default(),
             budget: Default::default(),
             follow_tags: false,
+            documented: false,
+        }
+    }
+
+    /// These examples, taking the document's own: a schema's `example` (3.1's first
+    /// `examples`) wherever it is valid against the schema, down to each property, so that an
+    /// object whose properties have examples is composed of them. A value is built from the
+    /// schema only where the document gives none, or an invalid one.
+    pub fn documented(self) -> Self {
+        Self {
+            documented: true,
+            built: Default::default(),
+            budget: Default::default(),
+            ..self
         }
     }
 
@@ -154,6 +171,12 @@ impl<'a> Examples<'a> {
                 .map_err(|e| format!("{reference}: {e}"));
             self.built.borrow_mut().insert(key, result.clone());
             return result;
+        }
+        if self.documented
+            && let Some(example) = schema.get("example")
+            && self.problems(example, schema).is_empty()
+        {
+            return Ok(example.clone());
         }
         let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
         let result = self.build_non_null(schema, depth);
@@ -926,5 +949,57 @@ mod tests {
             Direction::Request,
         );
         assert!(node["children"][0]["children"].is_array(), "{node}");
+    }
+
+    #[test]
+    fn unmapped_alternatives_are_tagged_with_the_value_they_pin() {
+        let doc = json!({"components": {"schemas": {
+            "Delta": {"type": "object", "required": ["type"], "properties": {"type": {"enum": ["text.delta"], "type": "string"}}},
+            "Done": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"type": {"const": "text.done"}}}]},
+            "Base": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}},
+            "Event": {"oneOf": [{"$ref": "#/components/schemas/Delta"}], "discriminator": {"propertyName": "type"}},
+            "Other": {"oneOf": [{"$ref": "#/components/schemas/Done"}], "discriminator": {"propertyName": "type"}},
+        }}});
+        let event = example(
+            &doc,
+            &json!({"$ref": "#/components/schemas/Event"}),
+            Direction::Response,
+        );
+        assert_eq!(event, json!({"type": "text.delta"}));
+        let other = example(
+            &doc,
+            &json!({"$ref": "#/components/schemas/Other"}),
+            Direction::Response,
+        );
+        assert_eq!(other, json!({"type": "text.done"}));
+    }
+
+    #[test]
+    fn documented_examples_are_taken_where_valid_down_to_each_property() {
+        let doc = json!({"components": {"schemas": {
+            "Pet": {"type": "object", "required": ["id", "name"], "properties": {
+                "id": {"type": "integer", "example": 10},
+                "name": {"type": "string", "example": "doggie"},
+                // Invalid against its own schema: a value is built instead.
+                "age": {"type": "integer", "minimum": 0, "example": -3},
+                "owner": {"$ref": "#/components/schemas/Owner"},
+            }},
+            "Owner": {"type": "object", "properties": {"name": {"type": "string"}},
+                      "example": {"name": "Ada"}},
+        }}});
+        let pet = json!({"$ref": "#/components/schemas/Pet"});
+        let documented = Examples::new(&doc, Direction::Response).documented();
+        let value = documented.value(&pet).unwrap();
+        assert_eq!(value["id"], 10);
+        assert_eq!(value["name"], "doggie");
+        assert_eq!(value["owner"], json!({"name": "Ada"}));
+        assert!(value["age"].as_i64().is_some_and(|age| age >= 0), "{value}");
+        assert!(documented.problems(&value, &pet).is_empty());
+        // A schema's own example wins over its properties'.
+        let whole = json!({"type": "object", "properties": {"a": {"type": "string", "example": "x"}},
+                           "example": {"a": "whole"}});
+        assert_eq!(documented.value(&whole).unwrap(), json!({"a": "whole"}));
+        // Without `documented`, values are built from the schema alone.
+        assert_ne!(example(&doc, &pet, Direction::Response)["name"], "doggie");
     }
 }

@@ -274,7 +274,17 @@ pub enum TypeRef {
     /// Any JSON value.
     Any,
     /// A type of the user's, by path (`my_crate::Money`): a replaced schema or a mapped format.
-    External(String),
+    External(ExternalType),
+}
+
+/// A type of the user's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ExternalType {
+    /// Its path, as the config gives it.
+    pub path: String,
+    /// The serde `with` module it is read and written through, where its own serde form is not
+    /// the format's (`time::serde::rfc3339`).
+    pub with: Option<String>,
 }
 
 /// Scalars and the formats given real Rust types.

@@ -695,19 +695,55 @@ impl RetryPolicy {
     }
 }
 
-/// A `Retry-After` header: delay seconds, or an HTTP date.
+/// A `Retry-After` header: delay seconds, or an HTTP date in any of its three forms.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = text.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let date = chrono::DateTime::parse_from_rfc2822(text).ok()?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs();
-    let at = u64::try_from(date.timestamp()).unwrap_or(0);
-    Some(Duration::from_secs(at.saturating_sub(now)))
+    // `From<SystemTime>`: the generated crates build chrono without its `clock` feature.
+    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+    let at = http_date(text, now)?;
+    Some(Duration::from_secs(
+        u64::try_from(at.timestamp() - now.timestamp()).unwrap_or(0),
+    ))
+}
+
+/// The instant an HTTP date names, in the three forms RFC 9110 (section 5.6.7) says a recipient
+/// must read: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
+/// (`Sunday, 06-Nov-94 08:49:37 GMT`, whose two-digit year is the most recent year with those
+/// digits that is not more than 50 years after `now`) and asctime's (`Sun Nov  6 08:49:37 1994`).
+pub(crate) fn http_date(
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::{Datelike, NaiveDateTime};
+    let text = text.trim();
+    if let Ok(date) = chrono::DateTime::parse_from_rfc2822(text) {
+        return Some(date.to_utc());
+    }
+    // RFC 850: the year has two digits; spell it out before parsing.
+    if let Some((day, rest)) = text.split_once(", ") {
+        let parts: Vec<&str> = rest.splitn(3, '-').collect();
+        if let [date, month, tail] = parts.as_slice() {
+            let (year, time) = tail.split_once(' ')?;
+            let short: i32 = year.parse().ok().filter(|_| year.len() == 2)?;
+            let mut full = now.year() - now.year().rem_euclid(100) + short;
+            if full > now.year() + 50 {
+                full -= 100;
+            }
+            let spelled = format!("{day}, {date}-{month}-{full} {time}");
+            return NaiveDateTime::parse_from_str(&spelled, "%A, %d-%b-%Y %H:%M:%S GMT")
+                .ok()
+                .map(|date| date.and_utc());
+        }
+        return None;
+    }
+    // asctime: the day of the month is padded with a space (`Nov  6`).
+    let words: Vec<&str> = text.split_whitespace().collect();
+    NaiveDateTime::parse_from_str(&words.join(" "), "%a %b %d %H:%M:%S %Y")
+        .ok()
+        .map(|date| date.and_utc())
 }
 
 /// Why a request got no response.

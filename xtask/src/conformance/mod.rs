@@ -786,7 +786,7 @@ fn value(api: &Api, ty: &TypeRef, arg: bool) -> String {
         TypeRef::Nullable(inner) => format!("Some({})", value(api, inner, arg)),
         TypeRef::Map(_) | TypeRef::Any => "Default::default()".to_owned(),
         // A user's type: the stubs are generated without replacements, so none reach here.
-        TypeRef::External(path) => format!("<{path} as Default>::default()"),
+        TypeRef::External(external) => format!("<{} as Default>::default()", external.path),
     }
 }
 

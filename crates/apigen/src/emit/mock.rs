@@ -38,7 +38,7 @@ pub struct MockAnswer {
 /// [`Api::operations`] then [`Api::webhooks`], from `document` (the normalised document as
 /// JSON).
 pub fn answers(api: &Api, document: &Value) -> Vec<MockAnswer> {
-    let examples = Examples::new(document, Direction::Response);
+    let examples = Examples::new(document, Direction::Response).documented();
     api.operations
         .iter()
         .chain(&api.webhooks)

@@ -350,7 +350,7 @@ fn type_tokens_with(ty: &TypeRef, models: &TokenStream, prelude: bool) -> TokenS
             quote!((#(#items,)*))
         }
         TypeRef::Any => quote!(::serde_json::Value),
-        TypeRef::External(path) => external_path(path),
+        TypeRef::External(external) => external_path(&external.path),
     }
 }
 

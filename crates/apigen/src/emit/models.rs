@@ -56,11 +56,12 @@ pub fn emit_types(
 ) -> TokenStream {
     let models = quote!(crate);
     let by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let adapters = adapters(api);
     let types = api.types[range].iter().map(|def| {
         let extra = derives.of(&def.name);
         gate(
             &gates.of_type(&def.name),
-            emit_type(def, &models, &by_name, &extra),
+            emit_type(def, &models, &by_name, &extra, &adapters),
         )
     });
     quote!(#(#types)*)
@@ -74,10 +75,36 @@ pub fn emit_rest(api: &Api, gates: &Gates) -> TokenStream {
         .map(|def| emit_conversions(api, def, gates));
     let binary = uses_binary(api).then(binary_type);
     let params = emit_params(api, gates);
+    let adapters = adapters(api).into_iter().map(|(external, marker)| {
+        let marker = ident(&marker);
+        let ty = super::external_path(&external.path);
+        let with = super::external_path(external.with.as_deref().unwrap_or_default());
+        let text = doc_literal(&format!(
+            " `{}` read and written through `{}`.",
+            external.path,
+            external.with.as_deref().unwrap_or_default()
+        ));
+        quote! {
+            #[doc = #text]
+            #[doc(hidden)]
+            pub struct #marker;
+
+            impl crate::__private::Shape for #marker {
+                type Value = #ty;
+                fn serialize<S: ::serde::Serializer>(value: &Self::Value, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    #with::serialize(value, serializer)
+                }
+                fn deserialize<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self::Value, D::Error> {
+                    #with::deserialize(deserializer)
+                }
+            }
+        }
+    });
     quote! {
         #(#conversions)*
         #binary
         #params
+        #(#adapters)*
 
         /// Runs `decode` in strict mode, as a server reads requests: where the default decoding
         /// tolerates what a newer or sloppier peer may send (an enum value or a union tag this
@@ -88,6 +115,63 @@ pub fn emit_rest(api: &Api, gates: &Gates) -> TokenStream {
             let _guard = crate::__private::StrictGuard::enter();
             decode()
         }
+    }
+}
+
+/// The mapped types read through a serde `with` module that the structs' fields hold, each
+/// with the name of its marker (`__WithTimeSerdeRfc3339`), in a stable order.
+fn adapters(api: &Api) -> Vec<(crate::ir::ExternalType, String)> {
+    fn collect(ty: &TypeRef, out: &mut std::collections::BTreeSet<crate::ir::ExternalType>) {
+        match ty {
+            TypeRef::External(external) if external.with.is_some() => {
+                out.insert(external.clone());
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                collect(inner, out)
+            }
+            _ => {}
+        }
+    }
+    let mut found = std::collections::BTreeSet::new();
+    for def in &api.types {
+        if let TypeKind::Struct(s) = &def.kind {
+            s.fields.iter().for_each(|f| collect(&f.ty, &mut found));
+        }
+    }
+    let mut names = crate::naming::Namespace::default();
+    found
+        .into_iter()
+        .map(|external| {
+            let with = external.with.as_deref().unwrap_or_default();
+            let name = names.claim(format!(
+                "__With{}",
+                crate::naming::type_name(&with.replace("::", "_"))
+            ));
+            (external, name)
+        })
+        .collect()
+}
+
+/// The shape a field's value is read and written through (`crate::__private::ItemsOf<
+/// crate::__WithTimeSerdeRfc3339>`), when it is or holds a mapped type with a serde `with`
+/// module; `adapters` names the markers.
+fn shape(ty: &TypeRef, adapters: &[(crate::ir::ExternalType, String)]) -> Option<TokenStream> {
+    match ty {
+        TypeRef::External(external) if external.with.is_some() => {
+            let marker = adapters
+                .iter()
+                .find(|(e, _)| e == external)
+                .map(|(_, m)| ident(m))?;
+            Some(quote!(crate::#marker))
+        }
+        TypeRef::Vec(inner) => {
+            shape(inner, adapters).map(|s| quote!(crate::__private::ItemsOf<#s>))
+        }
+        TypeRef::Map(inner) => shape(inner, adapters).map(|s| quote!(crate::__private::MapOf<#s>)),
+        TypeRef::Nullable(inner) => {
+            shape(inner, adapters).map(|s| quote!(crate::__private::Nullable<#s>))
+        }
+        _ => None,
     }
 }
 
@@ -508,9 +592,10 @@ fn emit_type(
     models: &TokenStream,
     types: &HashMap<&str, &TypeDef>,
     extra: &TokenStream,
+    adapters: &[(crate::ir::ExternalType, String)],
 ) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(def, s, models, extra),
+        TypeKind::Struct(s) => emit_struct(def, s, models, extra, adapters),
         TypeKind::Enum(e) => emit_enum(def, e, extra),
         TypeKind::Union(u) => emit_union(def, u, models, types, extra),
         TypeKind::Alias(ty) => {
@@ -530,6 +615,7 @@ fn emit_struct(
     s: &Struct,
     models: &TokenStream,
     extra: &TokenStream,
+    adapters: &[(crate::ir::ExternalType, String)],
 ) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc(def.doc.as_deref());
@@ -548,8 +634,8 @@ fn emit_struct(
         .iter()
         .all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
     let default = all_optional.then(|| quote!(Default,));
-    let deserialize = emit_struct_deserialize(def, s);
-    let serialize = emit_struct_serialize(def, s);
+    let deserialize = emit_struct_deserialize(def, s, adapters);
+    let serialize = emit_struct_serialize(def, s, adapters);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default #extra)]
@@ -568,11 +654,32 @@ fn emit_struct(
 /// declaration order, optional fields left out when `None` (for a nullable one, `Some(None)` is
 /// written as null), then the undeclared properties. Each entry goes through the shared
 /// [`__private::Entries`] (which keeps the first error), not through a `?` of its own.
-fn emit_struct_serialize(def: &TypeDef, s: &Struct) -> TokenStream {
+fn emit_struct_serialize(
+    def: &TypeDef,
+    s: &Struct,
+    adapters: &[(crate::ir::ExternalType, String)],
+) -> TokenStream {
     let name = ident(&def.name);
     let entries = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let wire = f.wire_name.as_str();
+        if let Some(shape) = shape(&f.ty, adapters) {
+            // Written through the type's serde `with` module.
+            return match f.presence {
+                Presence::Required => {
+                    quote!(entries.entry(#wire, &crate::__private::Written::<#shape>(&self.#field));)
+                }
+                Presence::RequiredNullable => {
+                    quote!(entries.entry(#wire, &crate::__private::Written::<crate::__private::Nullable<#shape>>(&self.#field));)
+                }
+                Presence::Optional => {
+                    quote!(entries.optional_shaped::<#shape>(#wire, &self.#field);)
+                }
+                Presence::OptionalNullable => {
+                    quote!(entries.optional_shaped::<crate::__private::Nullable<#shape>>(#wire, &self.#field);)
+                }
+            };
+        }
         match f.presence {
             Presence::Required | Presence::RequiredNullable => {
                 quote!(entries.entry(#wire, &self.#field);)
@@ -606,12 +713,16 @@ fn emit_struct_serialize(def: &TypeDef, s: &Struct) -> TokenStream {
 /// writes a field enum with a visitor of its own, a sequence visitor, and a wrapper type with a
 /// `Deserialize` of its own for every field with a `deserialize_with`: type-checking and
 /// borrow-checking those was most of a large models crate's build.
-fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
+fn emit_struct_deserialize(
+    def: &TypeDef,
+    s: &Struct,
+    adapters: &[(crate::ir::ExternalType, String)],
+) -> TokenStream {
     let name = ident(&def.name);
     let type_name = def.name.as_str();
     let wire: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
     let slots: Vec<Ident> = s.fields.iter().map(|f| ident(&f.name)).collect();
-    let reads: Vec<TokenStream> = s.fields.iter().map(field_reader).collect();
+    let reads: Vec<TokenStream> = s.fields.iter().map(|f| field_reader(f, adapters)).collect();
     let finish = s.fields.iter().map(|f| {
         let slot = ident(&f.name);
         match f.presence {
@@ -767,7 +878,23 @@ fn measured(ty: &TypeRef) -> bool {
 
 /// The call that reads one property's value into its slot (an `Option` of the field's type, or
 /// for an optional, non-nullable field of `Option<T>`).
-fn field_reader(field: &Field) -> TokenStream {
+fn field_reader(field: &Field, adapters: &[(crate::ir::ExternalType, String)]) -> TokenStream {
+    let slot = ident(&field.name);
+    let wire = field.wire_name.as_str();
+    if let Some(shape) = shape(&field.ty, adapters) {
+        // Read through the type's serde `with` module (bounds are not checked on such a field).
+        return match field.presence {
+            Presence::Required => {
+                quote!(de::read_shaped::<_, #shape>(&mut __map, &mut #slot, #wire))
+            }
+            Presence::Optional => {
+                quote!(de::read_non_null_shaped::<_, #shape>(&mut __map, &mut #slot, #wire))
+            }
+            Presence::RequiredNullable | Presence::OptionalNullable => {
+                quote!(de::read_shaped::<_, de::Nullable<#shape>>(&mut __map, &mut #slot, #wire))
+            }
+        };
+    }
     let inner = match &field.ty {
         TypeRef::Nullable(inner) => inner.as_ref(),
         other => other,
@@ -800,8 +927,6 @@ fn field_reader(field: &Field) -> TokenStream {
         (Some(c), Some(i), false) => quote!(read_checked_items::<_, _, #c, #i>),
         (Some(c), Some(i), true) => quote!(read_non_null_checked_items::<_, _, #c, #i>),
     };
-    let slot = ident(&field.name);
-    let wire = field.wire_name.as_str();
     quote!(de::#reader(&mut __map, &mut #slot, #wire))
 }
 

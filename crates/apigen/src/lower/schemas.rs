@@ -828,7 +828,10 @@ impl<'a> Lowerer<'a, '_> {
             }
         };
         if let Some(path) = self.replaced.get(name) {
-            return Lowered::new(TypeRef::External(path.clone()));
+            return Lowered::new(TypeRef::External(crate::ir::ExternalType {
+                path: path.clone(),
+                with: None,
+            }));
         }
         match self.component_names.get(name) {
             Some(rust) => Lowered {
@@ -887,7 +890,10 @@ impl<'a> Lowerer<'a, '_> {
             }
             SchemaKind::Type(Type::String(string)) => {
                 match self.settings.format.get(format_name(&string.format)) {
-                    Some(path) => TypeRef::External(path.clone()),
+                    Some(mapped) => TypeRef::External(crate::ir::ExternalType {
+                        path: mapped.path().to_owned(),
+                        with: mapped.with().map(str::to_owned),
+                    }),
                     None => TypeRef::Primitive(string_format(&string.format)),
                 }
             }
