@@ -141,7 +141,7 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
     ] {
         let settings = format!(
             "spec = {:?}\nname = {name:?}\n[select]\nall = true\n[package]\nlicense = \"MIT\"\n\
-             publish = false\n[types]\nenums = \"closed\"\n\
+             publish = false\n[types]\nenums = \"closed\"\nunknown_fields = \"keep\"\n\
              derive = [\"Eq\", \"Hash\", \"PartialOrd\", \"Ord\", \"Copy\", \"Default\"]\n",
             tests::root().join(spec).to_string_lossy()
         );

@@ -143,6 +143,11 @@ pub fn render(spec: &apigen::Spec, spec_ref: &str) -> String {
          #   {{ type = \"my_crate::Instant\", with = \"my_crate::rfc3339\" }},\n\
          # or known (time::OffsetDateTime takes time::serde::rfc3339: time's serde-well-known):\n\
          # format = {{ date-time = \"time::OffsetDateTime\" }}\n\
+         # String enums: \"open\" (a catch-all variant keeps unknown values) or \"closed\":\n\
+         # enums = \"open\"\n\
+         # Undeclared properties where the schema says nothing of them: \"ignore\" (dropped) or\n\
+         # \"keep\" (kept in `additional_properties` and written back):\n\
+         # unknown_fields = \"ignore\"\n\
          # The crates those types come from, added to every generated crate's [dependencies]\n\
          # (a `path` is relative to each generated crate's folder):\n\
          # dependencies = {{ my_crate = {{ version = \"1\" }} }}\n"

@@ -271,6 +271,25 @@ pub struct Types {
     /// default: a catch-all variant) or refuse them (`closed`: decoding an unknown value fails).
     #[serde(default)]
     pub enums: EnumStyle,
+    /// What a struct does with properties its schema does not declare, where the schema says
+    /// nothing of them: `ignore` (the default) drops them on decoding; `keep` keeps them in an
+    /// `additional_properties` map and writes them back, so that a read-modify-write client
+    /// does not drop what a newer server added. A schema that allows them explicitly
+    /// (`additionalProperties: true` or a schema) always keeps them, one that forbids them
+    /// (`false`) never does.
+    #[serde(default)]
+    pub unknown_fields: UnknownFields,
+}
+
+/// `[types] unknown_fields`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownFields {
+    /// Undeclared properties are dropped where the schema does not allow them explicitly.
+    #[default]
+    Ignore,
+    /// Undeclared properties are kept wherever the schema does not forbid them.
+    Keep,
 }
 
 /// A type a string format is given: `"time::OffsetDateTime"`, or
@@ -617,6 +636,33 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 3") && err.contains("`al`"), "{err}");
+    }
+
+    /// The README's `apigen.toml` lists every setting; it must be a config this version reads.
+    #[test]
+    fn the_readme_config_example_parses() {
+        let readme = include_str!("../../../README.md");
+        let block = readme
+            .split("```toml\n")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("```").map(|(block, _)| block))
+            .find(|block| block.starts_with("spec = "))
+            .expect("the README shows an apigen.toml");
+        let config = Config::from_toml("README.md", block).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.types.format["date-time"].with(), Some("time::serde::rfc3339"));
+        assert_eq!(config.types.unknown_fields, UnknownFields::Ignore);
+        // Each commented alternative of a setting parses in its place too.
+        for line in block.lines().filter_map(|l| l.strip_prefix("# ")) {
+            let Some((key, _)) = line.split_once(" = ") else {
+                continue;
+            };
+            let replaced: String = block
+                .lines()
+                .map(|l| if l.starts_with(&format!("{key} = ")) { line } else { l })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            Config::from_toml("README.md", &replaced).unwrap_or_else(|e| panic!("{line}: {e}"));
+        }
     }
 
     #[test]

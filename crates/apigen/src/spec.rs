@@ -14,6 +14,9 @@ pub const ANY_OF_MARK: &str = "x-apigen-any-of";
 
 /// Lists, on a merged `allOf`, the component schemas whose properties it includes.
 pub const BASES_MARK: &str = "x-apigen-all-of-bases";
+/// Marks an `allOf` that normalisation made of properties written beside a `oneOf`/`anyOf`, so
+/// that merging reports it in the document's own terms.
+pub const BESIDE_MARK: &str = "x-apigen-beside-union";
 
 /// Marks a tuple once normalised: its items' schemas are its `allOf` (so that every later stage
 /// follows their references), read by lowering as a Rust tuple.

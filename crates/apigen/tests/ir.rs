@@ -130,6 +130,77 @@ fn any_of_with_null_is_an_option_and_an_open_enum_is_an_enum() {
     );
 }
 
+/// Properties beside a `oneOf` are not lost: each alternative gets them (`allOf` distribution);
+/// beside a discriminated one, the alternative the tag names is read, with a warning.
+#[test]
+fn properties_beside_a_union_are_part_of_each_alternative() {
+    let (api, diagnostics) = lower(&returning(
+        "{$ref: '#/components/schemas/B'}",
+        "    B:\n      type: object\n      required: [id]\n      properties: {id: {type: string}}\n      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]\n    Cat: {type: object, required: [meow], properties: {meow: {type: boolean}}}\n    Dog: {type: object, required: [bark], properties: {bark: {type: boolean}}}\n",
+    ));
+    let TypeKind::Union(union) = &named(&api, "B").kind else {
+        panic!("not a union: {:?}", named(&api, "B"))
+    };
+    let shapes: Vec<Vec<&str>> = union
+        .variants
+        .iter()
+        .map(|v| match &v.ty {
+            TypeRef::Named(name) => fields(named(&api, name)).iter().map(|f| f.0).collect(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(shapes, [vec!["id", "meow"], vec!["id", "bark"]]);
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.message.starts_with("properties beside a `oneOf`")),
+        "{diagnostics:#?}"
+    );
+    let (api, diagnostics) = lower(&returning(
+        "{$ref: '#/components/schemas/B'}",
+        "    B:\n      type: object\n      properties: {kind: {type: string}}\n      oneOf: [{$ref: '#/components/schemas/Cat'}]\n      discriminator: {propertyName: kind}\n    Cat: {type: object, properties: {kind: {type: string}, meow: {type: boolean}}}\n",
+    ));
+    assert!(matches!(named(&api, "B").kind, TypeKind::Union(_)));
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.message.contains("read as the alternative its tag names")),
+        "{diagnostics:#?}"
+    );
+}
+
+/// `[types] unknown_fields = "keep"` keeps undeclared properties wherever the schema does not
+/// forbid them; by default only where it allows them explicitly.
+#[test]
+fn unknown_fields_are_kept_where_the_schema_allows_them_and_everywhere_on_request() {
+    let document = format!(
+        "{HEAD}{}",
+        returning(
+            "{$ref: '#/components/schemas/S'}",
+            "    S:\n      type: object\n      properties:\n        silent: {type: object, properties: {a: {type: string}}}\n        open: {type: object, properties: {a: {type: string}}, additionalProperties: true}\n        closed: {type: object, properties: {a: {type: string}}, additionalProperties: false}\n",
+        )
+    );
+    let spec = apigen::parse("ir.yaml", &document).unwrap_or_else(|e| panic!("{e}"));
+    for (keep, expected) in [(false, [false, true, false]), (true, [true, true, false])] {
+        let mut config = apigen::Config::default();
+        config.select.all = true;
+        config.select.components = Some(false);
+        if keep {
+            config.types.unknown_fields = apigen::config::UnknownFields::Keep;
+        }
+        let mut diags = Diagnostics::default();
+        let api = apigen::lower::lower(&spec.document, &config, &mut diags);
+        let kept: Vec<bool> = ["SSilent", "SOpen", "SClosed"]
+            .iter()
+            .map(|name| match &named(&api, name).kind {
+                TypeKind::Struct(s) => s.additional.is_some(),
+                other => panic!("{name}: {other:?}"),
+            })
+            .collect();
+        assert_eq!(kept, expected, "keep: {keep}");
+    }
+}
+
 /// Every route by which a component admits `null` makes each use of it an `Option` (the
 /// component's own type is the one without `null`), and no route is reported as a quirk.
 #[test]

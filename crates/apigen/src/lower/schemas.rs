@@ -325,7 +325,9 @@ impl<'a> Lowerer<'a, '_> {
                 format!("required property `{name}` is not declared in `properties`; it is not generated"),
             );
         }
+        let keep = self.settings.unknown_fields == crate::config::UnknownFields::Keep;
         let additional = match additional {
+            None if keep => Some(TypeRef::Any),
             None | Some(AdditionalProperties::Any(false)) => None,
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Any),
             Some(AdditionalProperties::Schema(schema)) => {

@@ -233,6 +233,7 @@ impl Merger<'_> {
         };
         let mut outer = map.clone();
         outer.remove("allOf");
+        let beside = outer.remove(crate::spec::BESIDE_MARK).is_some();
         // Members that only annotate apply to the whole.
         let mut shaped: Vec<&Value> = Vec::new();
         for member in members {
@@ -281,7 +282,7 @@ impl Merger<'_> {
             .filter(|&i| is_union(&resolved[i].schema))
             .collect();
         if let [union_at] = unions.as_slice() {
-            return self.distribute(resolved, *union_at, outer, at, diags);
+            return self.distribute(resolved, *union_at, outer, beside, at, diags);
         }
         if unions.len() > 1 {
             diags.degraded(
@@ -338,6 +339,7 @@ impl Merger<'_> {
         resolved: Vec<Member>,
         union_at: usize,
         outer: Map<String, Value>,
+        beside: bool,
         at: &Pointer,
         diags: &mut Diagnostics,
     ) -> Option<Map<String, Value>> {
@@ -376,10 +378,17 @@ impl Merger<'_> {
             let merged = self.merge(&combined, &at.push("allOf").push(index), diags)?;
             distributed.push(Value::Object(merged));
         }
-        diags.warning(
-            at.push("allOf"),
-            format!("`allOf` with a `{key}` member is read as a `{key}` of each alternative merged with the other members"),
-        );
+        if beside {
+            diags.warning(
+                at.push(key),
+                format!("properties beside a `{key}` are read as a `{key}` of each alternative with those properties added"),
+            );
+        } else {
+            diags.warning(
+                at.push("allOf"),
+                format!("`allOf` with a `{key}` member is read as a `{key}` of each alternative merged with the other members"),
+            );
+        }
         let mut out = Map::new();
         for (k, v) in &outer {
             if is_annotation(k) {

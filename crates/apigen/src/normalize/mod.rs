@@ -943,6 +943,79 @@ fn fix_schema(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostic
     for key in ["anyOf", "oneOf"] {
         union_members(map, key, at, diags);
     }
+    properties_beside_union(map, at, diags);
+}
+
+/// Object keywords that give a schema its own properties.
+const OBJECT_KEYWORDS: &[&str] = &[
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "maxProperties",
+    "patternProperties",
+];
+
+/// `{properties: {...}, oneOf: [A, B]}`: a value has those properties and is one of the
+/// alternatives. Without a discriminator that is `allOf: [{properties}, {oneOf: [A, B]}]`, which
+/// merging distributes (`oneOf: [props+A, props+B]`), so nothing either part declares is lost.
+/// With one, the alternatives are told apart by their tag: the value is read as the
+/// alternative it names, which is where the properties beside the union are read.
+fn properties_beside_union(map: &mut Map<String, Value>, at: &Pointer, diags: &mut Diagnostics) {
+    let Some(key) = ["oneOf", "anyOf"]
+        .into_iter()
+        .find(|k| map.contains_key(*k))
+    else {
+        return;
+    };
+    if !map.contains_key("properties") {
+        return;
+    }
+    if map.contains_key("discriminator") {
+        let names: Vec<String> = map
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().map(|k| format!("`{k}`")).collect())
+            .unwrap_or_default();
+        diags.warning(
+            at.push("properties"),
+            format!(
+                "properties beside a `{key}` with a discriminator: the value is read as the alternative its tag names, so {} are read where that alternative declares them",
+                names.join(", ")
+            ),
+        );
+        for keyword in OBJECT_KEYWORDS {
+            map.remove(*keyword);
+        }
+        if map.get("type").and_then(Value::as_str) == Some("object") {
+            map.remove("type");
+        }
+        return;
+    }
+    let mut object = Map::new();
+    for keyword in OBJECT_KEYWORDS {
+        if let Some(value) = map.remove(*keyword) {
+            object.insert((*keyword).to_owned(), value);
+        }
+    }
+    if map.get("type").and_then(Value::as_str) == Some("object") {
+        map.remove("type");
+    }
+    object.insert("type".to_owned(), Value::from("object"));
+    let mut union = Map::new();
+    for keyword in [key, ANY_OF_MARK] {
+        if let Some(value) = map.remove(keyword) {
+            union.insert(keyword.to_owned(), value);
+        }
+    }
+    let mut members = match map.remove("allOf") {
+        Some(Value::Array(members)) => members,
+        _ => Vec::new(),
+    };
+    members.push(Value::Object(object));
+    members.push(Value::Object(union));
+    map.insert("allOf".to_owned(), Value::Array(members));
+    map.insert(crate::spec::BESIDE_MARK.to_owned(), Value::Bool(true));
 }
 
 /// `true` and `false` as schemas (JSON Schema, so OpenAPI 3.1): `true` allows anything (`{}`),
