@@ -227,6 +227,14 @@ impl WireApi for Echo {
         SendShapeResponse::Ok(body)
     }
 
+    async fn send_animal(
+        &self,
+        _: RequestContext,
+        body: wire_server::models::Animal,
+    ) -> wire_server::SendAnimalResponse {
+        wire_server::SendAnimalResponse::Ok(body)
+    }
+
     async fn get_error(&self, _: RequestContext) -> GetErrorResponse {
         GetErrorResponse::Ok(None)
     }
@@ -361,22 +369,28 @@ async fn the_mock_answers_with_the_examples_on_schemas_and_properties() {
 }
 
 #[tokio::test]
-async fn the_mock_answers_with_the_examples_on_schemas_and_properties() {
-    let mock = wire_server::mock::Mock::new();
-    let server = mock.start().await.unwrap();
-    let client = Client::new(server.base_url()).unwrap();
-    let response = client.get_response("x").await.unwrap().into_inner();
-    assert_eq!(response.id, "resp_123");
-    assert_eq!(
-        response.refusal.as_deref(),
-        Some("I cannot help with that.")
-    );
-    let error = client.get_error().await.unwrap().into_inner();
-    assert_eq!(
-        error,
-        Some(ResponseError {
-            code: "rate_limited".to_owned(),
-            message: "Slow down".to_owned()
-        })
-    );
+async fn every_mapped_value_of_an_inheritance_base_round_trips() {
+    use wire_server::models::Animal;
+    let base = generated_server().await;
+    let client = Client::new(base).unwrap();
+    for (species, json) in [
+        ("animal", json!({"species": "animal", "name": "generic"})),
+        ("fish", json!({"species": "fish", "name": "Nemo"})),
+        ("cat", json!({"species": "cat", "name": "Tom", "lives": 9})),
+        (
+            "kitten",
+            json!({"species": "kitten", "name": "Kit", "lives": 9}),
+        ),
+    ] {
+        let animal: Animal = serde_json::from_value(json.clone()).unwrap();
+        let expected = match species {
+            "animal" => matches!(animal, Animal::AnimalBase(_)),
+            "fish" => matches!(animal, Animal::Fish(_)),
+            _ => matches!(animal, Animal::Cat(_)),
+        };
+        assert!(expected, "{species}: {animal:?}");
+        let echoed = client.send_animal(&animal).await.unwrap().into_inner();
+        assert_eq!(echoed, animal, "{species}");
+        assert_eq!(serde_json::to_value(&echoed).unwrap(), json, "{species}");
+    }
 }

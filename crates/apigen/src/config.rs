@@ -649,7 +649,10 @@ mod tests {
             .find(|block| block.starts_with("spec = "))
             .expect("the README shows an apigen.toml");
         let config = Config::from_toml("README.md", block).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(config.types.format["date-time"].with(), Some("time::serde::rfc3339"));
+        assert_eq!(
+            config.types.format["date-time"].with(),
+            Some("time::serde::rfc3339")
+        );
         assert_eq!(config.types.unknown_fields, UnknownFields::Ignore);
         // Each commented alternative of a setting parses in its place too.
         for line in block.lines().filter_map(|l| l.strip_prefix("# ")) {
@@ -658,7 +661,13 @@ mod tests {
             };
             let replaced: String = block
                 .lines()
-                .map(|l| if l.starts_with(&format!("{key} = ")) { line } else { l })
+                .map(|l| {
+                    if l.starts_with(&format!("{key} = ")) {
+                        line
+                    } else {
+                        l
+                    }
+                })
                 .map(|l| format!("{l}\n"))
                 .collect();
             Config::from_toml("README.md", &replaced).unwrap_or_else(|e| panic!("{line}: {e}"));

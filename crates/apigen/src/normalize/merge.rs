@@ -576,6 +576,7 @@ fn polymorphic_bases(doc: &mut Value, diags: &mut Diagnostics) {
         .map(|(k, _)| k.clone())
         .collect();
     for base in bases {
+        own_types_for_children(schemas, &base, diags);
         let Some(Value::Object(map)) = schemas.get(&base) else {
             continue;
         };
@@ -630,6 +631,93 @@ fn polymorphic_bases(doc: &mut Value, diags: &mut Diagnostics) {
         );
         schemas.insert(base, Value::Object(out));
     }
+}
+
+/// Before the discriminated `base` becomes a union of its children: a child that adds nothing
+/// (`allOf: [$ref: Base]` with annotations at most) gets the base's own fields as a type of its
+/// own, instead of an alias of what becomes the union (which would hold itself); and a mapping
+/// entry naming the base itself names a copy of its fields (`<Base>Base`), the variant of a
+/// value that is a plain base.
+fn own_types_for_children(schemas: &mut Map<String, Value>, base: &str, diags: &mut Diagnostics) {
+    let Some(Value::Object(base_map)) = schemas.get(base) else {
+        return;
+    };
+    if base_map.get("properties").is_none() {
+        return;
+    }
+    let mut fields = base_map.clone();
+    fields.remove("discriminator");
+    fields.remove(BASES_MARK);
+    let base_ref = format!("{SCHEMA_PREFIX}{base}");
+    let wrappers: Vec<String> = schemas
+        .iter()
+        .filter(|(name, _)| name.as_str() != base)
+        .filter(|(_, schema)| {
+            let Some(map) = schema.as_object() else {
+                return false;
+            };
+            let members = match map.get("allOf") {
+                Some(Value::Array(members)) => members,
+                _ => return false,
+            };
+            let mut rest = map.clone();
+            rest.remove("allOf");
+            matches!(members.as_slice(), [member] if member.get("$ref").and_then(Value::as_str) == Some(base_ref.as_str()))
+                && only_annotations(&rest)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in &wrappers {
+        let Some(Value::Object(wrapper)) = schemas.get(name) else {
+            continue;
+        };
+        let mut own = fields.clone();
+        for (key, value) in wrapper {
+            if key != "allOf" {
+                own.insert(key.clone(), value.clone());
+            }
+        }
+        own.insert(
+            BASES_MARK.to_owned(),
+            Value::Array(vec![Value::String(base.to_owned())]),
+        );
+        schemas.insert(name.clone(), Value::Object(own));
+    }
+    // A mapping entry that names the base itself.
+    let maps_itself = schemas
+        .get(base)
+        .and_then(|b| b.pointer("/discriminator/mapping"))
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.values().any(|r| r.as_str() == Some(base_ref.as_str())));
+    if !maps_itself {
+        return;
+    }
+    let mut plain = format!("{base}Base");
+    let mut n = 2;
+    while schemas.contains_key(&plain) {
+        plain = format!("{base}Base{n}");
+        n += 1;
+    }
+    schemas.insert(plain.clone(), Value::Object(fields));
+    if let Some(Value::Object(mapping)) = schemas
+        .get_mut(base)
+        .and_then(|b| b.pointer_mut("/discriminator/mapping"))
+    {
+        for reference in mapping.values_mut() {
+            if reference.as_str() == Some(base_ref.as_str()) {
+                *reference = Value::String(format!("{SCHEMA_PREFIX}{plain}"));
+            }
+        }
+    }
+    diags.warning(
+        Pointer::root()
+            .push("components")
+            .push("schemas")
+            .push(base)
+            .push("discriminator")
+            .push("mapping"),
+        format!("the mapping names `{base}` itself, which is read as a union of its children; a value of that tag is read as `{plain}`, the base's own fields"),
+    );
 }
 
 #[cfg(test)]
@@ -687,6 +775,38 @@ mod tests {
         );
         assert!(s["Dog"]["properties"]["petType"].is_object());
         assert!(s["Dog"].get("discriminator").is_none());
+    }
+
+    #[test]
+    fn a_child_that_adds_nothing_and_the_base_itself_get_types_of_their_own() {
+        let (s, warnings) = merged(json!({
+            "Pet": {"type": "object", "required": ["petType"], "properties": {"petType": {"type": "string"}},
+                    "discriminator": {"propertyName": "petType", "mapping": {
+                        "pet": "#/components/schemas/Pet", "fish": "#/components/schemas/Fish"}}},
+            "Fish": {"allOf": [{"$ref": "#/components/schemas/Pet"}], "description": "A fish."},
+        }));
+        // Neither an alias of the union (which would hold itself) nor the union itself.
+        assert_eq!(
+            s["Pet"]["oneOf"],
+            json!([{"$ref": "#/components/schemas/PetBase"}, {"$ref": "#/components/schemas/Fish"}])
+        );
+        assert_eq!(
+            s["Pet"]["discriminator"]["mapping"]["pet"],
+            "#/components/schemas/PetBase"
+        );
+        for own in ["Fish", "PetBase"] {
+            assert!(
+                s[own]["properties"]["petType"].is_object(),
+                "{own}: {}",
+                s[own]
+            );
+            assert!(s[own].get("allOf").is_none() && s[own].get("discriminator").is_none());
+        }
+        assert_eq!(s["Fish"]["description"], "A fish.");
+        assert!(
+            warnings.iter().any(|w| w.contains("`PetBase`")),
+            "{warnings:?}"
+        );
     }
 
     #[test]
