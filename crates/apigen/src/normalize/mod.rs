@@ -45,6 +45,7 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
         .is_some_and(|v| v.starts_with("3.1"));
     info_defaults(doc, diags);
     document_31(doc, diags);
+    defs_refs(doc, diags);
     wrong_section_refs(doc, diags);
     inline_pointer_refs(doc, diags);
     objects::tolerate(doc, diags);
@@ -61,6 +62,68 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
         diags,
     );
     webhooks_into_paths(doc);
+}
+
+/// `$ref: '#/$defs/Name'` where the document has no root `$defs` entry of that name (a JSON
+/// Schema habit): the component schema of that name when there is one (a warning), else a
+/// reference to nothing, which is read as any value (degraded, by the dangling-reference rule).
+fn defs_refs(doc: &mut Value, diags: &mut Diagnostics) {
+    let root_defs: std::collections::BTreeSet<String> = doc
+        .get("$defs")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let schemas: std::collections::BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    fn walk(
+        node: &mut Value,
+        at: &Pointer,
+        root_defs: &std::collections::BTreeSet<String>,
+        schemas: &std::collections::BTreeSet<String>,
+        diags: &mut Diagnostics,
+    ) {
+        match node {
+            Value::Object(map) => {
+                let target = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/$defs/"))
+                    .filter(|name| !name.contains('/') && !root_defs.contains(*name))
+                    .map(str::to_owned);
+                if let Some(name) = target {
+                    if schemas.contains(&name) {
+                        diags.warning(
+                            at.push("$ref"),
+                            format!("`$ref: #/$defs/{name}`: the document has no root `$defs`; read as the component schema `{name}`"),
+                        );
+                        map.insert(
+                            "$ref".to_owned(),
+                            Value::String(format!("#/components/schemas/{name}")),
+                        );
+                    } else {
+                        diags.degraded(
+                            at.push("$ref"),
+                            format!("`$ref: #/$defs/{name}` points to nothing (no root `$defs` and no component schema `{name}`); the value is any JSON, kept as `serde_json::Value`"),
+                        );
+                        map.remove("$ref");
+                    }
+                }
+                for (key, value) in map.iter_mut() {
+                    walk(value, &at.push(key), root_defs, schemas, diags);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    walk(item, &at.push(index), root_defs, schemas, diags);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(doc, &Pointer::root(), &root_defs, &schemas, diags);
 }
 
 /// `prefixItems` (a 3.1 tuple: `[timestamp, value]`) with no further items: a Rust tuple. With

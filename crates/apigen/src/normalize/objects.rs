@@ -366,6 +366,9 @@ pub(super) fn boolean_words(
         let value = match word.trim().to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => true,
             "false" | "no" | "0" | "" => false,
+            // `required: optional` (and `required: required`) say what they mean.
+            "required" | "mandatory" if *key == "required" => true,
+            "optional" if *key == "required" => false,
             _ => continue,
         };
         diags.warning(
