@@ -220,6 +220,10 @@ struct Run {
     project: Project,
     /// How the command that regenerates is spelled, for messages.
     fix: String,
+    /// How messages name the document: as the user gave it (the `--spec` path as typed, or the
+    /// config's `spec`, relative to `apigen.toml`); generated headers name it relative to the
+    /// output instead.
+    shown: String,
 }
 
 fn open(source: &Source) -> Result<Run> {
@@ -242,9 +246,12 @@ fn open(source: &Source) -> Result<Run> {
                 "say what to generate: --all, --tag T, --operation ID or --path GLOB (repeatable)"
             );
         }
-        // Headers name the document relative to the output, the same in every clone.
+        // Messages name the document as typed; headers relative to the output, the same in
+        // every clone.
+        let shown = spec_path.to_string_lossy().replace('\\', "/");
         let display = relative_to(&out, spec_path);
-        let spec = apigen::load(spec_path, &display)?;
+        let mut spec = apigen::load(spec_path, &shown)?;
+        spec.file = display.clone();
         let name = source
             .name
             .clone()
@@ -259,6 +266,7 @@ fn open(source: &Source) -> Result<Run> {
                 spec,
             },
             fix: regenerate_command(),
+            shown,
         });
     }
     let path = source
@@ -273,9 +281,11 @@ fn open(source: &Source) -> Result<Run> {
         );
     }
     let project = Project::open(&path)?;
+    let shown = project.spec.file.clone();
     Ok(Run {
         project,
         fix: regenerate_command(),
+        shown,
     })
 }
 
@@ -324,7 +334,7 @@ fn generate(args: &GenerateArgs, mode: Mode) -> Result<()> {
     let started = Instant::now();
     let run = open(&args.source)?;
     let project = &run.project;
-    let spec_name = project.spec.file.clone();
+    let spec_name = run.shown.clone();
     let generated = project.generate()?;
     let elapsed = started.elapsed();
     eprint!(
