@@ -134,14 +134,14 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
     }
     // Every construct, and every collision, again with the settings that change what is
     // emitted: closed enums (string and integer), every checked derive (kept only where valid),
-    // a crate-name stem, package metadata.
+    // undeclared properties kept, a crate-name stem, package metadata, edition 2021.
     for (name, spec) in [
         ("settings", "tests/specs/constructs.yaml"),
         ("settings-collisions", "tests/specs/collisions.yaml"),
     ] {
         let settings = format!(
             "spec = {:?}\nname = {name:?}\n[select]\nall = true\n[package]\nlicense = \"MIT\"\n\
-             publish = false\n[types]\nenums = \"closed\"\nunknown_fields = \"keep\"\n\
+             publish = false\nedition = \"2021\"\n[types]\nenums = \"closed\"\nunknown_fields = \"keep\"\n\
              derive = [\"Eq\", \"Hash\", \"PartialOrd\", \"Ord\", \"Copy\", \"Default\"]\n",
             tests::root().join(spec).to_string_lossy()
         );
@@ -162,7 +162,26 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
         }
         let lock = std::fs::read_to_string(tests::root().join("Cargo.lock")).expect("Cargo.lock");
         write_if_changed(&dir.join("Cargo.lock"), &lock);
-        cargo_check(&dir);
+        // Edition 2021, and nothing of std newer than the `rust-version` the crates declare
+        // (clippy's `incompatible_msrv` reads it), with every feature and warnings denied.
+        let manifest = std::fs::read_to_string(dir.join(format!("{name}-models/Cargo.toml")))
+            .expect("Cargo.toml");
+        assert!(manifest.contains("edition = \"2021\""), "{manifest}");
+        cargo(
+            &dir,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--all-features",
+                "--quiet",
+                "--",
+                "-A",
+                "clippy::all",
+                "-D",
+                "clippy::incompatible_msrv",
+            ],
+        );
     }
 
     // The constructs authentik does not use, the awkward names and what real documents collide

@@ -633,7 +633,11 @@ fn every_rule_reads_as_the_table_says_and_every_mutant_compiles() {
         }
     }
     // The README's figures: every rule a row, every mutation applied to every fixture it fits.
-    assert_eq!(RULES.len(), 26, "the README's tolerance table counts 26 rules");
+    assert_eq!(
+        RULES.len(),
+        26,
+        "the README's tolerance table counts 26 rules"
+    );
     assert_eq!(mutants, 48, "the README counts 48 mutants");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     compile_all(&generated);

@@ -791,14 +791,14 @@ fn with_again(
     op: &'static OperationInfo,
     request: reqwest::Request,
 ) -> Result<(RawResponse, __Live), Failure> {
-    if let Ok((_, live)) = &mut outcome
-        && live.response.is_some()
-    {
-        live.again = Some(Again {
-            client: Arc::clone(client),
-            op,
-            request,
-        });
+    if let Ok((_, live)) = &mut outcome {
+        if live.response.is_some() {
+            live.again = Some(Again {
+                client: Arc::clone(client),
+                op,
+                request,
+            });
+        }
     }
     outcome
 }
@@ -844,9 +844,9 @@ async fn execute(
             return outcome;
         };
         // A refused token is renewed once.
-        if let (Some(source), Some(refused), Ok((response, _))) = (source, &token, &outcome)
-            && response.status == StatusCode::UNAUTHORIZED
-        {
+        let unauthorized =
+            matches!(&outcome, Ok((response, _)) if response.status == StatusCode::UNAUTHORIZED);
+        if let (Some(source), Some(refused), true) = (source, &token, unauthorized) {
             let fresh = source.token(Some(refused)).await.map_err(Failure::Token)?;
             if fresh != *refused {
                 set_token(&mut again, &fresh)?;
@@ -2033,9 +2033,8 @@ impl<T> EventStream<T> {
             return false;
         };
         self.reconnects -= 1;
-        if let Some(id) = self.parser.last_id.as_deref()
-            && let Ok(value) = HeaderValue::try_from(id)
-        {
+        let last_id = self.parser.last_id.as_deref();
+        if let Some(value) = last_id.and_then(|id| HeaderValue::try_from(id).ok()) {
             request
                 .headers_mut()
                 .insert(HeaderName::from_static("last-event-id"), value);
@@ -2125,9 +2124,7 @@ impl<T> Stream for EventStream<T> {
             if let Some((_, read)) = &mut this.not_events {
                 // Up to 64 KiB of it, for the error.
                 let chunk = std::task::ready!(body.as_mut().poll_next(cx));
-                if let Some(Ok(chunk)) = &chunk
-                    && read.len() < 64 << 10
-                {
+                if let Some(Ok(chunk)) = chunk.as_ref().filter(|_| read.len() < 64 << 10) {
                     read.extend_from_slice(chunk);
                     continue;
                 }

@@ -139,28 +139,31 @@ fn method_docs(op: &Operation) -> TokenStream {
 }
 
 /// The arguments every method takes: path parameters by position, then the parameter struct,
-/// then the body.
+/// then the body, each reference borrowed for `'a`, the lifetime of the returned future (named,
+/// so that edition 2021, where a returned `impl Trait` captures no lifetime it is not told of,
+/// compiles the same code).
 fn method_args(op: &Operation, models: &TokenStream) -> Vec<TokenStream> {
+    let lifetime = quote!('a);
     let mut args: Vec<TokenStream> = op
         .path_params()
         .map(|p| {
             let name = ident(&p.name);
-            let ty = arg_type(&p.ty, models);
+            let ty = arg_type_for(&p.ty, models, &lifetime);
             quote!(#name: #ty)
         })
         .collect();
     if let Some(params) = &op.params_type {
         let params = ident(params);
-        args.push(quote!(params: &#models::params::#params));
+        args.push(quote!(params: &'a #models::params::#params));
     }
     if let Some(body) = &op.body {
         let ty = match body.encoding {
-            Encoding::Text => quote!(&str),
+            Encoding::Text => quote!(&'a str),
             // Bytes in memory, or a stream of any size.
-            Encoding::Bytes => quote!(impl Into<crate::Upload>),
+            Encoding::Bytes => quote!(impl Into<crate::Upload> + 'a),
             _ => {
                 let ty = type_tokens(&body.ty, models);
-                quote!(&#ty)
+                quote!(&'a #ty)
             }
         };
         args.push(if body.required {
@@ -303,8 +306,8 @@ fn emit_call(api: &Api, op: &Operation, models: &TokenStream, note: Option<&str>
     quote! {
         #docs
         #deprecated
-        pub fn #name(&self, #(#args),*)
-            -> impl ::std::future::Future<Output = Result<crate::ResponseValue<#success>, crate::Error<#error>>>
+        pub fn #name<'a>(&'a self, #(#args),*)
+            -> impl ::std::future::Future<Output = Result<crate::ResponseValue<#success>, crate::Error<#error>>> + 'a
         {
             static OPERATION: crate::OperationInfo =
                 crate::OperationInfo::__new(#id, ::reqwest::Method::#method, #template);
@@ -691,12 +694,7 @@ fn emit_pager(op: &Operation, models: &TokenStream) -> Option<TokenStream> {
 }
 
 /// How a method takes a parameter: `Copy` scalars by value, strings as `&str`, the rest by
-/// reference.
-fn arg_type(ty: &TypeRef, models: &TokenStream) -> TokenStream {
-    arg_type_for(ty, models, &TokenStream::new())
-}
-
-/// [`arg_type`], with the references borrowed for `lifetime`.
+/// reference, borrowed for `lifetime`.
 fn arg_type_for(ty: &TypeRef, models: &TokenStream, lifetime: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Primitive(Primitive::String) => quote!(&#lifetime str),

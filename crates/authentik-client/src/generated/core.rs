@@ -8,15 +8,15 @@ impl crate::Client {
     /// User Viewset
     ///
     /// `GET /core/users/`
-    pub fn core_users_list(
-        &self,
-        params: &models::params::CoreUsersListParams,
+    pub fn core_users_list<'a>(
+        &'a self,
+        params: &'a models::params::CoreUsersListParams,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<models::PaginatedUserList>,
             crate::Error<CoreUsersListError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "core_users_list",
             ::reqwest::Method::GET,
@@ -66,12 +66,12 @@ impl crate::Client {
     /// User Viewset
     ///
     /// `DELETE /core/users/{id}/`
-    pub fn core_users_destroy(
-        &self,
+    pub fn core_users_destroy<'a>(
+        &'a self,
         id: i64,
     ) -> impl ::std::future::Future<
         Output = Result<crate::ResponseValue<()>, crate::Error<CoreUsersDestroyError>>,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "core_users_destroy",
             ::reqwest::Method::DELETE,
@@ -115,16 +115,16 @@ impl crate::Client {
     /// User Viewset
     ///
     /// `PATCH /core/users/{id}/`
-    pub fn core_users_partial_update(
-        &self,
+    pub fn core_users_partial_update<'a>(
+        &'a self,
         id: i64,
-        body: Option<&models::PatchedUserRequest>,
+        body: Option<&'a models::PatchedUserRequest>,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<models::User>,
             crate::Error<CoreUsersPartialUpdateError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "core_users_partial_update",
             ::reqwest::Method::PATCH,
@@ -171,16 +171,16 @@ impl crate::Client {
     /// Set application icon
     ///
     /// `POST /core/applications/{slug}/set_icon/`
-    pub fn core_applications_set_icon_create(
-        &self,
-        slug: &str,
-        body: Option<&models::FileUploadRequest>,
+    pub fn core_applications_set_icon_create<'a>(
+        &'a self,
+        slug: &'a str,
+        body: Option<&'a models::FileUploadRequest>,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<()>,
             crate::Error<CoreApplicationsSetIconCreateError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "core_applications_set_icon_create",
             ::reqwest::Method::POST,

@@ -6,16 +6,16 @@ impl crate::Client {
     /// Get the next pending challenge from the currently active flow.
     ///
     /// `GET /flows/executor/{flow_slug}/`
-    pub fn flows_executor_get(
-        &self,
-        flow_slug: &str,
-        params: &models::params::FlowsExecutorGetParams,
+    pub fn flows_executor_get<'a>(
+        &'a self,
+        flow_slug: &'a str,
+        params: &'a models::params::FlowsExecutorGetParams,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<models::ChallengeTypes>,
             crate::Error<FlowsExecutorGetError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "flows_executor_get",
             ::reqwest::Method::GET,

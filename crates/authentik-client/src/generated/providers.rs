@@ -6,15 +6,15 @@ impl crate::Client {
     /// Check a provider configuration without saving it.
     ///
     /// `POST /providers/all/test/`
-    pub fn providers_all_test_create(
-        &self,
-        body: &models::ModelRequest,
+    pub fn providers_all_test_create<'a>(
+        &'a self,
+        body: &'a models::ModelRequest,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<models::ModelRequest>,
             crate::Error<ProvidersAllTestCreateError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "providers_all_test_create",
             ::reqwest::Method::POST,
@@ -54,16 +54,16 @@ impl crate::Client {
     /// Return metadata as XML string
     ///
     /// `GET /providers/saml/{id}/metadata/`
-    pub fn providers_saml_metadata_retrieve(
-        &self,
+    pub fn providers_saml_metadata_retrieve<'a>(
+        &'a self,
         id: i64,
-        params: &models::params::ProvidersSamlMetadataRetrieveParams,
+        params: &'a models::params::ProvidersSamlMetadataRetrieveParams,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<models::SamlMetadata>,
             crate::Error<ProvidersSamlMetadataRetrieveError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "providers_saml_metadata_retrieve",
             ::reqwest::Method::GET,
@@ -114,15 +114,15 @@ impl crate::Client {
     /// Get provider's sync status
     ///
     /// `GET /providers/microsoft_entra/{id}/sync/status/`
-    pub fn providers_microsoft_entra_sync_status_retrieve(
-        &self,
+    pub fn providers_microsoft_entra_sync_status_retrieve<'a>(
+        &'a self,
         id: i64,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<models::SyncStatus>,
             crate::Error<ProvidersMicrosoftEntraSyncStatusRetrieveError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "providers_microsoft_entra_sync_status_retrieve",
             ::reqwest::Method::GET,

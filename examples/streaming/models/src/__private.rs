@@ -51,9 +51,10 @@ pub fn decode_exact<T: ::serde::de::DeserializeOwned>(
 ) -> ::std::option::Option<T> {
     if let (::std::option::Option::Some(declared), ::std::option::Option::Some(object)) =
         (declared, value.as_object())
-        && object.keys().any(|key| !declared.contains(&key.as_str()))
     {
-        return ::std::option::Option::None;
+        if object.keys().any(|key| !declared.contains(&key.as_str())) {
+            return ::std::option::Option::None;
+        }
     }
     let _strict = StrictGuard::enter();
     T::deserialize(value).ok()
@@ -224,9 +225,8 @@ pub fn check<T: Measured, R: TextRule, E: ::serde::de::Error>(
     if !strict() {
         return ::std::result::Result::Ok(());
     }
-    if let ::std::option::Option::Some(size) = value.measure()
-        && (size < min as f64 || size > max as f64)
-    {
+    let outside = |size: f64| size < min as f64 || size > max as f64;
+    if let ::std::option::Option::Some(size) = value.measure().filter(|size| outside(*size)) {
         return ::std::result::Result::Err(E::custom(::std::format_args!(
             "{} {size} is outside the allowed {}..={}",
             T::WHAT,
@@ -427,10 +427,10 @@ impl<M: ::serde::ser::SerializeMap> Entries<M> {
     }
     /// Writes one entry.
     pub fn entry<V: ::serde::Serialize + ?::std::marker::Sized>(&mut self, name: &str, value: &V) {
-        if self.error.is_none()
-            && let ::std::result::Result::Err(error) = self.map.serialize_entry(name, value)
-        {
-            self.error = ::std::option::Option::Some(error);
+        if self.error.is_none() {
+            if let ::std::result::Result::Err(error) = self.map.serialize_entry(name, value) {
+                self.error = ::std::option::Option::Some(error);
+            }
         }
     }
     /// Writes one entry of an optional field, unless it is `None`.

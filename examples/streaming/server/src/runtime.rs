@@ -1294,11 +1294,12 @@ impl<S: futures_util::Stream<Item = Bytes> + Unpin> futures_util::Stream for Sse
             }
             return Poll::Ready(event.map(Ok));
         }
-        if let (Some(idle), Some(interval)) = (&mut this.idle, this.interval)
-            && idle.as_mut().poll(cx).is_ready()
-        {
-            idle.as_mut().reset(tokio::time::Instant::now() + interval);
-            return Poll::Ready(Some(Ok(Bytes::from_static(b":\n\n"))));
+        if let (Some(idle), Some(interval)) = (&mut this.idle, this.interval) {
+            // `Future` by path: it is in the prelude of edition 2024 only.
+            if std::future::Future::poll(idle.as_mut(), cx).is_ready() {
+                idle.as_mut().reset(tokio::time::Instant::now() + interval);
+                return Poll::Ready(Some(Ok(Bytes::from_static(b":\n\n"))));
+            }
         }
         Poll::Pending
     }

@@ -4,11 +4,11 @@
 use crate::models;
 impl crate::Client {
     /// `GET /me`
-    pub fn whoami(
-        &self,
+    pub fn whoami<'a>(
+        &'a self,
     ) -> impl ::std::future::Future<
         Output = Result<crate::ResponseValue<models::Me>, crate::Error<WhoamiError>>,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "whoami",
             ::reqwest::Method::GET,

@@ -4,15 +4,15 @@
 use crate::models;
 impl crate::Client {
     /// `GET /counters/{key}`
-    pub fn read_counter(
-        &self,
-        key: &str,
+    pub fn read_counter<'a>(
+        &'a self,
+        key: &'a str,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<models::Counter>,
             crate::Error<ReadCounterError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "read_counter",
             ::reqwest::Method::GET,
@@ -43,15 +43,15 @@ impl crate::Client {
         )
     }
     /// `POST /counters/{key}`
-    pub fn bump_counter(
-        &self,
-        key: &str,
+    pub fn bump_counter<'a>(
+        &'a self,
+        key: &'a str,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<models::Counter>,
             crate::Error<BumpCounterError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "bump_counter",
             ::reqwest::Method::POST,

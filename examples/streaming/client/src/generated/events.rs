@@ -6,15 +6,15 @@ impl crate::Client {
     /// Counts up to `count`, one event per number.
     ///
     /// `GET /ticks`
-    pub fn ticks(
-        &self,
-        params: &models::params::TicksParams,
+    pub fn ticks<'a>(
+        &'a self,
+        params: &'a models::params::TicksParams,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<crate::EventStream<models::Tick>>,
             crate::Error<TicksError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "ticks",
             ::reqwest::Method::GET,
@@ -52,14 +52,14 @@ impl crate::Client {
     /// The log, line by line, as text events.
     ///
     /// `GET /log`
-    pub fn tail_log(
-        &self,
+    pub fn tail_log<'a>(
+        &'a self,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<crate::EventStream<String>>,
             crate::Error<TailLogError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "tail_log",
             ::reqwest::Method::GET,
@@ -93,14 +93,14 @@ impl crate::Client {
     /// Updates, with the event's fields described by the schema (as FastAPI documents them).
     ///
     /// `GET /updates`
-    pub fn updates(
-        &self,
+    pub fn updates<'a>(
+        &'a self,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<crate::EventStream<models::Update>>,
             crate::Error<UpdatesError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "updates",
             ::reqwest::Method::GET,
@@ -134,14 +134,14 @@ impl crate::Client {
     /// Posts and likes, told apart by the event's name.
     ///
     /// `GET /feed`
-    pub fn feed(
-        &self,
+    pub fn feed<'a>(
+        &'a self,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<crate::EventStream<FeedOkEvent>>,
             crate::Error<FeedError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "feed",
             ::reqwest::Method::GET,
@@ -175,15 +175,15 @@ impl crate::Client {
     /// Answers a prompt whole, or as events of chunks when the request says `stream`.
     ///
     /// `POST /chat`
-    pub fn chat(
-        &self,
-        body: &models::ChatRequest,
+    pub fn chat<'a>(
+        &'a self,
+        body: &'a models::ChatRequest,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<models::ChatAnswer>,
             crate::Error<ChatError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "chat",
             ::reqwest::Method::POST,
@@ -219,15 +219,15 @@ impl crate::Client {
     /// Answers a prompt whole, or as events of chunks when the request says `stream`.
     ///
     /// `POST /chat`
-    pub fn chat_events(
-        &self,
-        body: &models::ChatRequest,
+    pub fn chat_events<'a>(
+        &'a self,
+        body: &'a models::ChatRequest,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<crate::EventStream<models::ChatChunk>>,
             crate::Error<ChatError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "chat",
             ::reqwest::Method::POST,

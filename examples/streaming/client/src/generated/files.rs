@@ -4,16 +4,16 @@
 use crate::models;
 impl crate::Client {
     /// `GET /files/{name}`
-    pub fn download(
-        &self,
-        name: &str,
-        params: &models::params::DownloadParams,
+    pub fn download<'a>(
+        &'a self,
+        name: &'a str,
+        params: &'a models::params::DownloadParams,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<crate::ByteStream>,
             crate::Error<DownloadError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "download",
             ::reqwest::Method::GET,
@@ -53,16 +53,16 @@ impl crate::Client {
         )
     }
     /// `PUT /files/{name}`
-    pub fn upload(
-        &self,
-        name: &str,
-        body: impl Into<crate::Upload>,
+    pub fn upload<'a>(
+        &'a self,
+        name: &'a str,
+        body: impl Into<crate::Upload> + 'a,
     ) -> impl ::std::future::Future<
         Output = Result<
             crate::ResponseValue<models::FileInfo>,
             crate::Error<UploadError>,
         >,
-    > {
+    > + 'a {
         static OPERATION: crate::OperationInfo = crate::OperationInfo::__new(
             "upload",
             ::reqwest::Method::PUT,
