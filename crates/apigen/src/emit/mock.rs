@@ -466,7 +466,7 @@ fn default_answer(
     let response_type = ident(&op.response_type);
     let Some(response) = op.responses.get(answer.response) else {
         let why = format!("`{}` documents no response to answer with", op.id);
-        return quote!(panic!(#why));
+        return quote!(panic!("{}", #why));
     };
     let variant = ident(&response.variant);
     let status = match response.status {
@@ -484,7 +484,8 @@ fn default_answer(
             let why = format!(
                 "the mock has no example answer for `{id}` ({why}); answer it with `Mock::{setter}`"
             );
-            return quote!(panic!(#why));
+            // The reason quotes the document (a pattern's `{8}`): an argument, never the format.
+            return quote!(panic!("{}", #why));
         }
     };
     let json = super::doc_literal(&example.unwrap_or_else(|| "null".to_owned()));

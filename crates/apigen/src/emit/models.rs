@@ -1138,7 +1138,7 @@ fn emit_integer_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStrea
         .join(", ");
     let expecting = format!("one of {expected}");
     if e.closed {
-        let unknown = format!("{{value}} is not one of {expected}");
+        let unknown = quote!(::std::format!("{} is not one of {}", value, #expected));
         let value_match = if variants.is_empty() {
             quote!(match *self {})
         } else {
@@ -1188,7 +1188,7 @@ fn emit_integer_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStrea
 
                 fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
                     let value: #int = text.parse().map_err(|_| ::std::format!("{text:?} is not an integer"))?;
-                    <Self as ::std::convert::TryFrom<#int>>::try_from(value).map_err(|value| ::std::format!(#unknown))
+                    <Self as ::std::convert::TryFrom<#int>>::try_from(value).map_err(|value| #unknown)
                 }
             }
 
@@ -1284,7 +1284,8 @@ fn emit_closed_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream
         .map(|v| format!("`{v}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    let unknown = format!("{{value:?}} is not one of {expected}");
+    // The values are the document's text: an argument of the format string, never part of it.
+    let unknown = quote!(::std::format!("{:?} is not one of {}", value, #expected));
     // An enum without values has no value to match: every one is unknown.
     let as_str = if variants.is_empty() {
         quote!(match *self {})
@@ -1324,7 +1325,7 @@ fn emit_closed_enum(def: &TypeDef, e: &Enum, extra: &TokenStream) -> TokenStream
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                 match value {
                     #(#values => ::std::result::Result::Ok(Self::#variants),)*
-                    _ => ::std::result::Result::Err(::std::format!(#unknown)),
+                    _ => ::std::result::Result::Err(#unknown),
                 }
             }
         }
