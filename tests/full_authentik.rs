@@ -186,7 +186,14 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
 
     // The constructs authentik does not use, the awkward names and what real documents collide
     // on compile too, with warnings denied.
-    for name in ["constructs", "names", "openapi31", "collisions", "wire"] {
+    for name in [
+        "constructs",
+        "names",
+        "openapi31",
+        "collisions",
+        "wire",
+        "schemas_only",
+    ] {
         let generated = tests::generate_spec(&format!("tests/specs/{name}.yaml"));
         let dir = tests::root().join("target/authentik-full").join(name);
         for file in &generated.files {

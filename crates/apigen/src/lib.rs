@@ -372,12 +372,12 @@ fn render_crates(
          tracing = [\"dep:tracing\"]\n",
     );
     let mut server_features = cargo_features(api.server_groups(), Some(models_name));
-    if api.server_groups().next().is_some() {
-        server_features.push_str(
-            "# A mock of the API for tests: `mock::Mock`.\n\
-             mock = [\"full\", \"tokio/net\", \"tokio/rt\"]\n",
-        );
-    }
+    // Declared whatever the API holds: the runtime's mock support is behind it, and a feature
+    // its code tests but the manifest lacks is a warning (an API of schemas alone has no mock).
+    server_features.push_str(
+        "# A mock of the API for tests: `mock::Mock`.\n\
+         mock = [\"full\", \"tokio/net\", \"tokio/rt\"]\n",
+    );
     let mut models_features = cargo_features(api.server_groups(), None);
     if api.components_feature {
         // Types of component schemas no operation reaches, and what they use.
