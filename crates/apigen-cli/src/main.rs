@@ -187,6 +187,12 @@ impl std::error::Error for CheckFailed {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = match &cli.command {
+        Command::Generate(args) | Command::Check(args) => args.json,
+        Command::Drift(args) => args.json || matches!(args.format, DriftFormat::Json),
+        Command::List(args) => args.json,
+        Command::Init(_) => false,
+    };
     let result = match cli.command {
         Command::Generate(args) => generate(&args, Mode::Write),
         Command::Check(args) => generate(&args, Mode::Check),
@@ -198,9 +204,56 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(exit_code(&err))
+            let code = exit_code(&err);
+            if json {
+                // A tool reading stdout gets one JSON object, also when the input is refused
+                // (a failed check has already printed its summary).
+                if err.downcast_ref::<CheckFailed>().is_none() {
+                    println!("{}", error_json(&err, code));
+                }
+            }
+            ExitCode::from(code)
         }
     }
+}
+
+/// The JSON object `--json` prints for a run that failed: the message, the exit code and, for
+/// a document or config the generator refuses, its file, line, column, pointer and diagnostics.
+fn error_json(err: &anyhow::Error, code: u8) -> serde_json::Value {
+    let mut error = serde_json::json!({ "message": format!("{err:#}") });
+    match err.downcast_ref::<apigen::Error>() {
+        Some(apigen::Error::Parse {
+            file,
+            line,
+            column,
+            pointer,
+            message,
+        }) => {
+            error["file"] = file.clone().into();
+            error["line"] = (*line).into();
+            error["column"] = (*column).into();
+            error["pointer"] = pointer.clone().into();
+            error["message"] = message.clone().into();
+        }
+        Some(apigen::Error::Io { file, .. } | apigen::Error::Config { file, .. }) => {
+            error["file"] = file.clone().into();
+        }
+        Some(apigen::Error::Invalid { file, diagnostics }) => {
+            error["file"] = file.clone().into();
+            error["diagnostics"] = diagnostics
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "severity": d.severity.as_str(),
+                        "pointer": d.pointer,
+                        "message": d.message,
+                    })
+                })
+                .collect();
+        }
+        _ => {}
+    }
+    serde_json::json!({ "ok": false, "exit_code": code, "error": error })
 }
 
 /// 1 for a failed check, 2 for input the generator refuses (and for anything else the user

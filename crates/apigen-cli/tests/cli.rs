@@ -68,6 +68,28 @@ fn bad_documents_exit_with_2_and_say_where() {
     let (code, stderr) = codegen("binary.yaml", b"\x00\xff\xfe garbage");
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("UTF-8"), "{stderr}");
+
+    // With --json, a refusal is one JSON object on stdout too: the error where it is, the code.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      deprecated: [1]\n      responses: {'200': {description: ok}}\n",
+    )
+    .unwrap();
+    let out = apigen(
+        &[
+            "generate", "--spec", "bad.yaml", "--out", "out", "--all", "--json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["exit_code"], 2);
+    assert_eq!(json["error"]["file"], "bad.yaml");
+    assert_eq!(json["error"]["line"], 7);
+    assert_eq!(json["error"]["pointer"], "/paths/~1a/get/deprecated");
 }
 
 #[test]
