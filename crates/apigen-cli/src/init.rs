@@ -192,5 +192,43 @@ mod tests {
         if let Err(err) = apigen::Config::from_toml("apigen.toml", &uncommented) {
             panic!("{err}\n{uncommented}");
         }
+        // Every key the config types know is written (a new key cannot be forgotten): the
+        // keys of each section are the ones serde's error for an unknown key lists.
+        for section in ["", "select", "crates", "package", "types", "rename"] {
+            let probe = match section {
+                "" => "spec = \"x\"\nzzz_probe = 1\n".to_owned(),
+                section => format!("spec = \"x\"\n[{section}]\nzzz_probe = 1\n"),
+            };
+            let err = apigen::Config::from_toml("probe.toml", &probe)
+                .expect_err("an unknown key is refused")
+                .to_string();
+            let expected = err
+                .split_once("expected one of ")
+                .map_or_else(|| panic!("{err}"), |(_, keys)| keys);
+            let keys: Vec<&str> = expected.split(", ").map(|k| k.trim_matches('`')).collect();
+            assert!(!keys.is_empty(), "{err}");
+            let header = format!("[{section}]");
+            let body = if section.is_empty() {
+                config.split("\n[").next().unwrap_or_default()
+            } else {
+                let start = config
+                    .find(&header)
+                    .unwrap_or_else(|| panic!("no {header}"));
+                let rest = &config[start + header.len()..];
+                rest.split("\n[").next().unwrap_or_default()
+            };
+            for key in keys {
+                // A table of the root is its own section.
+                let written = config.contains(&format!("\n[{key}]\n"))
+                    || body.lines().any(|line| {
+                        let line = line.trim_start_matches("# ");
+                        line.starts_with(&format!("{key} ="))
+                    });
+                assert!(
+                    written,
+                    "`{key}` of [{section}] is not in the config init writes"
+                );
+            }
+        }
     }
 }
