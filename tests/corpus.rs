@@ -40,6 +40,26 @@ const EXPECTED: &[(&str, usize, usize, usize)] = &[
     ("v3.1/svix.json", 252, 14, 0),
 ];
 
+/// (document, examples accepted by the validator, decoded, round-tripped, round-tripped but for
+/// undeclared properties): what the examples oracle (`tests/oracle.rs`) finds of each
+/// single-file document today. A document missing here gives no accepted example.
+const EXAMPLES: &[(&str, usize, usize, usize, usize)] = &[
+    ("v3.0/immich.json", 10, 10, 10, 0),
+    ("v3.0/ory-hydra.json", 7, 7, 7, 0),
+    ("v3.0/overseerr.yaml", 44, 44, 44, 0),
+    ("v3.0/pagerduty.json", 97, 97, 83, 14),
+    ("v3.0/plaid.yaml", 599, 599, 597, 2),
+    ("v3.0/qdrant.json", 8, 8, 8, 0),
+    ("v3.0/tgi.json", 12, 12, 12, 0),
+    ("v3.1/adyen-checkout-v71.json", 110, 110, 110, 0),
+    ("v3.1/coolify.yaml", 1, 1, 1, 0),
+    ("v3.1/iceberg-rest-catalog.yaml", 56, 56, 56, 0),
+    ("v3.1/mastodon.json", 71, 71, 66, 5),
+    ("v3.1/mistral.yaml", 19, 19, 19, 0),
+    ("v3.1/museum.yaml", 26, 26, 25, 1),
+    ("v3.1/svix.json", 66, 66, 66, 0),
+];
+
 /// The documents of the corpus: the files of each version's folder, and the root document of
 /// each multi-file document (the one document file at the top of its folder).
 fn corpus_documents(corpus: &Path) -> Vec<String> {
@@ -126,6 +146,9 @@ struct Row {
     untyped: Vec<String>,
     /// Component schemas a diagnostic is about (at their pointer).
     explained: Vec<String>,
+    /// The document's examples (see `tests/oracle.rs`), the models package the harness runs
+    /// in, and the Rust type of each component schema; `None` for a multi-file document.
+    examples: Option<tests::oracle::Harness>,
 }
 
 fn generate(root: &Path, file: &str, out: &Path) -> Result<Row, String> {
@@ -172,6 +195,14 @@ fn generate(root: &Path, file: &str, out: &Path) -> Result<Row, String> {
         .collect();
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
     write_if_changed(&dir.join("Cargo.lock"), &lock);
+    let examples = spec
+        .sources
+        .is_empty()
+        .then(|| {
+            let text = std::fs::read_to_string(root.join(&spec_name)).ok()?;
+            tests::oracle::write_harness(&spec_name, &text, &spec, &config, &generated, &dir)
+        })
+        .flatten();
     let kinds = apigen::diagnostics::group(&generated.diagnostics)
         .into_iter()
         .map(|g| {
@@ -211,6 +242,7 @@ fn generate(root: &Path, file: &str, out: &Path) -> Result<Row, String> {
             .cloned()
             .collect(),
         untyped,
+        examples,
     })
 }
 
@@ -237,6 +269,10 @@ fn every_corpus_document_generates_and_compiles_without_warnings() {
     );
     let mut details = String::new();
     let mut failures = Vec::new();
+    let mut examples_report = String::from(
+        "| document | examples | rejected by the validator | accepted | decoded | round-tripped | round-tripped but for undeclared properties |\n|---|---|---|---|---|---|---|\n",
+    );
+    let mut examples_details = String::new();
     // `APIGEN_CORPUS=v3.1,digitalocean` runs only the documents whose path contains one of the
     // words (for working on a few); CI runs them all.
     let only: Vec<String> = std::env::var("APIGEN_CORPUS")
@@ -294,6 +330,93 @@ fn every_corpus_document_generates_and_compiles_without_warnings() {
                 row.untyped.join(", ")
             );
         }
+        // The examples oracle: each example the validator accepts decodes and round-trips.
+        let expected = EXAMPLES
+            .iter()
+            .find(|(f, ..)| f == file)
+            .map_or((0, 0, 0, 0), |(_, a, d, r, u)| (*a, *d, *r, *u));
+        match (&row.examples, &compiled) {
+            (
+                Some(tests::oracle::Harness {
+                    collected,
+                    package,
+                    rust,
+                    types,
+                }),
+                Ok(()),
+            ) => {
+                let output = if !collected
+                    .accepted
+                    .iter()
+                    .any(|e| rust.contains_key(&e.schema))
+                {
+                    Ok(String::new())
+                } else {
+                    tests::oracle::run(&out.join(stem), package, &target)
+                };
+                match output {
+                    Ok(output) => {
+                        let tally =
+                            tests::oracle::Tally::from_output(collected, rust, types, &output);
+                        let _ = writeln!(
+                            examples_report,
+                            "| {file} | {} | {} | {} | {} | {} | {} |",
+                            tally.examples,
+                            tally.rejected,
+                            tally.accepted,
+                            tally.decoded,
+                            tally.round_tripped,
+                            tally.undeclared_dropped
+                        );
+                        if !tally.failures.is_empty()
+                            || !collected.unreadable.is_empty()
+                            || !collected.rejected.is_empty()
+                        {
+                            let _ = writeln!(examples_details, "\n### {file}\n");
+                        }
+                        for failure in &tally.failures {
+                            let _ = writeln!(examples_details, "- {failure}");
+                        }
+                        for (example, why) in &collected.rejected {
+                            let _ = writeln!(
+                                examples_details,
+                                "- rejected by the validator: {}: {why}",
+                                example.pointer
+                            );
+                        }
+                        for (schema, why) in &collected.unreadable {
+                            let first = why.lines().next().unwrap_or_default();
+                            let _ = writeln!(
+                                examples_details,
+                                "- `{schema}`: the validator cannot read the schema ({first})"
+                            );
+                        }
+                        let measured = (
+                            tally.accepted,
+                            tally.decoded,
+                            tally.round_tripped,
+                            tally.undeclared_dropped,
+                        );
+                        if measured != expected {
+                            failures.push(format!(
+                                "{file}: examples (accepted, decoded, round-tripped, but for undeclared) are {measured:?}, expected {expected:?}:\n  {}",
+                                tally.failures.join("\n  ")
+                            ));
+                        }
+                    }
+                    Err(err) => {
+                        failures.push(format!("{file}: the examples harness fails:\n{err}"))
+                    }
+                }
+            }
+            (None, _) => {
+                let _ = writeln!(
+                    examples_report,
+                    "| {file} | (a multi-file document: not read yet) | | | | | |"
+                );
+            }
+            _ => {}
+        }
         if let Err(err) = compiled {
             failures.push(format!("{file} does not compile:\n{err}"));
         } else if let Err(err) = documented {
@@ -327,6 +450,9 @@ fn every_corpus_document_generates_and_compiles_without_warnings() {
         }
     }
     report.push_str(&details);
+    report.push_str("\n## Examples\n\n");
+    report.push_str(&examples_report);
+    report.push_str(&examples_details);
     write_if_changed(&out.join("report.md"), &report);
     println!("{report}");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

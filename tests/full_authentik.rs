@@ -10,7 +10,11 @@ use std::process::Command;
 
 /// Generates the full workspace for one document into `target/authentik-full/<version>`,
 /// writing only files whose contents changed so that repeated runs stay incremental.
-fn generate(version: &str, operations: usize, degraded: &[&str]) -> PathBuf {
+fn generate(
+    version: &str,
+    operations: usize,
+    degraded: &[&str],
+) -> (PathBuf, Option<tests::oracle::Harness>) {
     let root = tests::root();
     let spec_path = root.join(format!("../shared/specs/authentik/schema-{version}.yml"));
     let spec_name = format!("../shared/specs/authentik/schema-{version}.yml");
@@ -38,7 +42,10 @@ fn generate(version: &str, operations: usize, degraded: &[&str]) -> PathBuf {
     // generated crates are tested with; cargo prunes what this workspace does not use.
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
     write_if_changed(&out.join("Cargo.lock"), &lock);
-    out
+    // The examples oracle's harness (tests/oracle.rs), in the models crate.
+    let text = std::fs::read_to_string(&spec_path).expect("the document");
+    let harness = tests::oracle::write_harness(&spec_name, &text, &spec, &config, &generated, &out);
+    (out, harness)
 }
 
 fn write_if_changed(path: &Path, contents: &str) {
@@ -120,11 +127,39 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
     // 2024.8 documents a JSON body on a 204, which HTTP does not carry (Prism found it).
     let import_204 = "degraded: #/paths/~1flows~1instances~1import~1/post/responses/204/content: \
                       a 204 response has no body in HTTP; its declared content is ignored";
-    for (version, operations, degraded) in
-        [("2024.8", 875, vec![import_204]), ("latest", 1_192, vec![])]
-    {
-        let dir = generate(version, operations, &degraded);
+    // (version, operations, what it degrades, its examples: accepted by the validator, decoded,
+    // round-tripped).
+    for (version, operations, degraded, examples) in [
+        ("2024.8", 875, vec![import_204], (0, 0, 0)),
+        ("latest", 1_192, vec![], (1, 1, 1)),
+    ] {
+        let (dir, harness) = generate(version, operations, &degraded);
         cargo_check(&dir);
+        let harness = harness.expect("a single-file document has an examples harness");
+        let output = if !harness
+            .collected
+            .accepted
+            .iter()
+            .any(|e| harness.rust.contains_key(&e.schema))
+        {
+            String::new()
+        } else {
+            let target = tests::root().join("target/authentik-full/target");
+            tests::oracle::run(&dir, &harness.package, &target).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let tally = tests::oracle::Tally::from_output(
+            &harness.collected,
+            &harness.rust,
+            &harness.types,
+            &output,
+        );
+        println!("{version}: examples {tally:?}");
+        assert_eq!(
+            (tally.accepted, tally.decoded, tally.round_tripped),
+            examples,
+            "{version}: the examples the validator accepts (decoded, round-tripped): {:?}",
+            tally.failures
+        );
         if version == "latest" {
             // Descriptions are Markdown written for web pages: rustdoc must read them cleanly
             // (raw tags, bare URLs, brackets), and the generator's own links must resolve.

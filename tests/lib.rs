@@ -8,6 +8,8 @@ pub struct ReadmeDoctests;
 
 use std::path::PathBuf;
 
+pub mod oracle;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

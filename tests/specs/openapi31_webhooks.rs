@@ -49,9 +49,10 @@ fn pet() -> models::Pet {
         nickname: Some(None),
         age_or_label: None,
         kind: models::Kind::Dog,
-        owner: Some(models::Owner::from(models::Person {
+        // `Owner` admits null (`type: [object, "null"]`): optional and nullable, a tri-state.
+        owner: Some(Some(models::Owner::from(models::Person {
             name: "Ada".to_owned(),
-        })),
+        }))),
         labels: Some(vec![models::PetLabel::Friendly]),
         position: (52.5, 13.4),
         photo: None,
