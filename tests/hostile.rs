@@ -184,7 +184,7 @@ fn operations_ids_and_path_templates() {
         ]
     );
     let client = tests::file(&twice, "hostile-client/src/generated/untagged.rs");
-    assert!(client.contains("pub fn same_2("), "{client}");
+    assert!(client.contains("pub fn same_2<'a>("), "{client}");
     let derived = run(&format!(
         "{HEAD}paths:\n  /things/{{id}}:\n    get:\n      parameters: [{{name: id, in: path, required: true, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
     ))
@@ -205,7 +205,7 @@ fn operations_ids_and_path_templates() {
         &["{id}", "no parameter declares", "required string"],
     );
     let client = tests::file(&undeclared, "hostile-client/src/generated/untagged.rs");
-    assert!(client.contains("id: &str"), "{client}");
+    assert!(client.contains("id: &'a str"), "{client}");
     let unused = run(&format!(
         "{HEAD}paths:\n  /things:\n    get:\n      operationId: a\n      parameters: [{{name: id, in: path, required: true, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
     ))
@@ -237,7 +237,7 @@ fn colliding_and_awkward_names_are_disambiguated_deterministically() {
     // Names the emitters invent are claimed like the others: the page walker of `list` is
     // not the operation `list_stream`, and each scheme list has its own constant.
     let client = find("hostile-client/src/generated/untagged.rs");
-    assert!(client.contains("pub fn list_stream(\n"), "{client}");
+    assert!(client.contains("pub fn list_stream<'a>(\n"), "{client}");
     assert!(client.contains("pub fn list_stream2"), "{client}");
     let root = find("hostile-client/src/generated/mod.rs");
     assert!(
@@ -262,8 +262,8 @@ fn colliding_and_awkward_names_are_disambiguated_deterministically() {
         assert!(models.contains(expected), "{expected:?} not in:\n{models}");
     }
     let client = find("hostile-client/src/generated/untagged.rs");
-    assert!(client.contains("pub fn get_foo("), "{client}");
-    assert!(client.contains("pub fn get_foo2("), "{client}");
+    assert!(client.contains("pub fn get_foo<'a>("), "{client}");
+    assert!(client.contains("pub fn get_foo2<'a>("), "{client}");
 }
 
 /// Every file of `tests/specs/hostile/`: the lines `# expect: <text>` at its top name what its
