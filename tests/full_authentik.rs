@@ -43,8 +43,8 @@ fn generate(
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
     write_if_changed(&out.join("Cargo.lock"), &lock);
     // The examples oracle's harness (tests/oracle.rs), in the models crate.
-    let text = std::fs::read_to_string(&spec_path).expect("the document");
-    let harness = tests::oracle::write_harness(&spec_name, &text, &spec, &config, &generated, &out);
+    let raw = apigen::load::bundled(&spec_path, &spec_name).expect("the document");
+    let harness = tests::oracle::write_harness(&raw, &spec, &config, &generated, &out);
     (out, harness)
 }
 

@@ -586,19 +586,17 @@ pub struct Harness {
     pub types: Vec<apigen::ir::TypeDef>,
 }
 
-/// Collects the examples of a single-file document as published (`text`), and writes the
-/// harness that decodes the accepted ones into the generated models crate under `dir`
-/// (`tests/examples.rs`).
+/// Collects the examples of a document as published (`raw`, its other files bundled in by
+/// `apigen::load::bundled`), and writes the harness that decodes the accepted ones into the
+/// generated models crate under `dir` (`tests/examples.rs`).
 pub fn write_harness(
-    spec_name: &str,
-    text: &str,
+    raw: &Value,
     spec: &apigen::Spec,
     config: &apigen::Config,
     generated: &apigen::Generated,
     dir: &Path,
 ) -> Option<Harness> {
-    let raw = apigen::syntax::parse_value(spec_name, text).ok()?;
-    let collected = collect(&raw);
+    let collected = collect(raw);
     // The Rust type of each component schema, from the IR the crates were emitted from.
     let mut diags = apigen::diagnostics::Diagnostics::default();
     let config = config.with_crate_names(spec);

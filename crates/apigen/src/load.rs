@@ -28,6 +28,22 @@ pub struct Spec {
     pub diagnostics: Vec<crate::Diagnostic>,
 }
 
+/// The document at `path` as published, its other files bundled in (every `$ref` local), but
+/// not normalised: what a tool that reads the document independently (the examples oracle's
+/// validator) sees.
+pub fn bundled(path: &Path, display: &str) -> Result<serde_json::Value, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        file: display.to_owned(),
+        source,
+    })?;
+    let mut value = crate::syntax::parse_value(display, &text)?;
+    let mut diags = crate::diagnostics::Diagnostics::default();
+    if value.is_object() {
+        crate::bundle::bundle(&mut value, path, display, &mut diags)?;
+    }
+    Ok(value)
+}
+
 /// Reads and parses the document at `path`, reporting it as `display` in messages.
 pub fn load(path: &Path, display: &str) -> Result<Spec, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {

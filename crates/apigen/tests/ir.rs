@@ -247,6 +247,10 @@ fn a_component_that_admits_null_by_any_route_makes_every_use_an_option() {
             "string enum",
             "{type: [string, 'null'], enum: [a, b, null]}",
         ),
+        (
+            "nullable member",
+            "{anyOf: [{type: object, nullable: true}, {$ref: '#/components/schemas/P'}]}",
+        ),
     ];
     for (route, schema) in routes {
         let document = format!(

@@ -1724,12 +1724,22 @@ fn union_members(map: &mut Map<String, Value>, key: &str, at: &Pointer, diags: &
     };
     let at = at.push(key);
     let before = members.len();
-    let nullable = members.iter().any(is_null_schema);
+    let mut nullable = members.iter().any(is_null_schema);
     let mut members: Vec<Value> = members
         .iter()
         .filter(|m| !is_null_schema(m))
         .cloned()
         .collect();
+    // A member that admits null beside its shape (`{type: object, nullable: true}`) makes the
+    // union admit it: the union is nullable, the member the shape alone.
+    for member in &mut members {
+        if let Value::Object(member) = member {
+            if member.get("nullable") == Some(&Value::Bool(true)) && !member.contains_key("$ref") {
+                member.remove("nullable");
+                nullable = true;
+            }
+        }
+    }
     if nullable {
         map.insert("nullable".to_owned(), Value::Bool(true));
     }
