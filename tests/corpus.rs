@@ -108,14 +108,6 @@ fn stem_of(file: &str) -> &str {
     name.split('.').next().expect("a stem")
 }
 
-fn write_if_changed(path: &Path, contents: &str) {
-    if std::fs::read_to_string(path).is_ok_and(|current| current == contents) {
-        return;
-    }
-    std::fs::create_dir_all(path.parent().expect("files have a parent")).expect("mkdir");
-    std::fs::write(path, contents).expect("write");
-}
-
 /// `cargo <command> --workspace` with warnings denied (rustc's and rustdoc's) in `dir`, sharing
 /// one target directory; the first lines of the errors when it fails.
 fn cargo(command: &[&str], dir: &Path, target: &Path) -> Result<(), String> {
@@ -171,7 +163,7 @@ fn generate(root: &Path, file: &str, out: &Path) -> Result<Row, String> {
     let generated = apigen::generate(&spec, &config).map_err(|e| e.to_string())?;
     let dir = out.join(stem);
     for file in &generated.files {
-        write_if_changed(&dir.join(&file.path), &file.contents);
+        tests::write_if_changed(&dir.join(&file.path), &file.contents);
     }
     // With `all`, every component schema has a type of its own name (in Rust case), reached by
     // an operation or not.
@@ -202,7 +194,7 @@ fn generate(root: &Path, file: &str, out: &Path) -> Result<Row, String> {
         .map(|name| name.to_string())
         .collect();
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
-    write_if_changed(&dir.join("Cargo.lock"), &lock);
+    tests::write_if_changed(&dir.join("Cargo.lock"), &lock);
     // The document as published, its other files bundled in.
     let examples = apigen::load::bundled(&root.join(&spec_name), &spec_name)
         .ok()
@@ -457,7 +449,7 @@ fn every_corpus_document_generates_and_compiles_without_warnings() {
     report.push_str("\n## Examples\n\n");
     report.push_str(&examples_report);
     report.push_str(&examples_details);
-    write_if_changed(&out.join("report.md"), &report);
+    tests::write_if_changed(&out.join("report.md"), &report);
     println!("{report}");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

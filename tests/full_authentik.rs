@@ -36,24 +36,16 @@ fn generate(
     assert_eq!(diagnostics, degraded, "what {version} degrades");
     let out = root.join("target/authentik-full").join(version);
     for file in &generated.files {
-        write_if_changed(&out.join(&file.path), &file.contents);
+        tests::write_if_changed(&out.join(&file.path), &file.contents);
     }
     // The generator workspace's lock file pins the same dependency versions the committed
     // generated crates are tested with; cargo prunes what this workspace does not use.
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
-    write_if_changed(&out.join("Cargo.lock"), &lock);
+    tests::write_if_changed(&out.join("Cargo.lock"), &lock);
     // The examples oracle's harness (tests/oracle.rs), in the models crate.
     let raw = apigen::load::bundled(&spec_path, &spec_name).expect("the document");
     let harness = tests::oracle::write_harness(&raw, &spec, &config, &generated, &out);
     (out, harness)
-}
-
-fn write_if_changed(path: &Path, contents: &str) {
-    if std::fs::read_to_string(path).is_ok_and(|current| current == contents) {
-        return;
-    }
-    std::fs::create_dir_all(path.parent().expect("files have a parent")).expect("mkdir");
-    std::fs::write(path, contents).expect("write");
 }
 
 /// `cargo check --workspace --all-targets --all-features` (the mock, middleware and tracing
@@ -181,7 +173,7 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
             tests::root().join(spec).to_string_lossy()
         );
         let dir = tests::root().join("target/authentik-full").join(name);
-        write_if_changed(&dir.join("apigen.toml"), &settings);
+        tests::write_if_changed(&dir.join("apigen.toml"), &settings);
         let project = apigen::config::Project::open(&dir.join("apigen.toml"))
             .unwrap_or_else(|e| panic!("{e}"));
         let generated = project.generate().unwrap_or_else(|e| panic!("{e}"));
@@ -193,10 +185,10 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
             "an f64 somewhere in {spec} forbids Eq"
         );
         for file in &generated.files {
-            write_if_changed(&dir.join(&file.path), &file.contents);
+            tests::write_if_changed(&dir.join(&file.path), &file.contents);
         }
         let lock = std::fs::read_to_string(tests::root().join("Cargo.lock")).expect("Cargo.lock");
-        write_if_changed(&dir.join("Cargo.lock"), &lock);
+        tests::write_if_changed(&dir.join("Cargo.lock"), &lock);
         // Edition 2021, and nothing of std newer than the `rust-version` the crates declare
         // (clippy's `incompatible_msrv` reads it), with every feature and warnings denied.
         let manifest = std::fs::read_to_string(dir.join(format!("{name}-models/Cargo.toml")))
@@ -232,16 +224,16 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
         let generated = tests::generate_spec(&format!("tests/specs/{name}.yaml"));
         let dir = tests::root().join("target/authentik-full").join(name);
         for file in &generated.files {
-            write_if_changed(&dir.join(&file.path), &file.contents);
+            tests::write_if_changed(&dir.join(&file.path), &file.contents);
         }
         let lock = std::fs::read_to_string(tests::root().join("Cargo.lock")).expect("Cargo.lock");
-        write_if_changed(&dir.join("Cargo.lock"), &lock);
+        tests::write_if_changed(&dir.join("Cargo.lock"), &lock);
         if name == "constructs" {
             // What strict decoding checks, run inside the generated models crate.
             let strict =
                 std::fs::read_to_string(tests::root().join("tests/specs/constructs_strict.rs"))
                     .expect("constructs_strict.rs");
-            write_if_changed(&dir.join("constructs-models/tests/strict.rs"), &strict);
+            tests::write_if_changed(&dir.join("constructs-models/tests/strict.rs"), &strict);
             cargo(
                 &dir,
                 &[
@@ -260,10 +252,10 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
             let auth =
                 std::fs::read_to_string(tests::root().join("tests/specs/constructs_auth.rs"))
                     .expect("constructs_auth.rs");
-            write_if_changed(&dir.join("constructs-server/tests/auth.rs"), &auth);
+            tests::write_if_changed(&dir.join("constructs-server/tests/auth.rs"), &auth);
             let manifest = dir.join("constructs-server/Cargo.toml");
             let generated = std::fs::read_to_string(&manifest).expect("Cargo.toml");
-            write_if_changed(
+            tests::write_if_changed(
                 &manifest,
                 &format!(
                     "{generated}\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\ntower = {{ version = \"0.5\", features = [\"util\"] }}\n"
@@ -286,10 +278,10 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
             let webhooks =
                 std::fs::read_to_string(tests::root().join("tests/specs/openapi31_webhooks.rs"))
                     .expect("openapi31_webhooks.rs");
-            write_if_changed(&dir.join("pet-events-server/tests/webhooks.rs"), &webhooks);
+            tests::write_if_changed(&dir.join("pet-events-server/tests/webhooks.rs"), &webhooks);
             let manifest = dir.join("pet-events-server/Cargo.toml");
             let generated = std::fs::read_to_string(&manifest).expect("Cargo.toml");
-            write_if_changed(
+            tests::write_if_changed(
                 &manifest,
                 &format!(
                     "{generated}\n[dev-dependencies]\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\ntower = {{ version = \"0.5\", features = [\"util\"] }}\n"
@@ -312,10 +304,10 @@ fn both_authentik_documents_generate_completely_and_compile_without_warnings() {
             // typed, and the generated client and server agree on it.
             let wire = std::fs::read_to_string(tests::root().join("tests/specs/wire_e2e.rs"))
                 .expect("wire_e2e.rs");
-            write_if_changed(&dir.join("wire-server/tests/wire.rs"), &wire);
+            tests::write_if_changed(&dir.join("wire-server/tests/wire.rs"), &wire);
             let manifest = dir.join("wire-server/Cargo.toml");
             let generated = std::fs::read_to_string(&manifest).expect("Cargo.toml");
-            write_if_changed(
+            tests::write_if_changed(
                 &manifest,
                 &format!(
                     "{generated}\n[dev-dependencies]\nwire-client = {{ path = \"../wire-client\" }}\nreqwest = {{ version = \"0.13\", default-features = false, features = [\"json\"] }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\", \"net\", \"io-util\"] }}\n"

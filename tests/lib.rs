@@ -10,6 +10,16 @@ use std::path::PathBuf;
 
 pub mod oracle;
 
+/// Writes `contents` to `path` (making its folder) unless it already holds them, so that cargo
+/// sees no change in a generated workspace written again.
+pub fn write_if_changed(path: &std::path::Path, contents: &str) {
+    if std::fs::read_to_string(path).is_ok_and(|current| current == contents) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().expect("files have a parent")).expect("mkdir");
+    std::fs::write(path, contents).expect("write");
+}
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

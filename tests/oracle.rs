@@ -629,8 +629,8 @@ pub fn write_harness(
         .any(|e| rust.contains_key(&e.schema))
     {
         let (test, data) = harness(&package.replace('-', "_"), &collected.accepted, &rust);
-        write_if_changed(&tests.join("examples.rs"), &test);
-        write_if_changed(&tests.join("examples.json"), &data);
+        crate::write_if_changed(&tests.join("examples.rs"), &test);
+        crate::write_if_changed(&tests.join("examples.json"), &data);
     } else {
         // Nothing to decode: no harness (an empty one would have unused items).
         let _ = std::fs::remove_file(tests.join("examples.rs"));
@@ -642,15 +642,6 @@ pub fn write_harness(
         rust,
         types: api.types,
     })
-}
-
-/// Writes `contents` to `path` unless it already holds them (so cargo sees no change).
-fn write_if_changed(path: &Path, contents: &str) {
-    if std::fs::read_to_string(path).is_ok_and(|current| current == contents) {
-        return;
-    }
-    std::fs::create_dir_all(path.parent().expect("files have a parent")).expect("mkdir");
-    std::fs::write(path, contents).expect("write");
 }
 
 /// Runs the harness written into `dir` (a generated workspace) for the package `package`, with

@@ -60,6 +60,23 @@ async fn raw_server(bodies: Vec<&'static str>) -> (String, Arc<Mutex<Vec<String>
     (base, received)
 }
 
+/// A response whose every nullable property is null (or left out: the same nothing).
+fn nothing(id: &str) -> Response {
+    Response {
+        id: id.to_owned(),
+        error: None,
+        usage: None,
+        status: None,
+        maybe_usage: None,
+        alias: None,
+        wrapped: None,
+        note: None,
+        finish_reason: None,
+        refusal: None,
+        errors: Vec::new(),
+    }
+}
+
 #[tokio::test]
 async fn the_client_reads_nulls_absences_and_values_through_every_nullable_construct() {
     let (base, _) = raw_server(vec![
@@ -82,20 +99,7 @@ async fn the_client_reads_nulls_absences_and_values_through_every_nullable_const
     let client = Client::new(base).unwrap();
 
     let absent = client.get_response("absent").await.unwrap().into_inner();
-    let nothing = Response {
-        id: "absent".to_owned(),
-        error: None,
-        usage: None,
-        status: None,
-        maybe_usage: None,
-        alias: None,
-        wrapped: None,
-        note: None,
-        finish_reason: None,
-        refusal: None,
-        errors: Vec::new(),
-    };
-    assert_eq!(absent, nothing);
+    assert_eq!(absent, nothing("absent"));
 
     let null = client.get_response("null").await.unwrap().into_inner();
     assert_eq!(null.error, None);
@@ -195,19 +199,7 @@ struct Echo;
 
 impl WireApi for Echo {
     async fn get_response(&self, _: RequestContext, id: String) -> GetResponseResponse {
-        GetResponseResponse::Ok(Response {
-            id,
-            error: None,
-            usage: None,
-            status: None,
-            maybe_usage: None,
-            alias: None,
-            wrapped: None,
-            note: None,
-            finish_reason: None,
-            refusal: None,
-            errors: Vec::new(),
-        })
+        GetResponseResponse::Ok(nothing(&id))
     }
 
     async fn put_response(
@@ -254,13 +246,13 @@ async fn the_generated_client_and_server_agree_and_the_server_stays_strict() {
     let client = Client::new(base.clone()).unwrap();
 
     // Nulls written by the client are what the strict server demands: present.
-    let nothing = client.get_response("x").await.unwrap().into_inner();
+    let empty = client.get_response("x").await.unwrap().into_inner();
     let echoed = client
-        .put_response("x", &nothing)
+        .put_response("x", &empty)
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(echoed, nothing);
+    assert_eq!(echoed, empty);
     assert_eq!(client.get_error().await.unwrap().into_inner(), None);
 
     // A request that leaves a required nullable property out is refused, naming it.

@@ -217,6 +217,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// One diagnostic as `--json` prints it.
+fn diagnostic_json(d: &apigen::Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "severity": d.severity.as_str(),
+        "pointer": d.pointer,
+        "message": d.message,
+    })
+}
+
 /// The JSON object `--json` prints for a run that failed: the message, the exit code and, for
 /// a document or config the generator refuses, its file, line, column, pointer and diagnostics.
 fn error_json(err: &anyhow::Error, code: u8) -> serde_json::Value {
@@ -240,16 +249,7 @@ fn error_json(err: &anyhow::Error, code: u8) -> serde_json::Value {
         }
         Some(apigen::Error::Invalid { file, diagnostics }) => {
             error["file"] = file.clone().into();
-            error["diagnostics"] = diagnostics
-                .iter()
-                .map(|d| {
-                    serde_json::json!({
-                        "severity": d.severity.as_str(),
-                        "pointer": d.pointer,
-                        "message": d.message,
-                    })
-                })
-                .collect();
+            error["diagnostics"] = diagnostics.iter().map(diagnostic_json).collect();
         }
         _ => {}
     }
@@ -482,17 +482,8 @@ fn summary_json(
     outcome: &apigen::Outcome,
     mode: Mode,
 ) -> String {
-    let diagnostics: Vec<serde_json::Value> = generated
-        .diagnostics
-        .iter()
-        .map(|d| {
-            serde_json::json!({
-                "severity": d.severity.as_str(),
-                "pointer": d.pointer,
-                "message": d.message,
-            })
-        })
-        .collect();
+    let diagnostics: Vec<serde_json::Value> =
+        generated.diagnostics.iter().map(diagnostic_json).collect();
     let value = serde_json::json!({
         "spec": spec_name,
         "mode": match mode { Mode::Write => "generate", Mode::Check => "check" },

@@ -1247,14 +1247,7 @@ fn inapplicable_keywords(map: &mut Map<String, Value>, at: &Pointer, diags: &mut
         "uniqueItems",
         "prefixItems",
     ];
-    const OBJECT: &[&str] = &[
-        "properties",
-        "required",
-        "additionalProperties",
-        "minProperties",
-        "maxProperties",
-        "patternProperties",
-    ];
+    const OBJECT: &[&str] = OBJECT_KEYWORDS;
     const OTHER: &[&str] = &["enum", "format"];
     let own: &[&str] = match map.get("type").and_then(Value::as_str) {
         Some("string") => STRING,
